@@ -1,0 +1,232 @@
+"""Pandoc's HTML5 for one section, reshaped into EPUB 3 XHTML and inspected.
+
+Footnotes become EPUB notes, figures get their real alt text, scene breaks get their class, and
+everything a later step needs (title, ids, headings, links, images) is collected in one walk.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from bookbuild.errors import Problems
+from bookbuild.model import Section
+
+XHTML = "http://www.w3.org/1999/xhtml"
+EPUB = "http://www.idpf.org/2007/ops"
+MATHML = "http://www.w3.org/1998/Math/MathML"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+EPUB_TYPE = f"{{{EPUB}}}type"
+
+# Elements a book never needs and stores refuse; scripts only where the book opts in.
+FORBIDDEN = {"iframe", "object", "embed", "frame", "frameset", "applet", "form", "base"}
+REMOTE = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
+                          remove_blank_text=False)
+_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
+
+
+def q(tag: str) -> str:
+    return f"{{{XHTML}}}{tag}"
+
+
+@dataclass
+class Heading:
+    level: int
+    id: str
+    text: str
+
+
+@dataclass
+class Document:
+    section: Section
+    title: str
+    body: etree._Element  # an XHTML <div> holding the section's content
+    ids: set[str] = field(default_factory=set)
+    headings: list[Heading] = field(default_factory=list)
+    links: list[etree._Element] = field(default_factory=list)  # <a href="#…">
+    images: list[etree._Element] = field(default_factory=list)
+    has_math: bool = False
+
+
+def line_of(text: str, needle: str) -> int | None:
+    """First line of the Markdown that holds `needle`, to point the author at it."""
+    pos = text.find(needle)
+    return text.count("\n", 0, pos) + 1 if pos >= 0 else None
+
+
+def to_document(section: Section, markup: str, problems: Problems,
+                allow_scripts: bool = False) -> Document | None:
+    body = _parse(section, markup, problems)
+    if body is None:
+        return None
+    _notes(body, section.name)
+    doc = Document(section=section, title="", body=body)
+    for el in body.iter(etree.Element):
+        _visit(el, doc, problems, allow_scripts)
+    first = next((h for h in doc.headings), None)
+    doc.title = first.text if first else _fallback_title(section)
+    return doc
+
+
+def _parse(section: Section, markup: str, problems: Problems) -> etree._Element | None:
+    # Raw HTML in Markdown may carry HTML entities that XML does not know.
+    markup = _ENTITY.sub(_entity, markup)
+    wrapped = f'<div xmlns="{XHTML}" xmlns:epub="{EPUB}">{markup}</div>'
+    try:
+        return etree.fromstring(wrapped.encode("utf-8"), _PARSER)
+    except etree.XMLSyntaxError as e:
+        problems.add(f"raw HTML is not well-formed XHTML: {e.msg}", section.source)
+        return None
+
+
+def _entity(m: re.Match) -> str:
+    name = m.group(1)
+    if name in ("amp", "lt", "gt", "quot", "apos"):
+        return m.group(0)
+    char = html.unescape(m.group(0))
+    return m.group(0) if char == m.group(0) else html.escape(char, quote=False)
+
+
+def _visit(el: etree._Element, doc: Document, problems: Problems, allow_scripts: bool) -> None:
+    tag = etree.QName(el).localname
+    ns = etree.QName(el).namespace
+    src = doc.section.source
+    if ns == MATHML:
+        doc.has_math = True
+        if tag == "math" and not el.get("alttext"):
+            # Screen readers without MathML support read the TeX source instead.
+            tex = el.find(f".//{{{MATHML}}}annotation[@encoding='application/x-tex']")
+            if tex is not None and tex.text:
+                el.set("alttext", tex.text.strip())
+        return
+    if tag in FORBIDDEN or (tag == "script" and not allow_scripts):
+        problems.add(f"<{tag}> is not allowed in a book", src, line_of(doc.section.text, f"<{tag}"))
+        return
+    for attr in ("src", "href", "data", "poster", "srcset"):
+        value = el.get(attr)
+        if value and REMOTE.match(value) and not (tag == "a" and attr == "href"):
+            problems.add(f"remote resource {value} is not allowed; put the file under assets/",
+                         src, line_of(doc.section.text, value))
+    if el.get("id"):
+        doc.ids.add(el.get("id"))
+    if el.get("lang"):
+        el.set(XML_LANG, el.get("lang"))
+    if re.fullmatch(r"h[1-6]", tag):
+        text = " ".join("".join(el.itertext()).split())
+        doc.headings.append(Heading(int(tag[1]), el.get("id", ""), text))
+    elif tag == "hr" and not el.get("class"):
+        el.set("class", "scene-break")
+    elif tag == "img":
+        _image(el, doc, problems)
+    elif tag == "a" and (el.get("href") or "").startswith("#"):
+        doc.links.append(el)
+
+
+def _image(img: etree._Element, doc: Document, problems: Problems) -> None:
+    fig_alt = img.attrib.pop("data-fig-alt", None)
+    if fig_alt is not None:
+        img.set("alt", fig_alt)
+        caption = img.getparent().find(q("figcaption"))
+        if caption is not None:
+            caption.attrib.pop("aria-hidden", None)
+    classes = (img.get("class") or "").split()
+    if "decorative" in classes:
+        img.set("alt", "")
+        img.set("role", "presentation")
+    elif not (img.get("alt") or "").strip():
+        problems.add(f"image {img.get('src') or '(no src)'} has no alt text; describe it in the "
+                     f"brackets, or mark it {{.decorative}}", doc.section.source,
+                     line_of(doc.section.text, img.get("src") or "!["))
+    if not img.get("src"):
+        problems.add("image without a source", doc.section.source)
+    doc.images.append(img)
+
+
+def _notes(body: etree._Element, prefix: str) -> None:
+    """Pandoc's end-of-section list → EPUB 3 footnote asides with numbered back-links."""
+    blocks = [el for el in body.iter(q("section"), q("aside"))
+              if "footnotes" in (el.get("class") or "").split()]
+    for section in blocks:
+        notes = etree.Element(q("section"), {"class": "notes", EPUB_TYPE: "footnotes",
+                                             "role": "doc-endnotes"})
+        rule = etree.SubElement(notes, q("hr"), {"class": "notes-rule"})
+        rule.tail = "\n"
+        for li in section.iter(q("li")):
+            notes.append(_note(li, prefix))
+        section.getparent().replace(section, notes)
+    for ref in body.iter(q("a")):
+        if "footnote-ref" in (ref.get("class") or "").split():
+            ref.set("href", f"#{prefix}-{ref.get('href')[1:]}")
+            ref.set("id", f"{prefix}-{ref.get('id')}")
+            ref.set("class", "noteref")
+            ref.set(EPUB_TYPE, "noteref")
+
+
+def _note(li: etree._Element, prefix: str) -> etree._Element:
+    note_id = li.get("id")
+    number = note_id[2:] if note_id.startswith("fn") else note_id
+    aside = etree.Element(q("aside"), {"id": f"{prefix}-{note_id}", "class": "footnote",
+                                       EPUB_TYPE: "footnote", "role": "doc-footnote"})
+    back_target = None
+    for back in list(li.iter(q("a"))):
+        if "footnote-back" in (back.get("class") or "").split():
+            back_target = back.get("href")[1:]
+            _drop(back)
+    for child in li:
+        aside.append(child)
+    if li.text and li.text.strip():  # a note that pandoc did not wrap in <p>
+        p = etree.Element(q("p"))
+        p.text = li.text
+        aside.insert(0, p)
+    first = aside[0] if len(aside) and etree.QName(aside[0]).localname == "p" else None
+    if first is None:
+        first = etree.Element(q("p"))
+        aside.insert(0, first)
+    link = etree.Element(q("a"), {"class": "note-back", "role": "doc-backlink",
+                                  "href": f"#{prefix}-{back_target or 'fnref' + number}"})
+    link.text = number
+    link.tail = ". " + (first.text or "")
+    first.text = None
+    first.insert(0, link)
+    aside.tail = "\n"
+    return aside
+
+
+def _drop(el: etree._Element) -> None:
+    """Remove an element but keep its tail text."""
+    parent = el.getparent()
+    tail = (el.tail or "").rstrip()
+    prev = el.getprevious()
+    if prev is not None:
+        prev.tail = (prev.tail or "") + tail
+    else:
+        parent.text = (parent.text or "").rstrip() + tail
+    parent.remove(el)
+
+
+def _fallback_title(section: Section) -> str:
+    words = re.sub(r"^[\d\s._-]+", "", section.source.rsplit("/", 1)[-1][:-3])
+    return re.sub(r"[-_]+", " ", words).strip().capitalize() or section.name
+
+
+def resolve_links(docs: list[Document], problems: Problems) -> None:
+    """Point every `#id` link at the file that holds the id, or report it at file:line."""
+    owner: dict[str, Document] = {}
+    for doc in docs:
+        for id_ in doc.ids:
+            owner.setdefault(id_, doc)
+    for doc in docs:
+        for link in doc.links:
+            target = link.get("href")[1:]
+            if target in doc.ids:
+                continue
+            if target in owner:
+                link.set("href", f"{owner[target].section.file_name}#{target}")
+                continue
+            text = doc.section.text
+            problems.add(f"link to #{target}, but no heading or element has that id",
+                         doc.section.source, line_of(text, f"#{target}"))

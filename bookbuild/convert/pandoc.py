@@ -1,0 +1,59 @@
+"""Markdown → HTML5 (or Typst) with the pandoc that pypandoc_binary bundles."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
+from importlib import resources
+
+from bookbuild.errors import BookError, Problem
+
+SCRIPT = resources.files("bookbuild.convert").joinpath("sections.lua")
+
+
+@cache
+def pandoc_path() -> str:
+    import pypandoc
+
+    return pypandoc.get_pandoc_path()
+
+
+@cache
+def pandoc_version() -> str:
+    import pypandoc
+
+    return pypandoc.get_pandoc_version()
+
+
+def convert(texts: list[str], sources: list[str], writer: str = "html5") -> list[str]:
+    """Convert each Markdown text on its own; one pandoc process per CPU, not per section."""
+    if not texts:
+        return []
+    workers = max(1, min(os.cpu_count() or 1, len(texts) // 4 or 1))
+    size = -(-len(texts) // workers)
+    batches = [list(range(i, min(i + size, len(texts)))) for i in range(0, len(texts), size)]
+    with ThreadPoolExecutor(len(batches)) as pool:
+        results = list(pool.map(lambda b: _run([texts[i] for i in b], writer), batches))
+    outputs: list[str] = []
+    problems = []
+    for batch, result in zip(batches, results):
+        for i, item in zip(batch, result):
+            if "error" in item:
+                problems.append(Problem(f"pandoc could not convert it: {item['error']}", sources[i]))
+            outputs.append(item.get("output", ""))
+    if problems:
+        raise BookError(problems)
+    return outputs
+
+
+def _run(texts: list[str], writer: str) -> list[dict]:
+    payload = json.dumps([{"text": t} for t in texts])
+    with resources.as_file(SCRIPT) as script:
+        proc = subprocess.run([pandoc_path(), "lua", str(script), writer],
+                              input=payload.encode(), capture_output=True)
+    if proc.returncode != 0:
+        raise BookError(f"pandoc failed: {proc.stderr.decode(errors='replace').strip()}")
+    return json.loads(proc.stdout)

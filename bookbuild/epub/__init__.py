@@ -1,0 +1,222 @@
+"""EPUB 3 writer: Book + converted documents → a packaged, reproducible .epub."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from ebooklib import epub
+
+from bookbuild import cover as generated_cover
+from bookbuild import images
+from bookbuild.convert.html import REMOTE, Document, line_of
+from bookbuild.epub import accessibility, documents, package
+from bookbuild.errors import BookError, Problems
+from bookbuild.model import Book
+from bookbuild.paths import UnsafePath, inside
+
+XHTML_TYPE = "application/xhtml+xml"
+
+
+def write_epub(book: Book, docs: list[Document], target) -> dict:
+    """Package the book into `target` (a path or file object). Returns a short summary."""
+    problems = Problems()
+    renditions = _images(book, docs, problems)
+    cover = _cover(book, renditions, problems)
+    problems.raise_if_any()
+
+    meta = book.metadata
+    eb = epub.EpubBook()
+    _metadata(eb, book, docs)
+    _static(eb)
+    for r in renditions.values():
+        eb.add_item(epub.EpubImage(uid=_uid("img", r.name), file_name=r.name,
+                                   media_type=r.media_type, content=r.data))
+    cover_item = epub.EpubImage(uid="cover-image", file_name=cover.name,
+                                media_type=cover.media_type, content=cover.data)
+    cover_item.properties = ["cover-image"]
+    eb.add_item(cover_item)
+
+    pages = [("cover", "cover.xhtml", documents.cover_page(meta, cover.name), []),
+             ("titlepage", "titlepage.xhtml", documents.title_page(meta), []),
+             ("copyright", "copyright.xhtml", documents.copyright_page(meta), [])]
+    spine = [_document(eb, uid, name, data, props) for uid, name, data, props in pages]
+    nav = _document(eb, "nav", "nav.xhtml", b"", ["nav"])
+    spine.append(nav)
+    for doc in docs:
+        props = ["mathml"] if doc.has_math else []
+        spine.append(_document(eb, doc.section.name, doc.section.file_name,
+                               documents.section_page(meta, doc), props))
+    eb.spine = spine
+    entries = _toc(docs)
+    nav.content = documents.nav_page(meta, _nav_entries(entries), _landmarks(docs))
+    eb.toc = _ncx_toc(entries)
+    eb.add_item(epub.EpubNcx())
+    direction = "rtl" if documents.text_dir(meta.language) else None
+    package.write(eb, target, book.modified, meta.language, direction)
+    return {"sections": len(docs), "images": len(renditions), "cover": cover.name}
+
+
+def _uid(prefix: str, name: str) -> str:
+    return prefix + "-" + "".join(c if c.isalnum() else "-" for c in name)
+
+
+def _document(eb, uid: str, name: str, data: bytes, props: list[str]) -> epub.EpubItem:
+    item = epub.EpubItem(uid=uid, file_name=name, media_type=XHTML_TYPE, content=data)
+    item.properties = props
+    eb.add_item(item)
+    return item
+
+
+def _static(eb: epub.EpubBook) -> None:
+    files = resources.files("bookbuild.epub").joinpath("templates")
+    eb.add_item(epub.EpubItem(uid="css", file_name="css/book.css", media_type="text/css",
+                              content=files.joinpath("book.css").read_bytes()))
+    eb.add_item(epub.EpubImage(uid="ornament", file_name="images/ornament.svg",
+                               media_type="image/svg+xml",
+                               content=files.joinpath("ornament.svg").read_bytes()))
+
+
+def _images(book: Book, docs: list[Document], problems: Problems) -> dict:
+    """One rendition per source image, however often it is used; img src rewritten to it."""
+    out: dict[str, images.Rendition] = {}
+    for doc in docs:
+        for img in doc.images:
+            src = img.get("src") or ""
+            if not src or REMOTE.match(src):
+                continue  # reported by the converter
+            if src not in out:
+                rendition = _rendition(book, doc, src, problems)
+                if rendition is None:
+                    continue
+                out[src] = rendition
+            img.set("src", out[src].name)
+    taken = [r.name for r in out.values()]
+    if len(set(taken)) != len(taken):
+        problems.add("two images would share one name in the EPUB (same name, different "
+                     "extensions); rename one", "assets/images/")
+    return out
+
+
+def _rendition(book: Book, doc: Document, src: str, problems: Problems):
+    where = doc.section.source
+    line = line_of(doc.section.text, src)
+    try:
+        path = inside(book.root, src, "assets")
+    except UnsafePath as e:
+        problems.add(f"image {e}", where, line)
+        return None
+    if not path.is_file():
+        problems.add(f"image {src} not found (looked for assets/{src})", where, line)
+        return None
+    if not images.supported(src):
+        problems.add(f"image {src}: unsupported type; use JPEG, PNG, GIF, WebP or SVG", where, line)
+        return None
+    try:
+        return images.rendition(path, images.epub_name(src), f"assets/{src}")
+    except BookError as e:
+        for p in e.problems:
+            problems.add(p.message, where, line)
+        return None
+
+
+def _cover(book: Book, renditions: dict, problems: Problems) -> images.Rendition:
+    meta = book.metadata
+    if meta.cover:
+        try:
+            path = inside(book.root, meta.cover, "assets")
+        except UnsafePath as e:
+            problems.add(f"cover: {e}", "manuscript/book.yaml")
+            return None
+        if not path.is_file():
+            problems.add(f"cover: assets/{meta.cover} not found", "manuscript/book.yaml")
+            return None
+        try:
+            name = images.epub_name(meta.cover)
+            return images.cover_rendition(path, name, f"assets/{meta.cover}")
+        except BookError as e:
+            problems.items.extend(e.problems)
+            return None
+    taken = {r.name for r in renditions.values()}
+    name = "images/cover.jpg" if "images/cover.jpg" not in taken else "images/cover-generated.jpg"
+    return images.Rendition(name, generated_cover.cover_jpeg(meta), "image/jpeg",
+                            *generated_cover.SIZE)
+
+
+def _metadata(eb: epub.EpubBook, book: Book, docs: list[Document]) -> None:
+    meta = book.metadata
+    eb.set_identifier(meta.identifier)
+    eb.set_language(meta.language)
+    eb.title = meta.title
+    eb.add_metadata("DC", "title", meta.title, {"id": "title"})
+    eb.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
+    if meta.subtitle:
+        eb.add_metadata("DC", "title", meta.subtitle, {"id": "subtitle"})
+        eb.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle",
+                                                   "property": "title-type"})
+    for i, c in enumerate(meta.contributors, 1):
+        element = "creator" if c.role == "author" else "contributor"
+        eb.add_metadata("DC", element, c.name, {"id": f"contributor{i}"})
+        eb.add_metadata(None, "meta", c.marc, {"refines": f"#contributor{i}", "property": "role",
+                                               "scheme": "marc:relators"})
+    for key in ("publisher", "date", "rights", "description", "source"):
+        if getattr(meta, key):
+            eb.add_metadata("DC", key, getattr(meta, key))
+    for subject in meta.subjects:
+        eb.add_metadata("DC", "subject", subject)
+    if meta.series:
+        eb.add_metadata(None, "meta", meta.series, {"property": "belongs-to-collection",
+                                                    "id": "series"})
+        eb.add_metadata(None, "meta", "series", {"refines": "#series",
+                                                 "property": "collection-type"})
+        if meta.series_index is not None:
+            eb.add_metadata(None, "meta", f"{meta.series_index:g}",
+                            {"refines": "#series", "property": "group-position"})
+    # Kindle and EPUB 2 readers find the cover through this.
+    eb.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+    content = accessibility.Content(
+        images=sum(1 for d in docs for img in d.images if img.get("role") != "presentation"),
+        math=any(d.has_math for d in docs),
+        tables=any(d.body.find(".//{*}table") is not None for d in docs))
+    for prop, value in accessibility.properties(content, meta.publisher or "bookbuild"):
+        eb.add_metadata(None, "meta", value, {"property": prop})
+
+
+def _toc(docs: list[Document]) -> list:
+    """(title, href, children): each section, and the second-level headings inside it."""
+    entries = []
+    for doc in docs:
+        href = doc.section.file_name
+        children = [(h.text, f"{href}#{h.id}", []) for h in doc.headings[1:]
+                    if h.level == 2 and h.id and h.text]
+        entries.append((doc.title, href, children))
+    return entries
+
+
+FRONT_PAGES = [("Title Page", "titlepage.xhtml", []), ("Copyright", "copyright.xhtml", [])]
+
+
+def _nav_entries(entries: list) -> list:
+    return FRONT_PAGES + entries
+
+
+def _ncx_toc(entries: list) -> list:
+    def node(title, href, children, uid):
+        link = epub.Link(href, title, uid)
+        if not children:
+            return link
+        return (link, [node(t, h, [], f"{uid}-{i}") for i, (t, h, _c) in enumerate(children, 1)])
+    all_entries = FRONT_PAGES + entries
+    return [node(t, h, c, f"nav-{i}") for i, (t, h, c) in enumerate(all_entries, 1)]
+
+
+def _landmarks(docs: list[Document]) -> list[tuple[str, str, str]]:
+    labels = documents.LABELS
+    marks = [("cover", "cover.xhtml", labels["cover"]),
+             ("titlepage", "titlepage.xhtml", labels["titlepage"]),
+             ("copyright-page", "copyright.xhtml", labels["copyright"]),
+             ("toc", "nav.xhtml#toc", labels["contents"])]
+    body = next((d for d in docs if d.section.kind == "chapter"), docs[0] if docs else None)
+    if body is not None:
+        marks.append(("bodymatter", body.section.file_name, labels["start"]))
+    return marks

@@ -1,0 +1,133 @@
+"""The XHTML documents of the EPUB: sections from pandoc, and the pages we generate."""
+
+from __future__ import annotations
+
+from functools import cache
+from html import escape
+from importlib import resources
+from string import Template
+
+from lxml import etree
+
+from bookbuild.convert.html import EPUB_TYPE, Document
+from bookbuild.model import Metadata
+
+RTL = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ku"}
+MATTER = {"front": "frontmatter", "chapter": "bodymatter", "back": "backmatter"}
+# DPUB-ARIA roles for the semantic types that have one.
+ARIA = {t: f"doc-{t}" for t in (
+    "chapter", "dedication", "epigraph", "foreword", "preface", "introduction", "prologue",
+    "acknowledgments", "afterword", "epilogue", "appendix", "glossary", "bibliography",
+    "colophon", "conclusion")}
+ARIA["acknowledgements"] = "doc-acknowledgments"
+ROLE_TYPE = {"acknowledgements": "acknowledgments", "notes": "rearnotes"}
+LABELS = {"contents": "Contents", "landmarks": "Landmarks", "cover": "Cover",
+          "titlepage": "Title Page", "copyright": "Copyright", "start": "Start of Content"}
+CONTRIBUTOR_LINES = {"translator": "Translated by {}", "editor": "Edited by {}",
+                     "illustrator": "Illustrated by {}", "introduction": "Introduction by {}",
+                     "foreword": "Foreword by {}", "contributor": "With {}"}
+
+
+@cache
+def template(name: str) -> Template:
+    return Template(resources.files("bookbuild.epub").joinpath("templates", name).read_text("utf-8"))
+
+
+def text_dir(lang: str) -> str:
+    return ' dir="rtl"' if lang.split("-")[0].lower() in RTL else ""
+
+
+def page(meta: Metadata, title: str, content: str, matter: str, body_class: str,
+         section_type: str | None = None, role: str | None = None,
+         label: str | None = None) -> bytes:
+    attrs = ""
+    if section_type:
+        attrs += f' epub:type="{section_type}"'
+    if role:
+        attrs += f' role="{role}"'
+    if label:
+        attrs += f' aria-label="{escape(label)}"'
+    xhtml = template("page.xhtml").substitute(
+        lang=meta.language, dir=text_dir(meta.language), title=escape(title), content=content,
+        matter=matter, body_class=body_class, section_attrs=attrs)
+    return xhtml.encode("utf-8")
+
+
+def inner_xml(el: etree._Element) -> str:
+    """The children of `el`, serialized without repeating namespace declarations."""
+    whole = etree.tostring(el, encoding="unicode")
+    return whole[whole.index(">") + 1:whole.rindex("<")]
+
+
+def section_page(meta: Metadata, doc: Document) -> bytes:
+    s = doc.section
+    kind = ROLE_TYPE.get(s.role, s.role) if s.role else None
+    heading = doc.headings[0] if doc.headings else None
+    return page(meta, doc.title, inner_xml(doc.body), MATTER[s.kind], s.kind, kind,
+                ARIA.get(s.role or ""), label=None if heading else doc.title)
+
+
+def cover_page(meta: Metadata, src: str) -> bytes:
+    alt = f"Cover: {meta.title}, by {meta.author_line}"
+    content = template("cover.xhtml").substitute(src=escape(src), alt=escape(alt))
+    return page(meta, LABELS["cover"], content, "cover", "cover", "cover", label=LABELS["cover"])
+
+
+def title_page(meta: Metadata) -> bytes:
+    lines = []
+    authors = [c.name for c in meta.authors]
+    lines.append(f'<p class="author">{escape(meta.author_line)}</p>' if authors else "")
+    for c in meta.contributors:
+        if c.role != "author":
+            lines.append(f"<p>{escape(CONTRIBUTOR_LINES[c.role].format(c.name))}</p>")
+    content = template("titlepage.xhtml").substitute(
+        title=escape(meta.title),
+        subtitle=f'<p class="subtitle">{escape(meta.subtitle)}</p>' if meta.subtitle else "",
+        contributors="\n".join(line for line in lines if line),
+        publisher=f'<p class="publisher">{escape(meta.publisher)}</p>' if meta.publisher else "")
+    return page(meta, meta.title, content, "frontmatter", "titlepage", "titlepage",
+                label=LABELS["titlepage"])
+
+
+def copyright_page(meta: Metadata) -> bytes:
+    lines = [f"<p><i>{escape(meta.title)}</i>"
+             + (f": {escape(meta.subtitle)}" if meta.subtitle else "")
+             + f"<br/>by {escape(meta.author_line)}</p>"]
+    for c in meta.contributors:
+        if c.role != "author":
+            lines.append(f"<p>{escape(CONTRIBUTOR_LINES[c.role].format(c.name))}</p>")
+    if meta.rights:
+        lines.append(f"<p>{escape(meta.rights)}</p>")
+    if meta.publisher or meta.date:
+        lines.append("<p>" + escape(", ".join(x for x in (meta.publisher, meta.date) if x)) + "</p>")
+    if meta.isbn:
+        lines.append(f"<p>ISBN {escape(meta.isbn)}</p>")
+    else:
+        lines.append(f"<p>Identifier: {escape(meta.identifier)}</p>")
+    if meta.source:
+        url = escape(meta.source)
+        lines.append(f'<p>Source: <a href="{url}">{url}</a></p>')
+    lines.append("<p>Made with bookbuild.</p>")
+    content = template("copyright.xhtml").substitute(lines="\n".join(lines))
+    return page(meta, LABELS["copyright"], content, "frontmatter", "copyright", "copyright-page",
+                label=LABELS["copyright"])
+
+
+def nav_page(meta: Metadata, entries: list, landmarks: list[tuple[str, str, str]]) -> bytes:
+    """entries: (title, href, children) trees; landmarks: (epub:type, href, label)."""
+    items = "\n".join(
+        f'<li><a epub:type="{t}" href="{escape(h)}">{escape(label)}</a></li>'
+        for t, h, label in landmarks)
+    return template("nav.xhtml").substitute(
+        lang=meta.language, dir=text_dir(meta.language), contents=LABELS["contents"],
+        landmarks=LABELS["landmarks"], toc=_toc_list(entries), landmark_items=items
+    ).encode("utf-8")
+
+
+def _toc_list(entries: list) -> str:
+    out = ["<ol>"]
+    for title, href, children in entries:
+        sub = _toc_list(children) if children else ""
+        out.append(f'<li><a href="{escape(href)}">{escape(title)}</a>{sub}</li>')
+    out.append("</ol>")
+    return "\n".join(out)

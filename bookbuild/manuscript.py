@@ -1,0 +1,156 @@
+"""The reader: a book folder becomes a Book, or a list of problems."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from bookbuild.errors import BookError, Problems
+from bookbuild.metadata import FILE as METADATA_FILE
+from bookbuild.metadata import load_yaml, parse_metadata
+from bookbuild.model import Asset, Book, Section
+from bookbuild.paths import UnsafePath, inside, slugify
+
+# Folder under manuscript/ → section kind, in reading order.
+FOLDERS = {"front": "front", "chapters": "chapter", "back": "back"}
+
+# Semantic types a file name can announce ("02-preface.md"); anything else in front or back
+# matter is plain front or back matter.
+ROLES = {
+    "front": {"dedication", "epigraph", "foreword", "preface", "introduction", "prologue",
+              "acknowledgments", "acknowledgements", "preamble"},
+    "back": {"afterword", "epilogue", "appendix", "glossary", "bibliography", "colophon",
+             "acknowledgments", "acknowledgements", "notes", "conclusion"},
+}
+
+
+def read_book(folder: str | Path) -> Book:
+    root = Path(folder).resolve()
+    problems = Problems()
+    if not (root / "manuscript").is_dir():
+        raise BookError(f"{folder}: no manuscript/ folder here; is this a book folder? "
+                        f"(`bookbuild new DIR` makes one)")
+    yaml_path = root / METADATA_FILE
+    if not yaml_path.is_file():
+        raise BookError(f"{METADATA_FILE}: missing; it holds title, author and language")
+    data = load_yaml(yaml_path, problems)
+    metadata = parse_metadata(data, problems) if data else None
+    if data and not metadata and not problems:
+        problems.add("incomplete metadata", METADATA_FILE)
+    files = _section_files(root, data.get("order"), problems)
+    sections = _read_sections(root, files, problems)
+    problems.raise_if_any()
+    config = {k: v for k, v in data.items() if k in ("print", "check", "allow_scripts")}
+    return Book(root=root, metadata=metadata, sections=sections, assets=_assets(root),
+                config=config, modified=_modified(root, files))
+
+
+def _section_files(root: Path, order, problems: Problems) -> list[tuple[str, str]]:
+    """(kind, relative path) of each section file, in reading order."""
+    manuscript = root / "manuscript"
+    if order is not None:
+        return _ordered_files(root, order, problems)
+    files = []
+    for folder, kind in FOLDERS.items():
+        base = manuscript / folder
+        if not base.is_dir():
+            continue
+        for path in sorted(base.glob("*.md"), key=lambda p: p.name):
+            files.append((kind, f"manuscript/{folder}/{path.name}"))
+    if not files:
+        problems.add("no sections: put Markdown files in manuscript/front, manuscript/chapters "
+                     "or manuscript/back", "manuscript/")
+    return files
+
+
+def _ordered_files(root: Path, order, problems: Problems) -> list[tuple[str, str]]:
+    if not isinstance(order, list) or not order or not all(isinstance(o, str) for o in order):
+        problems.add("'order' must be a list of section files such as chapters/01.md",
+                     METADATA_FILE)
+        return []
+    files = []
+    for entry in order:
+        folder = entry.replace("\\", "/").split("/")[0]
+        if folder not in FOLDERS or not entry.endswith(".md"):
+            problems.add(f"order: {entry!r} must be a .md file under front/, chapters/ or back/",
+                         METADATA_FILE)
+            continue
+        try:
+            path = inside(root, entry, "manuscript")
+        except UnsafePath as e:
+            problems.add(f"order: {e}", METADATA_FILE)
+            continue
+        if not path.is_file():
+            problems.add(f"order: {entry!r} does not exist", METADATA_FILE)
+            continue
+        files.append((FOLDERS[folder], f"manuscript/{entry}"))
+    return files
+
+
+def _read_sections(root: Path, files: list[tuple[str, str]], problems: Problems) -> list[Section]:
+    sections: list[Section] = []
+    by_name: dict[str, str] = {}
+    for kind, rel in files:
+        try:
+            path = inside(root, rel)
+        except UnsafePath as e:
+            problems.add(str(e), rel)
+            continue
+        text = _read_text(path, rel, problems)
+        if text is None:
+            continue
+        stem = Path(rel).stem
+        name = f"{kind}-{slugify(stem, 'section')}"
+        if name in by_name:
+            problems.add(f"gives the same output name {name}.xhtml as {by_name[name]}; rename one",
+                         rel)
+            continue
+        by_name[name] = rel
+        sections.append(Section(kind=kind, name=name, source=rel, text=text,
+                                role=_role(kind, stem)))
+    return sections
+
+
+def _read_text(path: Path, rel: str, problems: Problems) -> str | None:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[:e.start].count(b"\n") + 1
+        problems.add(f"not UTF-8 text: byte 0x{data[e.start]:02x} at offset {e.start}; "
+                     f"save the file as UTF-8", rel, line)
+        return None
+    return text.removeprefix("\ufeff")
+
+
+def _role(kind: str, stem: str) -> str | None:
+    if kind == "chapter":
+        return "chapter"
+    word = re.sub(r"^[\d\s._-]+", "", stem).lower()
+    return word if word in ROLES[kind] else None
+
+
+def _assets(root: Path) -> dict[str, Asset]:
+    assets = {}
+    base = root / "assets"
+    if not base.is_dir():
+        return assets
+    for folder, _dirs, names in os.walk(base):  # does not follow symlinked folders
+        for name in sorted(names):
+            rel = Path(folder, name).relative_to(base).as_posix()
+            try:
+                path = inside(root, rel, "assets")
+            except UnsafePath:
+                continue  # a symlink out of the book is reported where it is used
+            assets[rel] = Asset(rel, path)
+    return assets
+
+
+def _modified(root: Path, files: list[tuple[str, str]]) -> int:
+    """Timestamp for dcterms:modified and zip entries: reproducible, yet moves with edits."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return int(epoch)
+    paths = [root / METADATA_FILE] + [root / rel for _kind, rel in files]
+    return int(max(p.stat().st_mtime for p in paths if p.exists()))

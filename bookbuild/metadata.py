@@ -1,0 +1,208 @@
+"""book.yaml: parsed, validated and turned into Metadata."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from bookbuild.errors import Problems
+from bookbuild.model import ROLES, Contributor, Metadata
+from bookbuild.paths import slugify
+
+FILE = "manuscript/book.yaml"
+KNOWN_KEYS = {
+    "title", "subtitle", "author", "language", "identifier", "publisher", "date", "rights",
+    "description", "subjects", "series", "series_index", "cover", "slug", "source", "order",
+    "print", "check", "allow_scripts",
+}
+
+# RFC 5646 well-formedness (langtag production, without grandfathered tags).
+_LANGTAG = re.compile(
+    r"^(?P<lang>[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4}|[a-z]{5,8})"
+    r"(?:-[a-z]{4})?"
+    r"(?:-(?:[a-z]{2}|[0-9]{3}))?"
+    r"(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*"
+    r"(?:-[0-9a-wy-z](?:-[a-z0-9]{2,8})+)*"
+    r"(?:-x(?:-[a-z0-9]{1,8})+)?$",
+    re.IGNORECASE,
+)
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def _iso639_1() -> set[str]:
+    text = resources.files("bookbuild.data").joinpath("iso639-1.txt").read_text("utf-8")
+    return set(text.split())
+
+
+def language_problem(tag: str) -> str | None:
+    """Why `tag` is not a language tag that stores accept, or None."""
+    m = _LANGTAG.match(tag)
+    if not m:
+        return f"language {tag!r} is not a BCP 47 tag (e.g. en, en-GB, ru, zh-Hans)"
+    primary = m.group("lang").split("-")[0].lower()
+    if len(primary) == 2 and primary not in _iso639_1():
+        return f"language {tag!r}: {primary!r} is not an ISO 639-1 language code"
+    return None
+
+
+def isbn_ok(digits: str) -> bool:
+    if re.fullmatch(r"\d{13}", digits):
+        total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits[:12]))
+        return (10 - total % 10) % 10 == int(digits[12])
+    if re.fullmatch(r"\d{9}[\dX]", digits):
+        total = sum((10 - i) * (10 if d == "X" else int(d)) for i, d in enumerate(digits))
+        return total % 11 == 0
+    return False
+
+
+def derived_identifier(title: str, contributors: list[Contributor]) -> str:
+    names = "|".join(c.name for c in contributors)
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'bookbuild:{title}|{names}')}"
+
+
+def _line_of(data_lines: list[str], key: str) -> int | None:
+    for i, line in enumerate(data_lines, 1):
+        if re.match(rf"^{re.escape(key)}\s*:", line):
+            return i
+    return None
+
+
+def load_yaml(path: Path, problems: Problems) -> dict:
+    try:
+        text = path.read_text("utf-8")
+    except UnicodeDecodeError as e:
+        problems.add(f"not UTF-8 text (bad byte at offset {e.start})", FILE)
+        return {}
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        reason = getattr(e, "problem", None) or str(e).splitlines()[0]
+        problems.add(f"invalid YAML: {reason}", FILE,
+                     mark.line + 1 if mark else None, mark.column + 1 if mark else None)
+        return {}
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        problems.add("must be a mapping of keys such as title, author, language", FILE, 1)
+        return {}
+    data["_lines"] = text.splitlines()
+    return data
+
+
+def _text(data: dict, key: str, problems: Problems, required: bool = False) -> str | None:
+    value = data.get(key)
+    line = _line_of(data["_lines"], key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            problems.add(f"'{key}' is required", FILE, line)
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    elif hasattr(value, "isoformat"):  # YAML reads 2024-01-31 as a date
+        value = value.isoformat()
+    if not isinstance(value, str):
+        problems.add(f"'{key}' must be text", FILE, line)
+        return None
+    return value.strip()
+
+
+def _contributors(data: dict, problems: Problems) -> list[Contributor]:
+    value = data.get("author")
+    line = _line_of(data["_lines"], "author")
+    if value is None or value == "" or value == []:
+        problems.add("'author' is required", FILE, line)
+        return []
+    entries = value if isinstance(value, list) else [value]
+    out = []
+    for entry in entries:
+        if isinstance(entry, str) and entry.strip():
+            out.append(Contributor(entry.strip()))
+        elif isinstance(entry, dict) and isinstance(entry.get("name"), str) and entry["name"].strip():
+            role = str(entry.get("role", "author")).strip().lower()
+            if role not in ROLES:
+                problems.add(f"author role {role!r} is not one of {', '.join(sorted(ROLES))}",
+                             FILE, line)
+                continue
+            out.append(Contributor(entry["name"].strip(), role))
+        else:
+            problems.add("each author is a name, or a mapping with 'name' and 'role'", FILE, line)
+    if out and not any(c.role == "author" for c in out):
+        problems.add("at least one contributor needs the role 'author'", FILE, line)
+    return out
+
+
+def _identifier(raw: str | None, problems: Problems, line: int | None) -> str | None:
+    if raw is None:
+        return None
+    compact = re.sub(r"[\s-]", "", raw)
+    if compact.lower().startswith("urn:isbn:"):
+        compact = compact[9:]
+    elif compact.lower().startswith("isbn"):
+        compact = compact[4:].lstrip(":")
+    if re.fullmatch(r"\d{9}[\dXx]|\d{13}", compact):
+        if not isbn_ok(compact.upper()):
+            problems.add(f"identifier {raw!r} is not a valid ISBN (check digit)", FILE, line)
+            return None
+        return f"urn:isbn:{compact.upper()}"
+    if re.fullmatch(r"urn:[a-z0-9][a-z0-9-]{0,31}:\S+", raw, re.IGNORECASE):
+        return raw
+    problems.add(f"identifier {raw!r} must be an ISBN or a URN (urn:…)", FILE, line)
+    return None
+
+
+def parse_metadata(data: dict, problems: Problems) -> Metadata | None:
+    lines = data["_lines"]
+    for key in data:
+        if key != "_lines" and key not in KNOWN_KEYS:
+            problems.add(f"unknown key '{key}' (known: {', '.join(sorted(KNOWN_KEYS))})",
+                         FILE, _line_of(lines, key))
+    title = _text(data, "title", problems, required=True)
+    language = _text(data, "language", problems, required=True)
+    contributors = _contributors(data, problems)
+    if language and (why := language_problem(language)):
+        problems.add(why, FILE, _line_of(lines, "language"))
+    date = _text(data, "date", problems)
+    if date and not _DATE.match(date):
+        problems.add(f"date {date!r} must be YYYY, YYYY-MM or YYYY-MM-DD", FILE, _line_of(lines, "date"))
+    subjects = data.get("subjects") or []
+    if isinstance(subjects, str):
+        subjects = [subjects]
+    if not isinstance(subjects, list) or not all(isinstance(s, str) for s in subjects):
+        problems.add("'subjects' must be a list of text", FILE, _line_of(lines, "subjects"))
+        subjects = []
+    series_index = data.get("series_index")
+    if series_index is not None and (isinstance(series_index, bool)
+                                     or not isinstance(series_index, (int, float))):
+        problems.add("'series_index' must be a number", FILE, _line_of(lines, "series_index"))
+        series_index = None
+    identifier = _identifier(_text(data, "identifier", problems), problems,
+                             _line_of(lines, "identifier"))
+    slug = _text(data, "slug", problems)
+    if slug and slugify(slug) != slug:
+        problems.add(f"slug {slug!r} must be lower-case letters, digits and hyphens "
+                     f"(e.g. {slugify(slug)!r})", FILE, _line_of(lines, "slug"))
+    if problems or not (title and language and contributors):
+        return None
+    return Metadata(
+        title=title,
+        language=language,
+        contributors=contributors,
+        identifier=identifier or derived_identifier(title, contributors),
+        identifier_generated=identifier is None,
+        subtitle=_text(data, "subtitle", problems),
+        publisher=_text(data, "publisher", problems),
+        date=date,
+        rights=_text(data, "rights", problems),
+        description=_text(data, "description", problems),
+        subjects=[s.strip() for s in subjects if s.strip()],
+        series=_text(data, "series", problems),
+        series_index=series_index,
+        cover=_text(data, "cover", problems),
+        slug=slug or slugify(title),
+        source=_text(data, "source", problems),
+    )

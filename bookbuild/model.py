@@ -1,0 +1,96 @@
+"""The Book model: what the reader produces and every writer consumes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# MARC relator codes, the vocabulary EPUB's `role` refinement expects.
+ROLES = {
+    "author": "aut",
+    "translator": "trl",
+    "editor": "edt",
+    "illustrator": "ill",
+    "contributor": "ctb",
+    "introduction": "aui",
+    "foreword": "aui",
+}
+
+
+@dataclass(frozen=True)
+class Contributor:
+    name: str
+    role: str = "author"  # a key of ROLES
+
+    @property
+    def marc(self) -> str:
+        return ROLES[self.role]
+
+
+@dataclass
+class Metadata:
+    title: str
+    language: str
+    contributors: list[Contributor]
+    identifier: str  # "urn:isbn:…", "urn:uuid:…" or another URN
+    identifier_generated: bool = False
+    subtitle: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    rights: str | None = None
+    description: str | None = None
+    subjects: list[str] = field(default_factory=list)
+    series: str | None = None
+    series_index: float | None = None
+    cover: str | None = None  # path under assets/
+    slug: str = "book"
+    source: str | None = None
+
+    @property
+    def authors(self) -> list[Contributor]:
+        return [c for c in self.contributors if c.role == "author"]
+
+    @property
+    def author_line(self) -> str:
+        names = [c.name for c in self.authors] or [self.contributors[0].name]
+        if len(names) <= 2:
+            return " and ".join(names)
+        return ", ".join(names[:-1]) + " and " + names[-1]
+
+    @property
+    def isbn(self) -> str | None:
+        prefix = "urn:isbn:"
+        return self.identifier[len(prefix):] if self.identifier.startswith(prefix) else None
+
+
+# Section kinds, in reading order.
+KINDS = ("front", "chapter", "back")
+
+
+@dataclass
+class Section:
+    kind: str  # one of KINDS
+    name: str  # URL-safe, unique in the book; the output file is f"{name}.xhtml"
+    source: str  # path of the Markdown file relative to the book folder
+    text: str
+    role: str | None = None  # semantic type such as "dedication", "preface", "chapter"
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.name}.xhtml"
+
+
+@dataclass(frozen=True)
+class Asset:
+    name: str  # path under assets/, with forward slashes: "images/x.jpg"
+    path: Path  # resolved, inside the book folder
+
+
+@dataclass
+class Book:
+    root: Path
+    metadata: Metadata
+    sections: list[Section]
+    assets: dict[str, Asset]
+    config: dict = field(default_factory=dict)  # book.yaml blocks for writers and checks: print, check…
+    modified: int = 0  # seconds since the epoch, for reproducible timestamps
