@@ -50,7 +50,10 @@ def build(folder: str | Path, out_dir: str | Path | None, formats: list[str],
     if book.metadata.identifier_generated:
         progress(f"identifier {book.metadata.identifier} (derived from title and author; "
                  f"pin it in book.yaml as identifier:)")
-    written = []
-    if "epub" in formats:
-        written.append(build_epub(book, out, progress))
-    return written
+    return [WRITERS[fmt](book, out, progress) for fmt in formats]
+
+
+# One entry per output format; each takes (book, out_dir, progress) and returns the written path.
+WRITERS: dict[str, Callable[[Book, Path, Progress], Path]] = {
+    "epub": build_epub,
+}

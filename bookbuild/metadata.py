@@ -20,9 +20,10 @@ KNOWN_KEYS = {
     "print", "check", "allow_scripts",
 }
 
-# RFC 5646 well-formedness (langtag production, without grandfathered tags).
+# RFC 5646 well-formedness (langtag production). Primary subtags of 4–8 letters are reserved
+# and unregistered, and stores reject them, so only 2–3 letters are accepted.
 _LANGTAG = re.compile(
-    r"^(?P<lang>[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4}|[a-z]{5,8})"
+    r"^(?P<lang>[a-z]{2,3}(?:-[a-z]{3}){0,3})"
     r"(?:-[a-z]{4})?"
     r"(?:-(?:[a-z]{2}|[0-9]{3}))?"
     r"(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*"

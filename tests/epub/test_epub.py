@@ -1,0 +1,198 @@
+"""The EPUB contract: EPUBCheck-clean, navigable, accessible, reproducible, atomic."""
+
+import io
+import re
+import zipfile
+
+import pytest
+from lxml import etree
+from PIL import Image
+
+from bookbuild.build import build
+from bookbuild.check import epubcheck
+from bookbuild.errors import BookError
+from tests.conftest import EVERYTHING, SAMPLE, copy_book, read_zip
+
+OPF = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+H = {"h": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
+
+
+def opf(files: dict) -> etree._Element:
+    return etree.fromstring(files["EPUB/content.opf"])
+
+
+def meta_values(root, prop: str) -> list[str]:
+    return root.xpath(f"//opf:meta[@property='{prop}']/text()", namespaces=OPF)
+
+
+@pytest.mark.parametrize("book", ["sample_epub", "everything_epub"])
+def test_epubcheck_reports_zero_messages(book, request):
+    findings = epubcheck.run(request.getfixturevalue(book))
+    assert [str(f) for f in findings] == []
+
+
+def test_epubcheck_really_runs_and_reports(tmp_path, sample_epub):
+    # A broken copy must produce messages, or the zero above would mean nothing.
+    files = read_zip(sample_epub)
+    files["EPUB/content.opf"] = files["EPUB/content.opf"].replace(b"<dc:language>en", b"<dc:language>")
+    broken = tmp_path / "broken.epub"
+    with zipfile.ZipFile(broken, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    assert any(f.severity == "error" for f in epubcheck.run(broken))
+
+
+def test_ocf_container(sample_epub):
+    with zipfile.ZipFile(sample_epub) as z:
+        first = z.infolist()[0]
+        assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+        assert z.read("mimetype") == b"application/epub+zip"
+
+
+def test_every_document_declares_utf8_and_language(everything_epub):
+    files = read_zip(everything_epub)
+    docs = [n for n in files if n.endswith(".xhtml")]
+    assert len(docs) >= 12
+    for name in docs:
+        assert files[name].startswith(b'<?xml version="1.0" encoding="UTF-8"?>'), name
+        root = etree.fromstring(files[name])
+        assert root.get("lang") == "en" and root.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+        assert root.find("h:body", H).get("id") is None  # Send to Kindle rejects links to body ids
+
+
+def test_file_names_are_url_safe(everything_epub):
+    for name in read_zip(everything_epub):
+        assert re.fullmatch(r"[A-Za-z0-9._/-]+", name), name
+
+
+def test_nav_has_toc_and_landmarks(sample_epub):
+    nav = etree.fromstring(read_zip(sample_epub)["EPUB/nav.xhtml"])
+    toc = nav.xpath("//h:nav[@epub:type='toc']//h:a/text()", namespaces=H)
+    assert toc == ["Title Page", "Copyright", "About the Author",
+                   "When Lenin Proclaimed Soviet Power", "A Note on This Edition"]
+    marks = nav.xpath("//h:nav[@epub:type='landmarks']//h:a/@epub:type", namespaces=H)
+    assert marks == ["cover", "titlepage", "copyright-page", "toc", "bodymatter"]
+
+
+def test_ncx_mirrors_the_toc(sample_epub):
+    ncx = etree.fromstring(read_zip(sample_epub)["EPUB/toc.ncx"])
+    labels = ncx.xpath("//n:navPoint/n:navLabel/n:text/text()",
+                       namespaces={"n": "http://www.daisy.org/z3986/2005/ncx/"})
+    assert "When Lenin Proclaimed Soviet Power" in labels and len(labels) == 5
+
+
+def test_nested_toc_lists_second_level_headings(everything_epub):
+    nav = etree.fromstring(read_zip(everything_epub)["EPUB/nav.xhtml"])
+    assert nav.xpath("//h:a[.='Bearings']/@href", namespaces=H) == ["chapter-01-prose.xhtml#bearings"]
+
+
+def test_cover_image_and_reachable_cover_page(sample_epub):
+    files = read_zip(sample_epub)
+    root = opf(files)
+    (item,) = root.xpath("//opf:item[@properties='cover-image']", namespaces=OPF)
+    cover = Image.open(io.BytesIO(files["EPUB/" + item.get("href")]))
+    assert cover.size == (1600, 2560)
+    spine = root.xpath("//opf:itemref", namespaces=OPF)
+    assert spine[0].get("idref") == "cover" and spine[0].get("linear") != "no"
+    assert root.xpath("//opf:meta[@name='cover']/@content", namespaces=OPF) == [item.get("id")]
+
+
+def test_supplied_cover_is_used(everything_epub):
+    files = read_zip(everything_epub)
+    (href,) = opf(files).xpath("//opf:item[@properties='cover-image']/@href", namespaces=OPF)
+    assert href == "images/cover.jpg"
+    assert Image.open(io.BytesIO(files["EPUB/images/cover.jpg"])).size == (1600, 2560)
+
+
+def test_metadata(everything_epub):
+    root = opf(read_zip(everything_epub))
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+    assert root.xpath("//dc:identifier/text()", namespaces=OPF) == ["urn:isbn:9783161484100"]
+    assert root.xpath("//dc:title/text()", namespaces=OPF)[0] == "The Everything Book"
+    roles = root.xpath("//opf:meta[@property='role']/text()", namespaces=OPF)
+    assert {"aut", "trl", "edt"} <= set(roles)
+    assert meta_values(root, "belongs-to-collection") == ["Bookbuild Test Books"]
+
+
+def test_accessibility_metadata_follows_content(sample_epub, everything_epub):
+    sample, everything = opf(read_zip(sample_epub)), opf(read_zip(everything_epub))
+    for root in (sample, everything):
+        assert meta_values(root, "schema:accessMode") == ["textual", "visual"]
+        assert "textual" in meta_values(root, "schema:accessModeSufficient")
+        assert {"tableOfContents", "readingOrder", "alternativeText"} <= set(
+            meta_values(root, "schema:accessibilityFeature"))
+        assert meta_values(root, "schema:accessibilityHazard") == ["none"]
+        assert meta_values(root, "schema:accessibilitySummary")
+        assert meta_values(root, "dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"]
+        assert meta_values(root, "a11y:certifiedBy")
+    assert "MathML" in meta_values(everything, "schema:accessibilityFeature")
+    assert "MathML" not in meta_values(sample, "schema:accessibilityFeature")
+    mathml_docs = everything.xpath("//opf:item[@properties='mathml']/@href", namespaces=OPF)
+    assert mathml_docs == ["chapter-02-tables-math.xhtml"]
+
+
+def test_images_are_processed(everything_epub):
+    files = read_zip(everything_epub)
+    rasters = {n: Image.open(io.BytesIO(d)) for n, d in files.items()
+               if n.endswith((".jpg", ".png"))}
+    assert "EPUB/images/photo-cmyk.jpg" in rasters and "EPUB/images/alpha.png" in rasters
+    for name, im in rasters.items():
+        assert im.mode in ("RGB", "RGBA"), name
+        assert not im.getexif(), name
+        if not name.endswith("cover.jpg"):
+            assert im.width * im.height <= 4_000_000, name
+    assert rasters["EPUB/images/alpha.png"].mode == "RGBA"
+    assert files["EPUB/images/diagram.svg"].lstrip().startswith((b"<?xml", b"<svg"))
+
+
+def test_sample_exercises_figures_ornament_and_source(sample_epub):
+    files = read_zip(sample_epub)
+    chapter = files["EPUB/chapter-01-when-lenin-proclaimed-soviet-power.xhtml"].decode()
+    assert 'src="images/smolny-room.svg"' in chapter and 'src="images/sovnarkom-room.png"' in chapter
+    assert chapter.count('class="scene-break"') >= 1
+    assert "EPUB/images/ornament.svg" in files
+    assert b"ornament.svg" in files["EPUB/css/book.css"]
+    copyright_page = files["EPUB/copyright.xhtml"].decode()
+    assert "https://www.marxists.org/archive/kollontai/" in copyright_page
+    assert "urn:uuid:" in copyright_page
+
+
+def test_footnotes_and_cross_links_in_package(everything_epub):
+    prose = read_zip(everything_epub)["EPUB/chapter-01-prose.xhtml"].decode()
+    assert 'epub:type="noteref"' in prose and 'epub:type="footnote"' in prose
+    assert 'href="chapter-02-tables-math.xhtml#tables"' in prose
+
+
+def test_css_respects_the_reader(everything_epub):
+    css = read_zip(everything_epub)["EPUB/css/book.css"].decode()
+    body_rule = re.search(r"\bbody\s*\{([^}]*)\}", css).group(1)
+    assert "font-family" not in body_rule and "font-size" not in body_rule
+    assert not re.search(r"font-size:\s*\d+(px|pt)", css)
+    assert "max-width: 100%" in css
+
+
+def test_builds_are_byte_identical(tmp_path, sample_epub):
+    (again,) = build(SAMPLE, tmp_path, ["epub"])
+    assert again.read_bytes() == sample_epub.read_bytes()
+
+
+def test_source_date_epoch_sets_every_timestamp(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14T22:13:20Z
+    (path,) = build(EVERYTHING, tmp_path, ["epub"])
+    files = read_zip(path)
+    assert meta_values(opf(files), "dcterms:modified") == ["2023-11-14T22:13:20Z"]
+    with zipfile.ZipFile(path) as z:
+        assert {i.date_time for i in z.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+
+
+def test_failed_build_keeps_the_last_good_epub(tmp_path):
+    book = copy_book(SAMPLE, tmp_path / "book")
+    out = tmp_path / "out"
+    (good,) = build(book, out, ["epub"])
+    before = good.read_bytes()
+    chapter = next((book / "manuscript/chapters").glob("*.md"))
+    chapter.write_text(chapter.read_text() + "\n![A missing picture.](images/missing.png)\n")
+    with pytest.raises(BookError, match="missing.png not found"):
+        build(book, out, ["epub"])
+    assert good.read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == [".bookbuild.lock", good.name]
