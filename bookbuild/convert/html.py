@@ -26,6 +26,7 @@ FORBIDDEN = {"iframe", "object", "embed", "frame", "frameset", "applet", "form",
 REMOTE = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
                           remove_blank_text=False)
+ORNAMENT = "images/ornament.svg"  # shipped with the EPUB templates
 _ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
 
 
@@ -67,6 +68,7 @@ def to_document(section: Section, markup: str, problems: Problems,
     doc = Document(section=section, title="", body=body)
     for el in body.iter(etree.Element):
         _visit(el, doc, problems, allow_scripts)
+    _scene_breaks(body)
     first = next((h for h in doc.headings), None)
     doc.title = first.text if first else _fallback_title(section)
     return doc
@@ -124,6 +126,16 @@ def _visit(el: etree._Element, doc: Document, problems: Problems, allow_scripts:
         _image(el, doc, problems)
     elif tag == "a" and (el.get("href") or "").startswith("#"):
         doc.links.append(el)
+
+
+def _scene_breaks(body: etree._Element) -> None:
+    """`* * *` → a centred ornament image. Readers ignore CSS backgrounds on <hr> too often
+    for the ornament to live there; the separator role keeps the break's meaning."""
+    for hr in body.findall(f".//{q('hr')}[@class='scene-break']"):
+        div = etree.Element(q("div"), {"class": "scene-break", "role": "separator"})
+        etree.SubElement(div, q("img"), {"src": ORNAMENT, "alt": "", "role": "presentation"})
+        div.tail = hr.tail
+        hr.getparent().replace(hr, div)
 
 
 def _image(img: etree._Element, doc: Document, problems: Problems) -> None:

@@ -54,9 +54,14 @@ def test_footnotes_become_epub_notes_with_backlinks():
     assert len(notes[1].xpath("h:p", namespaces=NS)) == 2
 
 
-def test_scene_break_gets_its_class():
+def test_scene_break_becomes_an_ornament():
     (doc,), _ = convert("# T\n\nA.\n\n* * *\n\nB.\n")
-    assert doc.body.xpath(".//h:hr/@class", namespaces=NS) == ["scene-break"]
+    assert doc.body.xpath(".//h:hr", namespaces=NS) == []
+    (brk,) = doc.body.xpath(".//h:div[@class='scene-break']", namespaces=NS)
+    assert brk.get("role") == "separator"
+    img = brk.find("h:img", NS)
+    assert img.get("src") == "images/ornament.svg" and img.get("role") == "presentation"
+    assert doc.images == []  # the ornament is ours, not an author's image to process
 
 
 def test_figure_alt_comes_from_fig_alt():
