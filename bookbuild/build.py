@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
 from typing import Callable
 
-from bookbuild import output
+from bookbuild import cache, output
+from bookbuild.cache import NO_CACHE, Cache
 from bookbuild.convert import pandoc
 from bookbuild.convert.html import Document, resolve_links, to_document
 from bookbuild.epub import write_epub
@@ -20,33 +23,86 @@ def _quiet(_msg: str) -> None:
     pass
 
 
-def render(book: Book, progress: Progress = _quiet) -> list[Document]:
-    """Every section as EPUB-ready XHTML, with cross-section links resolved."""
-    progress(f"converting {len(book.sections)} sections with pandoc {pandoc.pandoc_version()}")
-    markup = pandoc.convert([s.text for s in book.sections], [s.source for s in book.sections])
-    problems = Problems()
+def book_cache(book: Book) -> Cache:
+    if os.environ.get("BOOKBUILD_CACHE", "1") == "0":
+        return NO_CACHE
+    return Cache(book.root / "build" / ".cache")
+
+
+def render(book: Book, progress: Progress = _quiet, store: Cache = NO_CACHE) -> list[Document]:
+    """Every section as EPUB-ready XHTML, with cross-section links resolved.
+
+    Sections whose Markdown, options and tools are unchanged come from the cache; only the rest
+    go through pandoc.
+    """
     allow_scripts = bool(book.config.get("allow_scripts"))
-    docs = [to_document(s, m, problems, allow_scripts) for s, m in zip(book.sections, markup)]
+    keys = [cache.key("section", s.name, s.source, str(allow_scripts), s.text)
+            for s in book.sections]
+    docs: list[Document | None] = [_cached(store, k, s) for k, s in zip(keys, book.sections)]
+    todo = [i for i, d in enumerate(docs) if d is None]
+    problems = Problems()
+    if todo:
+        progress(f"converting {len(todo)} of {len(docs)} sections with pandoc "
+                 f"{pandoc.pandoc_version()}")
+        sections = [book.sections[i] for i in todo]
+        markup = pandoc.convert([s.text for s in sections], [s.source for s in sections])
+        for i, section, m in zip(todo, sections, markup):
+            before = len(problems.items)
+            docs[i] = to_document(section, m, problems, allow_scripts)
+            if docs[i] is not None and len(problems.items) == before:
+                store.put_json("sections", keys[i], docs[i].to_json())
     problems.raise_if_any()
     resolve_links(docs, problems)
     problems.raise_if_any()
     return docs
 
 
+def _cached(store: Cache, key: str, section) -> Document | None:
+    data = store.get_json("sections", key)
+    try:
+        return Document.from_json(data, section) if data else None
+    except (KeyError, TypeError, ValueError):
+        return None  # an entry from another layout: convert again
+
+
 def build_epub(book: Book, out_dir: Path, progress: Progress = _quiet) -> Path:
-    docs = render(book, progress)
     target = out_dir / f"{book.metadata.slug}.epub"
+    store = book_cache(book)
+    stamp = inputs_key(book, "epub")
+    done = _digest(target)
+    if done is not None and store.get_json("outputs", stamp) == done:
+        progress("EPUB is up to date")
+        return target
+    docs = render(book, progress, store)
     progress("processing images and packaging")
     with output.locked(out_dir), output.atomic(target) as tmp:
-        write_epub(book, docs, tmp)
+        write_epub(book, docs, tmp, store)
+    store.put_json("outputs", stamp, _digest(target))
     return target
+
+
+def inputs_key(book: Book, fmt: str) -> str:
+    """Everything an output depends on: a changed byte anywhere means a rebuild."""
+    parts = [fmt, str(book.modified), (book.root / "manuscript/book.yaml").read_bytes()]
+    for s in book.sections:
+        parts += [s.source, s.text]
+    for name, asset in sorted(book.assets.items()):
+        parts += [name, hashlib.sha256(asset.path.read_bytes()).digest()]
+    return cache.key(*parts)
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def build(folder: str | Path, out_dir: str | Path | None, formats: list[str],
           progress: Progress = _quiet) -> list[Path]:
     book = read_book(folder)
     out = Path(out_dir) if out_dir else book.root / "build"
-    output.prepare(out)
+    output.writable(out)  # fail early, but create the folder only when writing into it
     if book.metadata.identifier_generated:
         progress(f"identifier {book.metadata.identifier} (derived from title and author; "
                  f"pin it in book.yaml as identifier:)")

@@ -25,9 +25,9 @@ def test_bad_input_is_one_line_per_problem_and_exit_2(tmp_path):
     result = run_cli("build", book)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
-    assert lines == ["error: manuscript/book.yaml: 'author' is required",
-                     "error: manuscript/book.yaml:2: language 'english' is not a BCP 47 tag "
-                     "(e.g. en, en-GB, ru, zh-Hans)"]
+    assert len(lines) == 2
+    assert lines[0] == "error: manuscript/book.yaml: 'author' is required"
+    assert lines[1].startswith("error: manuscript/book.yaml:2: language 'english' is not a BCP 47 tag")
     assert "Traceback" not in result.stdout + result.stderr
     assert not (book / "build").exists()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from lxml import etree
 
@@ -43,14 +43,46 @@ class Heading:
 
 @dataclass
 class Document:
+    """A converted section, as plain data so the build cache can store it as JSON."""
+
     section: Section
     title: str
-    body: etree._Element  # an XHTML <div> holding the section's content
+    xhtml: str  # the section's content; links to other sections resolved by resolve_links
+    ids: list[str] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # `#` targets this section does not hold
+    images: list[str] = field(default_factory=list)  # the author's image paths, in order
+    image_count: int = 0  # images that need a text alternative (not decorative ones)
+    has_math: bool = False
+    has_tables: bool = False
+
+    def tree(self) -> etree._Element:
+        """The content parsed again, wrapped in an XHTML <div>."""
+        return etree.fromstring(_wrap(self.xhtml).encode("utf-8"), _PARSER)
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["section"] = self.section.name
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict, section: Section) -> "Document":
+        data = dict(data, section=section)
+        data["headings"] = [Heading(**h) for h in data["headings"]]
+        return cls(**data)
+
+
+@dataclass
+class _Walk:
+    """What one walk over a section's tree collects."""
+
+    section: Section
     ids: set[str] = field(default_factory=set)
     headings: list[Heading] = field(default_factory=list)
-    links: list[etree._Element] = field(default_factory=list)  # <a href="#…">
+    links: list[etree._Element] = field(default_factory=list)
     images: list[etree._Element] = field(default_factory=list)
     has_math: bool = False
+    has_tables: bool = False
 
 
 def line_of(text: str, needle: str) -> int | None:
@@ -65,21 +97,39 @@ def to_document(section: Section, markup: str, problems: Problems,
     if body is None:
         return None
     _notes(body, section.name)
-    doc = Document(section=section, title="", body=body)
+    walk = _Walk(section)
     for el in body.iter(etree.Element):
-        _visit(el, doc, problems, allow_scripts)
+        _visit(el, walk, problems, allow_scripts)
     _scene_breaks(body)
-    first = next((h for h in doc.headings), None)
-    doc.title = first.text if first else _fallback_title(section)
-    return doc
+    first = next((h for h in walk.headings), None)
+    return Document(
+        section=section,
+        title=first.text if first else _fallback_title(section),
+        xhtml=inner_xml(body),
+        ids=sorted(walk.ids),
+        headings=walk.headings,
+        links=sorted({a.get("href")[1:] for a in walk.links} - walk.ids),
+        images=[img.get("src") for img in walk.images if img.get("src")],
+        image_count=sum(1 for img in walk.images if img.get("role") != "presentation"),
+        has_math=walk.has_math,
+        has_tables=walk.has_tables)
+
+
+def inner_xml(el: etree._Element) -> str:
+    """The children of `el`, serialized without repeating namespace declarations."""
+    whole = etree.tostring(el, encoding="unicode")
+    return whole[whole.index(">") + 1:whole.rindex("<")]
+
+
+def _wrap(markup: str) -> str:
+    return f'<div xmlns="{XHTML}" xmlns:epub="{EPUB}">{markup}</div>'
 
 
 def _parse(section: Section, markup: str, problems: Problems) -> etree._Element | None:
     # Raw HTML in Markdown may carry HTML entities that XML does not know.
     markup = _ENTITY.sub(_entity, markup)
-    wrapped = f'<div xmlns="{XHTML}" xmlns:epub="{EPUB}">{markup}</div>'
     try:
-        return etree.fromstring(wrapped.encode("utf-8"), _PARSER)
+        return etree.fromstring(_wrap(markup).encode("utf-8"), _PARSER)
     except etree.XMLSyntaxError as e:
         problems.add(f"raw HTML is not well-formed XHTML: {e.msg}", section.source)
         return None
@@ -93,7 +143,7 @@ def _entity(m: re.Match) -> str:
     return m.group(0) if char == m.group(0) else html.escape(char, quote=False)
 
 
-def _visit(el: etree._Element, doc: Document, problems: Problems, allow_scripts: bool) -> None:
+def _visit(el: etree._Element, doc: _Walk, problems: Problems, allow_scripts: bool) -> None:
     tag = etree.QName(el).localname
     ns = etree.QName(el).namespace
     src = doc.section.source
@@ -124,6 +174,8 @@ def _visit(el: etree._Element, doc: Document, problems: Problems, allow_scripts:
         el.set("class", "scene-break")
     elif tag == "img":
         _image(el, doc, problems)
+    elif tag == "table":
+        doc.has_tables = True
     elif tag == "a" and (el.get("href") or "").startswith("#"):
         doc.links.append(el)
 
@@ -138,7 +190,7 @@ def _scene_breaks(body: etree._Element) -> None:
         hr.getparent().replace(hr, div)
 
 
-def _image(img: etree._Element, doc: Document, problems: Problems) -> None:
+def _image(img: etree._Element, doc: _Walk, problems: Problems) -> None:
     fig_alt = img.attrib.pop("data-fig-alt", None)
     if fig_alt is not None:
         img.set("alt", fig_alt)
@@ -225,20 +277,26 @@ def _fallback_title(section: Section) -> str:
     return re.sub(r"[-_]+", " ", words).strip().capitalize() or section.name
 
 
+_HREF = re.compile(r'href="#([^"]*)"')
+
+
 def resolve_links(docs: list[Document], problems: Problems) -> None:
     """Point every `#id` link at the file that holds the id, or report it at file:line."""
-    owner: dict[str, Document] = {}
+    owner: dict[str, str] = {}
     for doc in docs:
         for id_ in doc.ids:
-            owner.setdefault(id_, doc)
+            owner.setdefault(id_, doc.section.file_name)
     for doc in docs:
-        for link in doc.links:
-            target = link.get("href")[1:]
-            if target in doc.ids:
-                continue
-            if target in owner:
-                link.set("href", f"{owner[target].section.file_name}#{target}")
-                continue
-            text = doc.section.text
-            problems.add(f"link to #{target}, but no heading or element has that id",
-                         doc.section.source, line_of(text, f"#{target}"))
+        for target in doc.links:
+            if target not in owner:
+                problems.add(f"link to #{target}, but no heading or element has that id",
+                             doc.section.source, line_of(doc.section.text, f"#{target}"))
+        if doc.links:
+            doc.xhtml = _HREF.sub(lambda m: _href(m, set(doc.links), owner), doc.xhtml)
+
+
+def _href(m: re.Match, outside: set[str], owner: dict[str, str]) -> str:
+    target = html.unescape(m.group(1))
+    if target in outside and target in owner:
+        return f'href="{html.escape(owner[target])}#{m.group(1)}"'
+    return m.group(0)

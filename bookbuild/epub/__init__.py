@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import html
+import re
 from importlib import resources
 from pathlib import Path
 
 from ebooklib import epub
 
+from bookbuild import cache
 from bookbuild import cover as generated_cover
+from bookbuild.cache import NO_CACHE, Cache
 from bookbuild import images
 from bookbuild.convert.html import REMOTE, Document, line_of
 from bookbuild.epub import accessibility, documents, package
@@ -18,11 +22,11 @@ from bookbuild.paths import UnsafePath, inside
 XHTML_TYPE = "application/xhtml+xml"
 
 
-def write_epub(book: Book, docs: list[Document], target) -> dict:
+def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE) -> dict:
     """Package the book into `target` (a path or file object). Returns a short summary."""
     problems = Problems()
-    renditions = _images(book, docs, problems)
-    cover = _cover(book, renditions, problems)
+    renditions = _images(book, docs, problems, store)
+    cover = _cover(book, renditions, problems, store)
     problems.raise_if_any()
 
     meta = book.metadata
@@ -53,7 +57,7 @@ def write_epub(book: Book, docs: list[Document], target) -> dict:
     eb.toc = _ncx_toc(entries)
     eb.add_item(epub.EpubNcx())
     direction = "rtl" if documents.text_dir(meta.language) else None
-    package.write(eb, target, book.modified, meta.language, direction)
+    package.write(eb, target, book.modified, meta.language, direction, store)
     return {"sections": len(docs), "images": len(renditions), "cover": cover.name}
 
 
@@ -77,20 +81,17 @@ def _static(eb: epub.EpubBook) -> None:
                                content=files.joinpath("ornament.svg").read_bytes()))
 
 
-def _images(book: Book, docs: list[Document], problems: Problems) -> dict:
+def _images(book: Book, docs: list[Document], problems: Problems, store: Cache) -> dict:
     """One rendition per source image, however often it is used; img src rewritten to it."""
     out: dict[str, images.Rendition] = {}
     for doc in docs:
-        for img in doc.images:
-            src = img.get("src") or ""
-            if not src or REMOTE.match(src):
-                continue  # reported by the converter
-            if src not in out:
-                rendition = _rendition(book, doc, src, problems)
-                if rendition is None:
-                    continue
+        for src in doc.images:
+            if src in out or REMOTE.match(src):
+                continue  # remote ones are reported by the converter
+            rendition = _rendition(book, doc, src, problems, store)
+            if rendition is not None:
                 out[src] = rendition
-            img.set("src", out[src].name)
+        doc.xhtml = _SRC.sub(lambda m: _src(m, out), doc.xhtml)
     taken = [r.name for r in out.values()]
     if len(set(taken)) != len(taken):
         problems.add("two images would share one name in the EPUB (same name, different "
@@ -98,7 +99,15 @@ def _images(book: Book, docs: list[Document], problems: Problems) -> dict:
     return out
 
 
-def _rendition(book: Book, doc: Document, src: str, problems: Problems):
+_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)"')
+
+
+def _src(m: re.Match, renditions: dict) -> str:
+    rendition = renditions.get(html.unescape(m.group(2)))
+    return f'{m.group(1)}{html.escape(rendition.name)}"' if rendition else m.group(0)
+
+
+def _rendition(book: Book, doc: Document, src: str, problems: Problems, store: Cache):
     where = doc.section.source
     line = line_of(doc.section.text, src)
     try:
@@ -113,14 +122,16 @@ def _rendition(book: Book, doc: Document, src: str, problems: Problems):
         problems.add(f"image {src}: unsupported type; use JPEG, PNG, GIF, WebP or SVG", where, line)
         return None
     try:
-        return images.rendition(path, images.epub_name(src), f"assets/{src}")
+        name = images.epub_name(src)
+        return _cached(store, ("image", name, path.read_bytes()),
+                       lambda: images.rendition(path, name, f"assets/{src}"))
     except BookError as e:
         for p in e.problems:
             problems.add(p.message, where, line)
         return None
 
 
-def _cover(book: Book, renditions: dict, problems: Problems) -> images.Rendition:
+def _cover(book: Book, renditions: dict, problems: Problems, store: Cache) -> images.Rendition:
     meta = book.metadata
     if meta.cover:
         try:
@@ -133,14 +144,29 @@ def _cover(book: Book, renditions: dict, problems: Problems) -> images.Rendition
             return None
         try:
             name = images.epub_name(meta.cover)
-            return images.cover_rendition(path, name, f"assets/{meta.cover}")
+            return _cached(store, ("cover", name, path.read_bytes()),
+                           lambda: images.cover_rendition(path, name, f"assets/{meta.cover}"))
         except BookError as e:
             problems.items.extend(e.problems)
             return None
     taken = {r.name for r in renditions.values()}
     name = "images/cover.jpg" if "images/cover.jpg" not in taken else "images/cover-generated.jpg"
-    return images.Rendition(name, generated_cover.cover_jpeg(meta), "image/jpeg",
-                            *generated_cover.SIZE)
+    parts = ("generated-cover", name, meta.title, meta.subtitle or "", meta.author_line)
+    return _cached(store, parts, lambda: images.Rendition(
+        name, generated_cover.cover_jpeg(meta), "image/jpeg", *generated_cover.SIZE))
+
+
+def _cached(store: Cache, parts: tuple, make) -> images.Rendition:
+    """Pillow work is done once per image content, not once per build."""
+    key = cache.key(*parts)
+    meta, data = store.get_json("image-meta", key), store.get_bytes("image-data", key)
+    if meta is not None and data is not None:
+        return images.Rendition(data=data, **meta)
+    rendition = make()
+    store.put_bytes("image-data", key, rendition.data)
+    store.put_json("image-meta", key, {"name": rendition.name, "media_type": rendition.media_type,
+                                       "width": rendition.width, "height": rendition.height})
+    return rendition
 
 
 def _metadata(eb: epub.EpubBook, book: Book, docs: list[Document]) -> None:
@@ -175,9 +201,9 @@ def _metadata(eb: epub.EpubBook, book: Book, docs: list[Document]) -> None:
     # Kindle and EPUB 2 readers find the cover through this.
     eb.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
     content = accessibility.Content(
-        images=sum(1 for d in docs for img in d.images if img.get("role") != "presentation"),
+        images=sum(d.image_count for d in docs),
         math=any(d.has_math for d in docs),
-        tables=any(d.body.find(".//{*}table") is not None for d in docs))
+        tables=any(d.has_tables for d in docs))
     for prop, value in accessibility.properties(content, meta.publisher or "bookbuild"):
         eb.add_metadata(None, "meta", value, {"property": prop})
 

@@ -7,9 +7,7 @@ from html import escape
 from importlib import resources
 from string import Template
 
-from lxml import etree
-
-from bookbuild.convert.html import EPUB_TYPE, Document
+from bookbuild.convert.html import Document
 from bookbuild.model import Metadata
 
 RTL = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ku"}
@@ -53,17 +51,11 @@ def page(meta: Metadata, title: str, content: str, matter: str, body_class: str,
     return xhtml.encode("utf-8")
 
 
-def inner_xml(el: etree._Element) -> str:
-    """The children of `el`, serialized without repeating namespace declarations."""
-    whole = etree.tostring(el, encoding="unicode")
-    return whole[whole.index(">") + 1:whole.rindex("<")]
-
-
 def section_page(meta: Metadata, doc: Document) -> bytes:
     s = doc.section
     kind = ROLE_TYPE.get(s.role, s.role) if s.role else None
     heading = doc.headings[0] if doc.headings else None
-    return page(meta, doc.title, inner_xml(doc.body), MATTER[s.kind], s.kind, kind,
+    return page(meta, doc.title, doc.xhtml, MATTER[s.kind], s.kind, kind,
                 ARIA.get(s.role or ""), label=None if heading else doc.title)
 
 

@@ -1,0 +1,166 @@
+"""`make bench`: bookbuild against pandoc and Typst on a 1,000,000-word book, in one run.
+
+Every measurement is a separate process, timed on the wall clock, with its peak RSS from
+wait4(). The machines are shared and noisy, so read the ratios, not the seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
+
+from bench.generate import generate  # noqa: E402
+
+
+@dataclass
+class Run:
+    label: str
+    seconds: float
+    peak_mb: float
+    ok: bool
+
+
+def measure(label: str, argv: list[str], env: dict | None = None) -> Run:
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, **(env or {})})
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    ok = os.waitstatus_to_exitcode(status) == 0
+    if not ok:
+        print(f"  {label} failed:\n{err[-2000:]}", file=sys.stderr)
+    run = Run(label, seconds, usage.ru_maxrss / 1024, ok)
+    print(f"  {label:<44} {run.seconds:7.2f} s {run.peak_mb:8.0f} MB", file=sys.stderr)
+    return run
+
+
+def pandoc() -> str:
+    import pypandoc
+
+    return pypandoc.get_pandoc_path()
+
+
+def chapters(book: Path) -> list[str]:
+    return sorted(str(p) for p in (book / "manuscript/chapters").glob("*.md"))
+
+
+def epub_runs(book: Path, out: Path) -> dict[str, Run]:
+    cli = [str(BIN / "bookbuild"), "build", str(book), "--out", str(out), "-q"]
+    shutil.rmtree(book / "build", ignore_errors=True)
+    runs = {"cold": measure("bookbuild EPUB, cold", cli)}
+    runs["noop"] = measure("bookbuild EPUB, nothing changed", cli)
+    chapter = book / "manuscript/chapters/100.md"
+    chapter.write_text(chapter.read_text("utf-8") + "\nOne more sentence, edited.\n", "utf-8")
+    runs["edit"] = measure("bookbuild EPUB, one chapter edited", cli)
+    runs["pandoc"] = measure("pandoc's EPUB writer", [
+        pandoc(), "-f", "markdown", "-t", "epub3", "--resource-path", str(book / "assets"),
+        "--metadata", "title=The Benchmark Book", "-o", str(out / "pandoc.epub"),
+        *chapters(book)])
+    return runs
+
+
+def pdf_runs(book: Path, out: Path) -> dict[str, Run]:
+    from bookbuild.build import WRITERS
+
+    if "pdf" not in WRITERS:
+        return {}
+    shutil.rmtree(book / "build", ignore_errors=True)
+    runs = {"pdf": measure("bookbuild PDF, cold", [str(BIN / "bookbuild"), "build", str(book),
+                                                    "--format", "pdf", "--out", str(out), "-q"])}
+    runs["bare"] = measure("bare pandoc → Typst → compile (state head)", [
+        sys.executable, str(ROOT / "bench/bare_typst.py"), str(out / "bare.pdf"), *chapters(book)])
+    return runs
+
+
+def check_runs(out: Path) -> dict[str, Run]:
+    epub = out / "bench.epub"
+    runs = {"epubcheck": measure("EPUBCheck 5.3", [
+        sys.executable, "-c", "import sys; from pathlib import Path; "
+        "from bookbuild.check import epubcheck; epubcheck.run(Path(sys.argv[1]))", str(epub)])}
+    runs["rules"] = measure("bookbuild's own EPUB rules", [
+        sys.executable, "-c", "import sys; from pathlib import Path; "
+        "from bookbuild.check import fast_epub_rules; fast_epub_rules(Path(sys.argv[1]))",
+        str(epub)])
+    return runs
+
+
+def sample_run(out: Path) -> dict[str, Run]:
+    cli = [str(BIN / "bookbuild"), "build", str(ROOT), "--out", str(out / "sample"), "-q"]
+    measure("sample book, first", cli)
+    return {"sample": measure("sample book `make epub`, warm", cli)}
+
+
+TARGETS = [  # (label, numerator, denominator, limit)
+    ("EPUB cold / pandoc EPUB writer", "cold", "pandoc", 0.5),
+    ("no-op rebuild / cold", "noop", "cold", 0.05),
+    ("one-chapter edit / cold", "edit", "cold", 0.1),
+    ("PDF cold / bare pandoc→Typst (state)", "pdf", "bare", 1.0),
+]
+
+
+def table(runs: dict[str, Run]) -> str:
+    lines = ["| measurement | time | peak RSS |", "|---|---:|---:|"]
+    lines += [f"| {r.label} | {r.seconds:.2f} s | {r.peak_mb:,.0f} MB |" for r in runs.values()]
+    lines += ["", "| target | ratio | limit | met |", "|---|---:|---:|:-:|"]
+    for label, num, den, limit in TARGETS:
+        if num in runs and den in runs:
+            ratio = runs[num].seconds / runs[den].seconds
+            lines.append(f"| {label} | {ratio:.3f} | ≤ {limit} | {'yes' if ratio <= limit else 'NO'} |")
+    extra = [("PDF cold peak RSS", "pdf", lambda r: r.peak_mb, 1024, "MB"),
+             ("own EPUB rules on the big book", "rules", lambda r: r.seconds, 2.0, "s"),
+             ("sample `make epub`, warm", "sample", lambda r: r.seconds, 1.0, "s")]
+    for label, name, value, limit, unit in extra:
+        if name in runs:
+            v = value(runs[name])
+            lines.append(f"| {label} | {v:,.2f} {unit} | ≤ {limit:g} {unit} | "
+                         f"{'yes' if v <= limit else 'NO'} |")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{platform.machine()}, {os.cpu_count()} cores, {mem:.0f} GiB, "
+            f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--words", type=int, default=1_000_000)
+    parser.add_argument("--chapters", type=int, default=200)
+    parser.add_argument("--work", type=Path, default=ROOT / "build" / "bench")
+    parser.add_argument("--skip-pdf", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
+    shutil.rmtree(args.work, ignore_errors=True)
+    book, out = args.work / "book", args.work / "out"
+    out.mkdir(parents=True)
+    print(f"generating a {args.words:,}-word, {args.chapters}-chapter book", file=sys.stderr)
+    generate(book, args.chapters, args.words)
+    runs = epub_runs(book, out)
+    if not args.skip_pdf:
+        runs.update(pdf_runs(book, out))
+    runs.update(check_runs(out))
+    runs.update(sample_run(out))
+    report = f"Machine: {machine()}\n\n{table(runs)}"
+    print(report)
+    (args.work / "results.json").write_text(json.dumps(
+        {k: vars(r) for k, r in runs.items()} | {"machine": machine()}, indent=2))
+    return 0 if all(r.ok for r in runs.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""The build cache: byte-identical outputs cold or warm, only edited sections reconverted."""
+
+import pytest
+
+from bookbuild import cache
+from bookbuild.build import build
+from bookbuild.cache import Cache
+from bookbuild.convert import pandoc
+from tests.conftest import EVERYTHING, copy_book
+
+
+@pytest.fixture
+def book(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    return copy_book(EVERYTHING, tmp_path / "book")
+
+
+@pytest.fixture
+def converted(monkeypatch):
+    """Records how many sections each build sends through pandoc."""
+    calls: list[int] = []
+    real = pandoc.convert
+
+    def counting(texts, sources, writer="html5"):
+        calls.append(len(texts))
+        return real(texts, sources, writer)
+    monkeypatch.setattr(pandoc, "convert", counting)
+    return calls
+
+
+def test_cold_warm_and_uncached_builds_are_identical(book, tmp_path, monkeypatch, converted):
+    (cold,) = build(book, tmp_path / "cold", ["epub"])
+    (warm,) = build(book, tmp_path / "warm", ["epub"])
+    monkeypatch.setenv("BOOKBUILD_CACHE", "0")
+    (plain,) = build(book, tmp_path / "plain", ["epub"])
+    assert cold.read_bytes() == warm.read_bytes() == plain.read_bytes()
+    assert converted == [8, 8]  # cold and uncached converted everything, warm nothing
+
+
+def test_one_edit_reconverts_one_section(book, tmp_path, converted, monkeypatch):
+    build(book, tmp_path / "out", ["epub"])
+    chapter = book / "manuscript/chapters/03-scripts.md"
+    chapter.write_text(chapter.read_text() + "\nOne more line.\n")
+    (edited,) = build(book, tmp_path / "out", ["epub"])
+    assert converted == [8, 1]
+    monkeypatch.setenv("BOOKBUILD_CACHE", "0")
+    (uncached,) = build(book, tmp_path / "fresh", ["epub"])
+    assert edited.read_bytes() == uncached.read_bytes()
+
+
+def test_nothing_changed_writes_nothing(book, tmp_path, converted):
+    (first,) = build(book, tmp_path / "out", ["epub"])
+    stamp = first.stat().st_mtime_ns
+    messages = []
+    build(book, tmp_path / "out", ["epub"], messages.append)
+    assert first.stat().st_mtime_ns == stamp
+    assert "EPUB is up to date" in messages and converted == [8]
+
+
+def test_a_changed_output_is_rebuilt(book, tmp_path):
+    (first,) = build(book, tmp_path / "out", ["epub"])
+    good = first.read_bytes()
+    first.write_bytes(b"damaged")
+    build(book, tmp_path / "out", ["epub"])
+    assert first.read_bytes() == good
+
+
+def test_corrupt_entries_are_ignored(book, tmp_path):
+    (first,) = build(book, tmp_path / "a", ["epub"])
+    entries = [p for p in (book / "build/.cache").rglob("*") if p.is_file()]
+    assert len(entries) > 10
+    for path in entries:
+        data = bytearray(path.read_bytes())
+        data[-1] ^= 0xFF
+        path.write_bytes(bytes(data))
+    (again,) = build(book, tmp_path / "b", ["epub"])
+    assert again.read_bytes() == first.read_bytes()
+
+
+def test_checksummed_entries(tmp_path):
+    store = Cache(tmp_path)
+    store.put_json("x", "ab12", {"a": 1})
+    assert store.get_json("x", "ab12") == {"a": 1}
+    path = tmp_path / "x/ab/ab12"
+    path.write_bytes(path.read_bytes()[:-1])
+    assert store.get_json("x", "ab12") is None
+
+
+def test_unwritable_cache_still_builds(book, tmp_path):
+    (book / "build").mkdir()
+    (book / "build/.cache").write_text("not a folder")
+    (path,) = build(book, tmp_path / "out", ["epub"])
+    assert path.is_file()
+
+
+def test_keys_depend_on_every_part():
+    assert cache.key("a", "b") != cache.key("ab")
+    assert cache.key("a", b"b") == cache.key("a", "b")
+    assert cache.key("section", "x") != cache.key("section", "y")
