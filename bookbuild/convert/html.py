@@ -18,6 +18,7 @@ from bookbuild.model import Section
 XHTML = "http://www.w3.org/1999/xhtml"
 EPUB = "http://www.idpf.org/2007/ops"
 MATHML = "http://www.w3.org/1998/Math/MathML"
+SVG = "http://www.w3.org/2000/svg"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 EPUB_TYPE = f"{{{EPUB}}}type"
 
@@ -55,6 +56,7 @@ class Document:
     image_count: int = 0  # images that need a text alternative (not decorative ones)
     has_math: bool = False
     has_tables: bool = False
+    has_svg: bool = False
 
     def tree(self) -> etree._Element:
         """The content parsed again, wrapped in an XHTML <div>."""
@@ -83,6 +85,7 @@ class _Walk:
     images: list[etree._Element] = field(default_factory=list)
     has_math: bool = False
     has_tables: bool = False
+    has_svg: bool = False
 
 
 def line_of(text: str, needle: str) -> int | None:
@@ -112,7 +115,8 @@ def to_document(section: Section, markup: str, problems: Problems,
         images=[img.get("src") for img in walk.images if img.get("src")],
         image_count=sum(1 for img in walk.images if img.get("role") != "presentation"),
         has_math=walk.has_math,
-        has_tables=walk.has_tables)
+        has_tables=walk.has_tables,
+        has_svg=walk.has_svg)
 
 
 def inner_xml(el: etree._Element) -> str:
@@ -157,6 +161,11 @@ def _visit(el: etree._Element, doc: _Walk, problems: Problems, allow_scripts: bo
         return
     if tag in FORBIDDEN or (tag == "script" and not allow_scripts):
         problems.add(f"<{tag}> is not allowed in a book", src, line_of(doc.section.text, f"<{tag}"))
+        return
+    if ns == SVG:
+        # Inline SVG: the document needs the `svg` manifest property; links inside it are
+        # the drawing's own business.
+        doc.has_svg = True
         return
     for attr in ("src", "href", "data", "poster", "srcset"):
         value = el.get(attr)

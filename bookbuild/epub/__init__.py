@@ -13,7 +13,7 @@ from bookbuild import cache
 from bookbuild import cover as generated_cover
 from bookbuild.cache import NO_CACHE, Cache
 from bookbuild import images
-from bookbuild.convert.html import REMOTE, Document, line_of
+from bookbuild.convert.html import ORNAMENT, REMOTE, Document, line_of
 from bookbuild.epub import accessibility, documents, package
 from bookbuild.errors import BookError, Problems
 from bookbuild.model import Book
@@ -32,7 +32,7 @@ def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE
     meta = book.metadata
     eb = epub.EpubBook()
     _metadata(eb, book, docs)
-    _static(eb)
+    _static(eb, ornament=any(f'src="{ORNAMENT}"' in d.xhtml for d in docs))
     for r in renditions.values():
         eb.add_item(epub.EpubImage(uid=_uid("img", r.name), file_name=r.name,
                                    media_type=r.media_type, content=r.data))
@@ -48,7 +48,7 @@ def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE
     nav = _document(eb, "nav", "nav.xhtml", b"", ["nav"])
     spine.append(nav)
     for doc in docs:
-        props = ["mathml"] if doc.has_math else []
+        props = [p for p, used in (("mathml", doc.has_math), ("svg", doc.has_svg)) if used]
         spine.append(_document(eb, doc.section.name, doc.section.file_name,
                                documents.section_page(meta, doc), props))
     eb.spine = spine
@@ -72,13 +72,13 @@ def _document(eb, uid: str, name: str, data: bytes, props: list[str]) -> epub.Ep
     return item
 
 
-def _static(eb: epub.EpubBook) -> None:
+def _static(eb: epub.EpubBook, ornament: bool) -> None:
     files = resources.files("bookbuild.epub").joinpath("templates")
     eb.add_item(epub.EpubItem(uid="css", file_name="css/book.css", media_type="text/css",
                               content=files.joinpath("book.css").read_bytes()))
-    eb.add_item(epub.EpubImage(uid="ornament", file_name="images/ornament.svg",
-                               media_type="image/svg+xml",
-                               content=files.joinpath("ornament.svg").read_bytes()))
+    if ornament:  # only when a scene break uses it: an unused resource is an EPUBCheck note
+        eb.add_item(epub.EpubImage(uid="ornament", file_name=ORNAMENT, media_type="image/svg+xml",
+                                   content=files.joinpath("ornament.svg").read_bytes()))
 
 
 def _images(book: Book, docs: list[Document], problems: Problems, store: Cache) -> dict:

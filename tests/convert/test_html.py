@@ -152,3 +152,9 @@ def test_pandoc_failure_is_a_book_error(monkeypatch):
     monkeypatch.setattr(pandoc, "pandoc_path", lambda: "/bin/false")
     with pytest.raises(BookError, match="pandoc failed"):
         pandoc.convert(["# x"], ["x.md"])
+
+
+def test_inline_svg_is_noted_for_the_manifest():
+    (doc,), problems = convert('# T\n\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+                               '<circle r="4" cx="5" cy="5"/></svg>\n')
+    assert problems == [] and doc.has_svg and not convert("# T\n")[0][0].has_svg

@@ -196,3 +196,18 @@ def test_failed_build_keeps_the_last_good_epub(tmp_path):
         build(book, out, ["epub"])
     assert good.read_bytes() == before
     assert sorted(p.name for p in out.iterdir()) == [".bookbuild.lock", good.name]
+
+
+def test_minimal_book_with_inline_svg_and_no_scene_break(tmp_path):
+    book = tmp_path / "book"
+    (book / "manuscript/chapters").mkdir(parents=True)
+    (book / "manuscript/book.yaml").write_text("title: Small\nauthor: A\nlanguage: en\n")
+    (book / "manuscript/chapters/01.md").write_text(
+        '# One\n\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" role="img" '
+        'aria-label="A dot"><circle r="4" cx="5" cy="5"/></svg>\n')
+    (path,) = build(book, tmp_path / "out", ["epub"])
+    files = read_zip(path)
+    assert "EPUB/images/ornament.svg" not in files
+    props = opf(files).xpath("//opf:item[@href='chapter-01.xhtml']/@properties", namespaces=OPF)
+    assert props == ["svg"]
+    assert [str(f) for f in epubcheck.run(path)] == []
