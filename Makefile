@@ -8,7 +8,7 @@ BOOK   ?= .
 OUT    ?=
 OUTARG := $(if $(OUT),--out $(OUT),)
 
-.PHONY: all epub pdf cover check proof test bench clean
+.PHONY: all epub pdf cover check ace proof test bench clean
 
 all: epub
 
@@ -27,6 +27,36 @@ $(VENV)/.installed-proof: $(VENV)/.installed
 
 epub: $(VENV)/.installed
 	$(BIN)/bookbuild build $(BOOK) --format epub $(OUTARG)
+
+# The print interior build/<slug>.pdf and its cover wrap build/<slug>-cover.pdf.
+pdf: $(VENV)/.installed
+	$(BIN)/bookbuild build $(BOOK) --format pdf $(OUTARG)
+	$(BIN)/bookbuild build $(BOOK) --format cover $(OUTARG)
+
+# Kobo and Kindle editions, device renderings and print spreads in build/proof/.
+# ARGS=--serve serves build/ to an e-reader's browser; ARGS="--device /media/KOBOeReader" sideloads.
+proof: $(VENV)/.installed-proof
+	$(BIN)/bookbuild proof $(BOOK) $(OUTARG) $(ARGS)
+
+# DAISY Ace for `bookbuild check --ace`, installed on first use into tools/ace/ (pinned by its
+# package-lock.json). Puppeteer's own browser download is skipped: Ace drives the system's
+# Chromium, which is installed here when missing and we are root (as in CI).
+ACE_DIR := tools/ace
+ACE     := $(ACE_DIR)/node_modules/.bin/ace-cli
+
+$(ACE): $(ACE_DIR)/package.json $(ACE_DIR)/package-lock.json
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
+	  { [ "$$(id -u)" = 0 ] && apt-get update -q && apt-get install -y -q chromium; } || \
+	  { echo "DAISY Ace needs Chromium: sudo apt-get install chromium" >&2; exit 1; }
+	cd $(ACE_DIR) && PUPPETEER_SKIP_DOWNLOAD=true npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+ace: $(ACE)
+
+# The whole preflight of BOOK: manuscript lint, then its EPUB and PDF built and checked with
+# our rules, EPUBCheck and DAISY Ace. ARGS="--format json" for CI, ARGS=--strict for warnings.
+check: $(VENV)/.installed $(ACE)
+	$(BIN)/bookbuild check $(BOOK) --ace $(ARGS)
 
 test: $(VENV)/.installed-proof
 	$(BIN)/python -m pytest -q

@@ -15,6 +15,7 @@ from bookbuild.epub import write_epub
 from bookbuild.errors import Problems
 from bookbuild.manuscript import read_book
 from bookbuild.model import Book
+from bookbuild.pdf import build_cover, build_pdf
 
 Progress = Callable[[str], None]
 
@@ -77,6 +78,9 @@ def build_epub(book: Book, out_dir: Path, progress: Progress = _quiet) -> Path:
     progress("processing images and packaging")
     with output.locked(out_dir), output.atomic(target) as tmp:
         write_epub(book, docs, tmp, store)
+        from bookbuild.check import gate  # preflight: an error keeps the previous EPUB, exit 2
+
+        gate.epub(tmp, book, progress)
     store.put_json("outputs", stamp, _digest(target))
     return target
 
@@ -112,4 +116,6 @@ def build(folder: str | Path, out_dir: str | Path | None, formats: list[str],
 # One entry per output format; each takes (book, out_dir, progress) and returns the written path.
 WRITERS: dict[str, Callable[[Book, Path, Progress], Path]] = {
     "epub": build_epub,
+    "pdf": build_pdf,
+    "cover": build_cover,
 }

@@ -76,20 +76,32 @@ def build(book: str, fmt: str, out: str | None, quiet: bool) -> None:
 
 
 @main.command()
-@click.argument("path", type=click.Path(exists=True))
+@click.argument("path", default=".", type=click.Path(exists=True))
+@click.option("--format", "fmt", type=click.Choice(["human", "json"]), default="human",
+              show_default=True)
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
+@click.option("--ace", is_flag=True, help="Also run DAISY Ace (`make ace` installs it).")
+@click.option("--fast", is_flag=True, help="Only bookbuild's own rules: skip EPUBCheck.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress messages.")
 @friendly
-def check(path: str) -> None:
-    """Check an EPUB with EPUBCheck and print its messages."""
-    from pathlib import Path
+def check(path: str, fmt: str, strict: bool, ace: bool, fast: bool, quiet: bool) -> None:
+    """Preflight PATH: a book folder (manuscript, EPUB and PDF), an .epub or a .pdf.
 
-    from bookbuild.check import epubcheck
+    Exit code 0 when clean, 1 when anything is an error (or a warning, with --strict),
+    2 on bad usage.
+    """
+    from bookbuild.check import report
+    from bookbuild.check.run import Options, check_path
 
-    findings = epubcheck.run(Path(path))
-    for f in findings:
-        click.echo(str(f))
-    errors = sum(f.severity == "error" for f in findings)
-    click.echo(f"{path}: {len(findings)} messages, {errors} errors")
-    sys.exit(1 if errors else 0)
+    if fast and ace:
+        raise click.UsageError("--fast skips the outside checkers; it cannot run Ace")
+    result = check_path(path, Options(epubcheck=not fast, ace=ace), _progress(quiet))
+    if fmt == "json":
+        click.echo(report.as_json(result))
+    else:
+        colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        click.echo(report.as_text(result, colour))
+    sys.exit(result.exit_code(strict))
 
 
 @main.command()
@@ -101,6 +113,37 @@ def new(folder: str) -> None:
 
     target = new_book(folder)
     click.echo(f"created {target}; build it with: bookbuild build {target}")
+
+
+@main.command()
+@click.argument("book", default=".", type=click.Path(file_okay=False))
+@click.option("--out", type=click.Path(file_okay=False), help="Output folder [BOOK/build].")
+@click.option("--serve", is_flag=True, help="Then serve the output folder to e-reader browsers.")
+@click.option("--device", type=click.Path(file_okay=False),
+              help="Then copy the right edition to the e-reader mounted at PATH.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--host", default="0.0.0.0", show_default=True, help="Address to serve on.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the results and findings.")
+@friendly
+def proof(book: str, out: str | None, serve: bool, device: str | None, port: int, host: str,
+          quiet: bool) -> None:
+    """Proof BOOK for e-readers: Kobo and Kindle editions, device renderings, print spreads."""
+    from bookbuild.proof.commands import proof_command
+
+    sys.exit(proof_command(book, out, serve=serve, device=device, host=host, port=port,
+                           echo=click.echo, progress=_progress(quiet)))
+
+
+@main.command()
+@click.argument("book", default=".", type=click.Path(file_okay=False))
+@click.option("--out", type=click.Path(file_okay=False), help="Output folder [BOOK/build].")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the results and findings.")
+@friendly
+def watch(book: str, out: str | None, quiet: bool) -> None:
+    """Rebuild BOOK and refresh its proofs on every save, until Ctrl-C."""
+    from bookbuild.proof.commands import watch_command
+
+    watch_command(book, out, echo=click.echo, progress=_progress(quiet))
 
 
 if __name__ == "__main__":

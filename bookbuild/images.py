@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import math
+import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +24,8 @@ MEDIA_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
                ".svg": "image/svg+xml", ".webp": "image/webp"}
 RASTER_INPUTS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".bmp"}
 SVG_FORBIDDEN = {"script", "foreignObject", "iframe", "handler"}
+# url(…) and @import in CSS, except references to the drawing's own #ids.
+_CSS_IMPORT = re.compile(r"@import|url\(\s*['\"]?(?!#)", re.IGNORECASE)
 _SVG_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
@@ -47,16 +51,44 @@ def supported(name: str) -> bool:
     return suffix == ".svg" or suffix in RASTER_INPUTS
 
 
+# Formats a book image can be in. Anything else Pillow could sniff (EPS runs Ghostscript, and
+# a dozen exotic decoders) is refused before a decoder touches it.
+FORMATS = ["JPEG", "PNG", "GIF", "WEBP", "TIFF", "BMP"]
+
+
 def open_image(path: Path, label: str) -> Image.Image:
     """Open and fully decode, turning every Pillow failure into one clear problem."""
+    with warnings.catch_warnings():
+        # Pillow only warns between MAX_IMAGE_PIXELS and twice that; we refuse outright, and its
+        # other warnings (odd EXIF, sRGB chunk) are not the author's problem.
+        warnings.simplefilter("ignore")
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(path, formats=FORMATS) as im:
+                im.load()
+                return _keep_format(im)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise BookError(f"{label}: image is too large to open safely ({_pixels(path)}; the "
+                            f"limit is {Image.MAX_IMAGE_PIXELS // 1_000_000} megapixels); "
+                            f"scale it down") from None
+        except Image.UnidentifiedImageError:
+            raise BookError(f"{label}: not a readable image (not JPEG, PNG, GIF, WebP, TIFF "
+                            f"or BMP data)") from None
+        except (OSError, SyntaxError, ValueError, EOFError) as e:
+            raise BookError(f"{label}: not a readable image ({e})") from None
+
+
+def _pixels(path: Path) -> str:
+    """The size a too-large image claims, read from its header without decoding it."""
+    saved, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
     try:
-        with Image.open(path) as im:
-            im.load()
-            return _keep_format(im)
-    except Image.DecompressionBombError as e:
-        raise BookError(f"{label}: image is too large to open safely ({e})") from None
-    except (OSError, SyntaxError, ValueError) as e:
-        raise BookError(f"{label}: not a readable image ({e})") from None
+        with Image.open(path, formats=FORMATS) as im:
+            w, h = im.size
+        return f"{w}×{h} pixels"
+    except Exception:  # noqa: BLE001 - only for a friendlier message
+        return "too many pixels"
+    finally:
+        Image.MAX_IMAGE_PIXELS = saved
 
 
 def _keep_format(im: Image.Image) -> Image.Image:
@@ -111,11 +143,18 @@ def raster_rendition(path: Path, name: str, label: str, max_pixels: int = MAX_PI
 
 
 def svg_rendition(path: Path, name: str, label: str) -> Rendition:
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise BookError(f"{label}: cannot read it ({e.strerror})") from None
     try:
         root = etree.fromstring(data, _SVG_PARSER)
     except etree.XMLSyntaxError as e:
         raise BookError(f"{label}: not a well-formed SVG ({e.msg})") from None
+    if root.getroottree().docinfo.internalDTD is not None:
+        # Entities are how XXE and billion-laughs files work; no drawing program needs them.
+        raise BookError(f"{label}: SVG declares its own entities (<!DOCTYPE … [ … ]>); "
+                        f"save it as plain SVG")
     if etree.QName(root).localname != "svg":
         raise BookError(f"{label}: not an SVG (root element is <{etree.QName(root).localname}>)")
     for el in root.iter(etree.Element):
@@ -125,6 +164,9 @@ def svg_rendition(path: Path, name: str, label: str) -> Rendition:
         for attr, value in el.attrib.items():
             if attr.endswith("href") and not value.startswith("#"):
                 raise BookError(f"{label}: SVG refers to an outside resource {value!r}")
+        styles = [el.get("style") or ""] + ([el.text or ""] if local == "style" else [])
+        if any(_CSS_IMPORT.search(css) for css in styles):
+            raise BookError(f"{label}: SVG style refers to an outside resource")
     return Rendition(name, data, MEDIA_TYPES[".svg"])
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import unicodedata
 from pathlib import Path
 
 from bookbuild.errors import BookError, Problems
@@ -31,7 +33,8 @@ def read_book(folder: str | Path) -> Book:
     if not (root / "manuscript").is_dir():
         raise BookError(f"{folder}: no manuscript/ folder here; is this a book folder? "
                         f"(`bookbuild new DIR` makes one)")
-    yaml_path = root / METADATA_FILE
+    _refuse_escapes(root)
+    yaml_path = inside(root, METADATA_FILE)
     if not yaml_path.is_file():
         raise BookError(f"{METADATA_FILE}: missing; it holds title, author and language")
     data = load_yaml(yaml_path, problems)
@@ -46,6 +49,18 @@ def read_book(folder: str | Path) -> Book:
                 config=config, modified=_modified(root, files))
 
 
+def _refuse_escapes(root: Path) -> None:
+    """A symlinked book.yaml, manuscript/ or assets/ folder that leads out is never followed."""
+    problems = Problems()
+    for rel in ("manuscript", METADATA_FILE, "assets",
+                *(f"manuscript/{folder}" for folder in FOLDERS)):
+        try:
+            inside(root, rel)
+        except UnsafePath as e:
+            problems.add(str(e), rel)
+    problems.raise_if_any()
+
+
 def _section_files(root: Path, order, problems: Problems) -> list[tuple[str, str]]:
     """(kind, relative path) of each section file, in reading order."""
     manuscript = root / "manuscript"
@@ -57,6 +72,8 @@ def _section_files(root: Path, order, problems: Problems) -> list[tuple[str, str
         if not base.is_dir():
             continue
         for path in sorted(base.glob("*.md"), key=lambda p: p.name):
+            if path.name.startswith("."):
+                continue  # editor lock files (.#x.md) and macOS metadata (._x.md)
             files.append((kind, f"manuscript/{folder}/{path.name}"))
     if not files:
         problems.add("no sections: put Markdown files in manuscript/front, manuscript/chapters "
@@ -70,7 +87,12 @@ def _ordered_files(root: Path, order, problems: Problems) -> list[tuple[str, str
                      METADATA_FILE)
         return []
     files = []
+    listed: set[str] = set()
     for entry in order:
+        if entry in listed:
+            problems.add(f"order: {entry!r} is listed twice", METADATA_FILE)
+            continue
+        listed.add(entry)
         folder = entry.replace("\\", "/").split("/")[0]
         if folder not in FOLDERS or not entry.endswith(".md"):
             problems.add(f"order: {entry!r} must be a .md file under front/, chapters/ or back/",
@@ -92,6 +114,10 @@ def _read_sections(root: Path, files: list[tuple[str, str]], problems: Problems)
     sections: list[Section] = []
     by_name: dict[str, str] = {}
     for kind, rel in files:
+        if "\\" in rel:
+            problems.add("the file name has a backslash, which bookbuild reads as a folder "
+                         "separator and Windows cannot store; rename the file", rel)
+            continue
         try:
             path = inside(root, rel)
         except UnsafePath as e:
@@ -101,7 +127,7 @@ def _read_sections(root: Path, files: list[tuple[str, str]], problems: Problems)
         if text is None:
             continue
         stem = Path(rel).stem
-        name = f"{kind}-{slugify(stem, 'section')}"
+        name = f"{kind}-{_slug(stem)}"
         if name in by_name:
             problems.add(f"gives the same output name {name}.xhtml as {by_name[name]}; rename one",
                          rel)
@@ -112,8 +138,34 @@ def _read_sections(root: Path, files: list[tuple[str, str]], problems: Problems)
     return sections
 
 
+def _slug(stem: str) -> str:
+    """The file stem as a URL-safe name. Letters that ASCII cannot spell (Cyrillic, CJK…) and
+    names of punctuation alone would vanish and make different files collide, so such names keep
+    a short hash of the original."""
+    slug = slugify(stem, "section")
+    if slugify(stem, "") == "" or any(c.isalpha() and not c.isascii() for c in stem):
+        digest = hashlib.sha1(unicodedata.normalize("NFC", stem).encode()).hexdigest()[:8]
+        slug = digest if slug == "section" else f"{slug}-{digest}"
+    return slug
+
+
+# C0 controls other than tab, newline and carriage return, and the non-characters U+FFFE and
+# U+FFFF, cannot appear in XHTML at all.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
 def _read_text(path: Path, rel: str, problems: Problems) -> str | None:
-    data = path.read_bytes()
+    if not path.exists():
+        problems.add("a link to a file that does not exist", rel)
+        return None
+    if not path.is_file():
+        problems.add("not a regular file; a section is a Markdown text file", rel)
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        problems.add(f"cannot read it ({e.strerror})", rel)
+        return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -121,7 +173,15 @@ def _read_text(path: Path, rel: str, problems: Problems) -> str | None:
         problems.add(f"not UTF-8 text: byte 0x{data[e.start]:02x} at offset {e.start}; "
                      f"save the file as UTF-8", rel, line)
         return None
-    return text.removeprefix("\ufeff")
+    text = text.removeprefix("\ufeff")
+    if bad := _CONTROL.search(text):
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        kind = "control character" if ord(bad.group()) < 0x80 else "non-character"
+        problems.add(f"{kind} U+{ord(bad.group()):04X} cannot appear in a book; delete it",
+                     rel, line, column)
+        return None
+    return text
 
 
 def _role(kind: str, stem: str) -> str | None:

@@ -43,7 +43,13 @@ def language_problem(tag: str) -> str | None:
     """Why `tag` is not a language tag that stores accept, or None."""
     m = _LANGTAG.match(tag)
     if not m:
-        return f"language {tag!r} is not a BCP 47 tag (e.g. en, en-GB, ru, zh-Hans)"
+        if _LANGTAG.match(tag.replace("_", "-")):
+            hint = f"; write {tag.replace('_', '-')!r}"
+        elif re.fullmatch(r"[^\W\d_]{4,}", tag):
+            hint = "; write the language's code, not its name"
+        else:
+            hint = ""
+        return f"language {tag!r} is not a BCP 47 tag (e.g. en, en-GB, ru, zh-Hans){hint}"
     primary = m.group("lang").split("-")[0].lower()
     if len(primary) == 2 and primary not in _iso639_1():
         return f"language {tag!r}: {primary!r} is not an ISO 639-1 language code"
@@ -72,19 +78,52 @@ def _line_of(data_lines: list[str], key: str) -> int | None:
     return None
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """Safe YAML without aliases (a few of them nest into billions of nodes) and without
+    duplicate keys (the second `title:` would silently win)."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(None, None, "aliases (*name) are not allowed in book.yaml",
+                                       event.start_mark)
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, str) and key in seen:
+                raise yaml.MarkedYAMLError(None, None, f"'{key}' is given twice",
+                                           key_node.start_mark)
+            seen.add(key) if isinstance(key, str) else None
+        return super().construct_mapping(node, deep)
+
+
 def load_yaml(path: Path, problems: Problems) -> dict:
     try:
-        text = path.read_text("utf-8")
-    except UnicodeDecodeError as e:
-        problems.add(f"not UTF-8 text (bad byte at offset {e.start})", FILE)
+        raw = path.read_bytes()
+    except OSError as e:
+        problems.add(f"cannot read it ({e.strerror})", FILE)
         return {}
     try:
-        data = yaml.safe_load(text)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        problems.add(f"not UTF-8 text: byte 0x{raw[e.start]:02x} at offset {e.start}; "
+                     f"save the file as UTF-8", FILE, raw[:e.start].count(b"\n") + 1)
+        return {}
+    try:
+        data = yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         reason = getattr(e, "problem", None) or str(e).splitlines()[0]
+        if "'\\t'" in reason:
+            reason = "a tab character; YAML indents with spaces only"
         problems.add(f"invalid YAML: {reason}", FILE,
                      mark.line + 1 if mark else None, mark.column + 1 if mark else None)
+        return {}
+    except RecursionError:
+        problems.add("invalid YAML: nested too deeply", FILE)
         return {}
     if data is None:
         data = {}

@@ -11,6 +11,20 @@ from pathlib import Path
 from bookbuild.errors import BookError
 
 
+def writable(out_dir: Path) -> Path:
+    """Fail before minutes of work if outputs cannot go to `out_dir`, without creating it: a
+    build that fails on bad input leaves no empty folder behind."""
+    probe = out_dir.absolute()
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise BookError(f"{out_dir}: cannot create the output folder ({probe} is a file)")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        what = "the output folder" if probe == out_dir.absolute() else f"{probe}"
+        raise BookError(f"{out_dir}: cannot write there ({what} is not writable)")
+    return out_dir
+
+
 def prepare(out_dir: Path) -> Path:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -23,14 +37,35 @@ def prepare(out_dir: Path) -> Path:
 
 @contextlib.contextmanager
 def locked(out_dir: Path):
-    """Two builds into one folder take turns instead of interleaving their outputs."""
+    """Two builds into one folder take turns instead of interleaving their outputs.
+
+    A folder this build had to create is removed again if the build fails inside the block, so
+    bad input leaves nothing behind. (Another build waiting on the removed lock still writes
+    safely: every file goes through `atomic`.)"""
+    created = not out_dir.exists()
     prepare(out_dir)
-    with open(out_dir / ".bookbuild.lock", "a+b") as handle:
+    lock = out_dir / ".bookbuild.lock"
+    try:
+        handle = open(lock, "a+b")
+    except OSError as e:
+        raise BookError(f"{out_dir}: cannot write there ({e.strerror})") from None
+    with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
+        except BaseException:
+            if created:
+                _remove_if_empty(out_dir, lock)
+            raise
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_if_empty(folder: Path, *leftovers: Path) -> None:
+    with contextlib.suppress(OSError):
+        for path in leftovers:
+            path.unlink(missing_ok=True)
+        folder.rmdir()  # fails, harmlessly, if anything else is in it
 
 
 @contextlib.contextmanager
@@ -39,7 +74,12 @@ def atomic(target: Path):
 
     A failure or Ctrl-C leaves the last good `target` untouched and no temp file behind.
     """
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    created = not target.parent.exists()
+    prepare(target.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as e:
+        raise BookError(f"{target}: cannot write it ({e.strerror})") from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -47,7 +87,29 @@ def atomic(target: Path):
         with open(tmp_path, "rb") as f:
             os.fsync(f.fileno())
         os.chmod(tmp_path, 0o644)
+        if target.is_dir() and not target.is_symlink():
+            raise BookError(f"{target}: a folder of that name is in the way; move it")
         os.replace(tmp_path, target)
-    except BaseException:
+        _fsync_dir(target.parent)
+    except BaseException as e:
         tmp_path.unlink(missing_ok=True)
+        if created:
+            _remove_if_empty(target.parent)
+        if isinstance(e, OSError):
+            # Disk full, read-only file system, quota: the environment, not a bug.
+            raise BookError(f"{target}: cannot write it ({e.strerror or e})") from None
         raise
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable, so a power cut cannot bring the old file back."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot sync a directory; the rename has still happened
+    finally:
+        os.close(fd)

@@ -7,8 +7,10 @@ everything a later step needs (title, ids, headings, links, images) is collected
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from dataclasses import asdict, dataclass, field
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -29,6 +31,16 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Tru
                           remove_blank_text=False)
 ORNAMENT = "images/ornament.svg"  # shipped with the EPUB templates
 _ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
+# HTML void elements an author writes the HTML way (<br>, <img …>); XHTML wants them closed.
+_VOID = re.compile(r"<(area|br|col|hr|img|input|wbr)(\s[^<>]*?)?\s*(?<!/)>", re.IGNORECASE)
+# Media pandoc makes from ![…](file) when the file is not a picture (.pdf, .mp4, .mp3).
+MEDIA = {"embed", "video", "audio", "source", "track"}
+URL_ATTRIBUTES = {"src", "href", "data", "poster", "srcset", "action", "formaction", "background"}
+SCRIPT_URL = re.compile(r"^\s*(javascript|vbscript):", re.IGNORECASE)
+CSS_REMOTE = re.compile(r"""url\(\s*['"]?\s*((?:https?:)?//[^'")\s]*)|@import\s+['"]((?:https?:)?//[^'"]*)""",
+                        re.IGNORECASE)
+# A link with a scheme (https:, mailto:) leaves the book; anything else names a file in it.
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 
 def q(tag: str) -> str:
@@ -57,6 +69,8 @@ class Document:
     has_math: bool = False
     has_tables: bool = False
     has_svg: bool = False
+    scripted: bool = False  # has a script or event handler (only where the book allows them)
+    file_links: list[str] = field(default_factory=list)  # hrefs to other files: "02-two.md#x"
 
     def tree(self) -> etree._Element:
         """The content parsed again, wrapped in an XHTML <div>."""
@@ -86,6 +100,8 @@ class _Walk:
     has_math: bool = False
     has_tables: bool = False
     has_svg: bool = False
+    scripted: bool = False
+    file_links: list[str] = field(default_factory=list)
 
 
 def line_of(text: str, needle: str) -> int | None:
@@ -107,7 +123,7 @@ def to_document(section: Section, markup: str, problems: Problems,
     first = next((h for h in walk.headings), None)
     return Document(
         section=section,
-        title=first.text if first else _fallback_title(section),
+        title=first.text if first and first.text else _fallback_title(section),
         xhtml=inner_xml(body),
         ids=sorted(walk.ids),
         headings=walk.headings,
@@ -116,7 +132,9 @@ def to_document(section: Section, markup: str, problems: Problems,
         image_count=sum(1 for img in walk.images if img.get("role") != "presentation"),
         has_math=walk.has_math,
         has_tables=walk.has_tables,
-        has_svg=walk.has_svg)
+        has_svg=walk.has_svg,
+        scripted=walk.scripted,
+        file_links=walk.file_links)
 
 
 def inner_xml(el: etree._Element) -> str:
@@ -131,12 +149,22 @@ def _wrap(markup: str) -> str:
 
 def _parse(section: Section, markup: str, problems: Problems) -> etree._Element | None:
     # Raw HTML in Markdown may carry HTML entities that XML does not know.
-    markup = _ENTITY.sub(_entity, markup)
+    markup = _VOID.sub(lambda m: f"<{m.group(1)}{m.group(2) or ''} />", _ENTITY.sub(_entity, markup))
     try:
         return etree.fromstring(_wrap(markup).encode("utf-8"), _PARSER)
     except etree.XMLSyntaxError as e:
-        problems.add(f"raw HTML is not well-formed XHTML: {e.msg}", section.source)
+        problems.add(f"raw HTML is not well-formed XHTML: {e.msg}", section.source,
+                     _syntax_error_line(section.text, e.msg))
         return None
+
+
+def _syntax_error_line(text: str, message: str) -> int | None:
+    """libxml2 counts lines in pandoc's output, not the author's Markdown: find the first raw
+    tag the message names (`Opening and ending tag mismatch: span line 1 and p`) instead."""
+    for name in re.findall(r"\b([A-Za-z][\w-]*)\b", message):
+        if re.search(rf"<{re.escape(name)}[\s/>]", text):
+            return line_of(text, re.search(rf"<{re.escape(name)}[\s/>]", text).group())
+    return None
 
 
 def _entity(m: re.Match) -> str:
@@ -159,21 +187,19 @@ def _visit(el: etree._Element, doc: _Walk, problems: Problems, allow_scripts: bo
             if tex is not None and tex.text:
                 el.set("alttext", tex.text.strip())
         return
-    if tag in FORBIDDEN or (tag == "script" and not allow_scripts):
+    media = tag in MEDIA and el.get("src")  # reported by _safe, with the file's name
+    if (tag in FORBIDDEN and not media) or (tag == "script" and not allow_scripts):
         problems.add(f"<{tag}> is not allowed in a book", src, line_of(doc.section.text, f"<{tag}"))
+        return
+    if not _safe(el, tag, doc, problems, allow_scripts):
         return
     if ns == SVG:
         # Inline SVG: the document needs the `svg` manifest property; links inside it are
         # the drawing's own business.
         doc.has_svg = True
         return
-    for attr in ("src", "href", "data", "poster", "srcset"):
-        value = el.get(attr)
-        if value and REMOTE.match(value) and not (tag == "a" and attr == "href"):
-            problems.add(f"remote resource {value} is not allowed; put the file under assets/",
-                         src, line_of(doc.section.text, value))
     if el.get("id"):
-        doc.ids.add(el.get("id"))
+        _id(el.get("id"), doc, problems)
     if el.get("lang"):
         el.set(XML_LANG, el.get("lang"))
     if re.fullmatch(r"h[1-6]", tag):
@@ -187,6 +213,57 @@ def _visit(el: etree._Element, doc: _Walk, problems: Problems, allow_scripts: bo
         doc.has_tables = True
     elif tag == "a" and (el.get("href") or "").startswith("#"):
         doc.links.append(el)
+    elif tag == "a" and el.get("href") and not _SCHEME.match(el.get("href")):
+        doc.file_links.append(el.get("href"))
+
+
+def _safe(el: etree._Element, tag: str, doc: _Walk, problems: Problems,
+          allow_scripts: bool) -> bool:
+    """Scripts, remote resources and embedded media: report them; False stops the visit."""
+    text, src = doc.section.text, doc.section.source
+    if tag == "script":
+        doc.scripted = True  # allowed, or it was reported above
+        if el.get("src") and not REMOTE.match(el.get("src")):
+            problems.add(f"script file {el.get('src')} is not supported; put the script inline",
+                         src, line_of(text, el.get("src")))
+            return False
+    for attr, value in el.attrib.items():
+        name = etree.QName(attr).localname.lower()
+        if name.startswith("on"):
+            doc.scripted = True
+            if not allow_scripts:
+                problems.add(f"{name}= runs a script; scripts are not allowed in this book",
+                             src, line_of(text, f"{name}="))
+        elif name in URL_ATTRIBUTES and SCRIPT_URL.match(value):
+            doc.scripted = True
+            if not allow_scripts:
+                problems.add(f"{value.split(':')[0].strip().lower()}: link runs a script; "
+                             f"scripts are not allowed in this book", src, line_of(text, value))
+        elif name in URL_ATTRIBUTES and REMOTE.match(value) and not (tag == "a" and name == "href"):
+            problems.add(f"remote resource {value} is not allowed; put the file under assets/",
+                         src, line_of(text, value))
+            return False
+    css = (el.get("style") or "") + (el.text or "" if tag == "style" else "")
+    for m in CSS_REMOTE.finditer(css):
+        url = m.group(1) or m.group(2)
+        problems.add(f"remote resource {url} is not allowed; put the file under assets/",
+                     src, line_of(text, url))
+    if tag in MEDIA and el.get("src"):
+        problems.add(f"image {el.get('src')}: unsupported type; use JPEG, PNG, GIF, WebP or SVG",
+                     src, line_of(text, el.get("src")))
+        return False
+    return True
+
+
+def _id(value: str, doc: _Walk, problems: Problems) -> None:
+    if value in doc.ids:
+        # The second place the author wrote it: {#x} or id="x".
+        text = doc.section.text
+        spots = [m.start() for m in re.finditer(rf"#{re.escape(value)}\b|id=[\"']{re.escape(value)}[\"']",
+                                                text)]
+        line = text.count("\n", 0, spots[1]) + 1 if len(spots) > 1 else None
+        problems.add(f"id '{value}' is used twice in this file", doc.section.source, line)
+    doc.ids.add(value)
 
 
 def _scene_breaks(body: etree._Element) -> None:
@@ -295,11 +372,18 @@ def resolve_links(docs: list[Document], problems: Problems) -> None:
     for doc in docs:
         for id_ in doc.ids:
             owner.setdefault(id_, doc.section.file_name)
+    ambiguous = _duplicate_ids(docs, problems)
+    by_path = {d.section.source: d for d in docs} | {d.section.file_name: d for d in docs}
     for doc in docs:
         for target in doc.links:
             if target not in owner:
                 problems.add(f"link to #{target}, but no heading or element has that id",
                              doc.section.source, line_of(doc.section.text, f"#{target}"))
+            elif target in ambiguous:
+                problems.add(f"link to #{target} is ambiguous: {' and '.join(ambiguous[target])} "
+                             f"both have that id; give the one you mean its own {{#id}}",
+                             doc.section.source, line_of(doc.section.text, f"#{target}"))
+        _file_links(doc, by_path, problems)
         if doc.links:
             doc.xhtml = _HREF.sub(lambda m: _href(m, set(doc.links), owner), doc.xhtml)
 
@@ -309,3 +393,62 @@ def _href(m: re.Match, outside: set[str], owner: dict[str, str]) -> str:
     if target in outside and target in owner:
         return f'href="{html.escape(owner[target])}#{m.group(1)}"'
     return m.group(0)
+
+
+def _explicit(text: str, id_: str) -> re.Match | None:
+    """Where the author set `id_` by hand: {#id} or id="id"."""
+    return re.search(rf"\{{[^}}\n]*#{re.escape(id_)}(?=[\s}}])|\bid=[\"']{re.escape(id_)}[\"']", text)
+
+
+def _duplicate_ids(docs: list[Document], problems: Problems) -> dict[str, list[str]]:
+    """Ids in more than one section. One the author set by hand twice is an error; one pandoc
+    derived twice from the same heading text ("Notes") is fine until a link has to choose."""
+    holders: dict[str, list[Document]] = {}
+    for doc in docs:
+        for id_ in doc.ids:
+            holders.setdefault(id_, []).append(doc)
+    ambiguous = {}
+    for id_, found in holders.items():
+        if len(found) < 2:
+            continue
+        ambiguous[id_] = [d.section.source for d in found]
+        for doc in found[1:]:
+            if m := _explicit(doc.section.text, id_):
+                problems.add(f"id '{id_}' is already set in {found[0].section.source}; each "
+                             f"{{#id}} must be unique in the book", doc.section.source,
+                             doc.section.text.count("\n", 0, m.start()) + 1)
+                ambiguous.pop(id_, None)  # reported once, here
+                break
+    return ambiguous
+
+
+def _file_links(doc: Document, by_path: dict[str, Document], problems: Problems) -> None:
+    """Links to another section's Markdown file (`02-two.md#x`) point at its XHTML file; links
+    to anything else in the book folder cannot work in an EPUB and are reported.
+    `by_path`: each document under its Markdown path and under its XHTML file name."""
+    if not doc.file_links:
+        return
+    here = posixpath.dirname(doc.section.source)
+    for href in dict.fromkeys(doc.file_links):
+        path, _, frag = href.partition("#")
+        name = unquote(path)
+        target = (by_path.get(posixpath.normpath(posixpath.join(here, name)))
+                  or by_path.get(posixpath.normpath(posixpath.join("manuscript", name)))
+                  or by_path.get(name))
+        line = line_of(doc.section.text, path) or line_of(doc.section.text, name)
+        if target is None:
+            why = ("there is no such section" if name.endswith(".md") else
+                   "only other sections (.md files), #ids and web addresses can be linked")
+            problems.add(f"link to {href}, but {why}", doc.section.source, line)
+        elif frag and frag not in target.ids:
+            problems.add(f"link to {href}, but {target.section.source} has no id '{frag}'",
+                         doc.section.source, line)
+        else:
+            new = target.section.file_name + (f"#{frag}" if frag else "")
+            doc.xhtml = doc.xhtml.replace(f'href="{_attr(href)}"', f'href="{_attr(new)}"')
+
+
+def _attr(value: str) -> str:
+    """An attribute value as lxml serializes it."""
+    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))

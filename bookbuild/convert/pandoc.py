@@ -28,15 +28,19 @@ def pandoc_version() -> str:
     return pypandoc.get_pandoc_version()
 
 
-def convert(texts: list[str], sources: list[str], writer: str = "html5") -> list[str]:
-    """Convert each Markdown text on its own; one pandoc process per CPU, not per section."""
+def convert(texts: list[str], sources: list[str], writer: str = "html5",
+            lua_filter: str | None = None) -> list[str]:
+    """Convert each Markdown text on its own; one pandoc process per CPU, not per section.
+
+    `lua_filter`: path of a Lua file returning a list of pandoc filters to run on each section.
+    """
     if not texts:
         return []
     workers = max(1, min(os.cpu_count() or 1, len(texts) // 4 or 1))
     size = -(-len(texts) // workers)
     batches = [list(range(i, min(i + size, len(texts)))) for i in range(0, len(texts), size)]
     with ThreadPoolExecutor(len(batches)) as pool:
-        results = list(pool.map(lambda b: _run([texts[i] for i in b], writer), batches))
+        results = list(pool.map(lambda b: _run([texts[i] for i in b], writer, lua_filter), batches))
     outputs: list[str] = []
     problems = []
     for batch, result in zip(batches, results):
@@ -49,10 +53,11 @@ def convert(texts: list[str], sources: list[str], writer: str = "html5") -> list
     return outputs
 
 
-def _run(texts: list[str], writer: str) -> list[dict]:
+def _run(texts: list[str], writer: str, lua_filter: str | None = None) -> list[dict]:
     payload = json.dumps([{"text": t} for t in texts])
     with resources.as_file(SCRIPT) as script:
-        proc = subprocess.run([pandoc_path(), "lua", str(script), writer],
+        extra = [lua_filter] if lua_filter else []
+        proc = subprocess.run([pandoc_path(), "lua", str(script), writer, *extra],
                               input=payload.encode(), capture_output=True)
     if proc.returncode != 0:
         raise BookError(f"pandoc failed: {proc.stderr.decode(errors='replace').strip()}")

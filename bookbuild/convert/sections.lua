@@ -2,12 +2,16 @@
 -- Each section is read on its own, so footnote labels and ids stay scoped to their file.
 -- stdin: JSON list of {text = "..."}; arg[1]: writer (html5 or typst).
 -- stdout: JSON list of {output = "..."} or {error = "..."}.
+-- arg[2], optional: a Lua file returning a list of filters applied to each section first.
 local writer = arg[1] or 'html5'
+local filters = arg[2] and dofile(arg[2]) or {}
 local items = pandoc.json.decode(io.read('a'), false)
 local wopts = pandoc.WriterOptions{
   html_math_method = {method = 'mathml'},
   wrap_text = 'wrap-none',
-  reference_location = 'end-of-section',
+  -- Each file is its own document, so its notes go at its end. 'end-of-section' loses every
+  -- note of a file whose last heading has no text after it (pandoc 3.9).
+  reference_location = 'end-of-document',
   -- Highlighting colours mean little on e-ink and its ids clutter every code line.
   highlight_method = 'none',
 }
@@ -15,6 +19,7 @@ local results = {}
 for i, item in ipairs(items) do
   local ok, out = pcall(function()
     local doc = pandoc.read(item.text, 'markdown+smart')
+    for _, f in ipairs(filters) do doc = doc:walk(f) end
     return pandoc.write(doc, writer, wopts)
   end)
   if ok then

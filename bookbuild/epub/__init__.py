@@ -6,6 +6,7 @@ import html
 import re
 from importlib import resources
 from pathlib import Path
+from urllib.parse import unquote
 
 from ebooklib import epub
 
@@ -48,7 +49,8 @@ def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE
     nav = _document(eb, "nav", "nav.xhtml", b"", ["nav"])
     spine.append(nav)
     for doc in docs:
-        props = [p for p, used in (("mathml", doc.has_math), ("svg", doc.has_svg)) if used]
+        props = [p for p, used in (("mathml", doc.has_math), ("svg", doc.has_svg),
+                                   ("scripted", doc.scripted)) if used]
         spine.append(_document(eb, doc.section.name, doc.section.file_name,
                                documents.section_page(meta, doc), props))
     eb.spine = spine
@@ -84,19 +86,27 @@ def _static(eb: epub.EpubBook, ornament: bool) -> None:
 def _images(book: Book, docs: list[Document], problems: Problems, store: Cache) -> dict:
     """One rendition per source image, however often it is used; img src rewritten to it."""
     out: dict[str, images.Rendition] = {}
+    taken: dict[str, str] = {}  # name in the EPUB → the author's path that has it
     for doc in docs:
         for src in doc.images:
             if src in out or REMOTE.match(src):
                 continue  # remote ones are reported by the converter
             rendition = _rendition(book, doc, src, problems, store)
-            if rendition is not None:
-                out[src] = rendition
+            if rendition is None:
+                continue
+            if taken.setdefault(rendition.name, src) != src:
+                problems.add(f"image {unquote(src)} would get the same name in the EPUB "
+                             f"({rendition.name}) as {unquote(taken[rendition.name])}; rename one",
+                             doc.section.source, _line(doc, src))
+                continue
+            out[src] = rendition
         doc.xhtml = _SRC.sub(lambda m: _src(m, out), doc.xhtml)
-    taken = [r.name for r in out.values()]
-    if len(set(taken)) != len(taken):
-        problems.add("two images would share one name in the EPUB (same name, different "
-                     "extensions); rename one", "assets/images/")
     return out
+
+
+def _line(doc: Document, src: str) -> int | None:
+    """Pandoc percent-encodes image paths (a space is %20); the author wrote them plainly."""
+    return line_of(doc.section.text, src) or line_of(doc.section.text, unquote(src))
 
 
 _SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)"')
@@ -107,9 +117,10 @@ def _src(m: re.Match, renditions: dict) -> str:
     return f'{m.group(1)}{html.escape(rendition.name)}"' if rendition else m.group(0)
 
 
-def _rendition(book: Book, doc: Document, src: str, problems: Problems, store: Cache):
+def _rendition(book: Book, doc: Document, written: str, problems: Problems, store: Cache):
     where = doc.section.source
-    line = line_of(doc.section.text, src)
+    line = _line(doc, written)
+    src = unquote(written)
     try:
         path = inside(book.root, src, "assets")
     except UnsafePath as e:
@@ -128,6 +139,9 @@ def _rendition(book: Book, doc: Document, src: str, problems: Problems, store: C
     except BookError as e:
         for p in e.problems:
             problems.add(p.message, where, line)
+        return None
+    except OSError as e:
+        problems.add(f"image {src}: cannot read it ({e.strerror})", where, line)
         return None
 
 

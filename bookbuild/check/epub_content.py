@@ -1,0 +1,185 @@
+"""Content: accessibility metadata that tells the truth, nothing remote, no scripts, safe names."""
+
+from __future__ import annotations
+
+import re
+
+from bookbuild.check.epub_file import SVG_TYPE, XLINK_HREF, EpubFile, local
+from bookbuild.check.epub_links import resources
+from bookbuild.check.registry import Hit, rule
+
+A11Y_REQUIRED = ("schema:accessMode", "schema:accessModeSufficient",
+                 "schema:accessibilityFeature", "schema:accessibilityHazard",
+                 "schema:accessibilitySummary")
+REMOTE = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
+# OCF forbids these in file names (EPUB 3.3 §4.1.3); the rest of this set only needs escaping.
+FORBIDDEN_NAME = re.compile(r'["*:<>?\\|\x00-\x1f\x7f]|\.$')
+URL_SAFE = re.compile(r"^[A-Za-z0-9._~/-]+$")
+PRESENTATIONAL = {"presentation", "none"}
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+
+
+def _content_images(epub: EpubFile) -> list[tuple[str, object]]:
+    """(document, <img>/<svg:image>) that carry meaning: not the cover, not decorative."""
+    out = []
+    for item, root in epub.parsed_documents():
+        types = {t for el in root.iter("{*}body", "{*}section") for t in
+                 (el.get(EPUB_TYPE) or "").split()}
+        if "cover" in types:
+            continue
+        for img in root.iter("{*}img", "{*}image"):
+            if img.get("role") not in PRESENTATIONAL | {"doc-cover"}:
+                out.append((item.path, img))
+    return out
+
+
+@rule("EPUB-A11Y-001", "warning",
+      "declare accessMode, accessModeSufficient, accessibilityFeature, accessibilityHazard and "
+      "accessibilitySummary", "epub")
+def a11y_metadata(epub: EpubFile):
+    """The package carries schema.org accessibility metadata."""
+    if epub.opf is None:
+        return
+    missing = [p for p in A11Y_REQUIRED if not any(epub.meta(p))]
+    if missing:
+        yield Hit(f"accessibility metadata missing: {', '.join(missing)}", epub.opf_path)
+
+
+@rule("EPUB-A11Y-002", "warning",
+      "make the accessibility metadata say what the book contains", "epub")
+def a11y_consistent(epub: EpubFile):
+    """The accessibility metadata matches the content (images, alt text, MathML)."""
+    if epub.opf is None or not any(epub.meta("schema:accessMode")):
+        return
+    modes = set(epub.meta("schema:accessMode"))
+    features = set(epub.meta("schema:accessibilityFeature"))
+    images = _content_images(epub)
+    if images and "visual" not in modes:
+        yield Hit(f"the book has {len(images)} images but accessMode does not list visual",
+                  epub.opf_path)
+    if not images and "visual" in modes:
+        yield Hit("accessMode lists visual, but the book has no images besides the cover",
+                  epub.opf_path)
+    if "alternativeText" in features:
+        bare = [img for _d, img in images if local(img) == "img" and not (img.get("alt") or "").strip()]
+        if bare:
+            yield Hit(f"accessibilityFeature claims alternativeText, but {len(bare)} images "
+                      f"have none", epub.opf_path)
+    docs = list(epub.parsed_documents())
+    if any(root.find(".//{*}math") is not None for _i, root in docs) and "MathML" not in features:
+        yield Hit("the book contains MathML but accessibilityFeature does not list MathML",
+                  epub.opf_path)
+
+
+# The W3C accessibility vocabulary (Schema.org Accessibility Properties for Discoverability,
+# CG final report), as DAISY Ace 1.4 checks it.
+VOCABULARY = {
+    "schema:accessMode": {"auditory", "tactile", "textual", "visual", "chartOnVisual",
+                          "chemOnVisual", "colorDependent", "diagramOnVisual", "mathOnVisual",
+                          "musicOnVisual", "textOnVisual"},
+    "schema:accessModeSufficient": {"auditory", "tactile", "textual", "visual"},
+    "schema:accessibilityHazard": {
+        "flashing", "motionSimulation", "sound", "none", "noFlashingHazard",
+        "noMotionSimulationHazard", "noSoundHazard", "unknown", "unknownFlashingHazard",
+        "unknownMotionSimultationHazard", "unknownSoundHazard"},
+    "schema:accessibilityFeature": {
+        "annotations", "ARIA", "bookmarks", "index", "printPageNumbers", "pageBreakMarkers",
+        "pageNavigation", "readingOrder", "structuralNavigation", "tableOfContents", "taggedPDF",
+        "alternativeText", "audioDescription", "captions", "closedCaptions", "describedMath",
+        "longDescription", "openCaptions", "signLanguage", "transcript",
+        "displayTransformability", "displayTransformability/font-size",
+        "displayTransformability/font-family", "displayTransformability/line-height",
+        "displayTransformability/word-spacing", "displayTransformability/letter-spacing",
+        "displayTransformability/color", "displayTransformability/background-color",
+        "synchronizedAudioText", "timingControl", "unlocked", "ChemML", "latex",
+        "latex-chemistry", "MathML", "MathML-chemistry", "ttsMarkup", "highContrastAudio",
+        "highContrastAudio/noBackground", "highContrastAudio/reducedBackground",
+        "highContrastAudio/switchableBackground", "highContrastDisplay", "largePrint", "braille",
+        "tactileGraphic", "tactileObject", "fullRubyAnnotations", "horizontalWriting",
+        "rubyAnnotations", "verticalWriting", "withAdditionalWordSegmentation",
+        "withoutAdditionalWordSegmentation", "none", "unknown"},
+}
+
+
+@rule("EPUB-A11Y-003", "warning", "use a value from the W3C accessibility vocabulary", "epub")
+def a11y_vocabulary(epub: EpubFile):
+    """Accessibility metadata uses the terms of the W3C vocabulary (reading systems ignore
+    others)."""
+    for prop, allowed in VOCABULARY.items():
+        for value in epub.meta(prop):
+            terms = value.split(",") if prop == "schema:accessModeSufficient" else [value]
+            bad = [t.strip() for t in terms if t.strip() not in allowed]
+            if bad:
+                yield Hit(f"{prop} {bad[0]!r} is not a term of the accessibility vocabulary",
+                          epub.opf_path, needle=bad[0])
+
+
+@rule("EPUB-RES-001", "error", "put the file under assets/ and refer to it by its path", "epub")
+def no_remote_resources(epub: EpubFile):
+    """No image, stylesheet, font or media is loaded from the network."""
+    for source, ref, line in resources(epub):
+        if REMOTE.match(ref):
+            yield Hit(f"remote resource {ref}: readers offline show nothing, and stores refuse "
+                      f"it", source, line, needle=ref)
+
+
+@rule("EPUB-SCRIPT-001", "error",
+      "remove the script; if the book really needs one, set allow_scripts: true in book.yaml",
+      "epub")
+def no_scripts(epub: EpubFile):
+    """No scripts, event handlers or javascript: links in content documents."""
+    if epub.options.get("allow_scripts"):
+        return
+    for item, root in epub.parsed_documents():
+        for el in root.iter():
+            if not isinstance(el.tag, str):
+                continue
+            if local(el) == "script":
+                yield Hit("<script> in a content document", item.path, el.sourceline,
+                          needle="<script")
+                continue
+            handlers = [a for a in el.attrib if str(a).lower().startswith("on")]
+            if handlers:
+                yield Hit(f"event handler {handlers[0]} on <{local(el)}>", item.path,
+                          el.sourceline, needle=handlers[0])
+            if any(v.strip().lower().startswith("javascript:") for v in el.attrib.values()):
+                yield Hit("javascript: URL", item.path, el.sourceline, needle="javascript:")
+
+
+@rule("EPUB-SVG-001", "error", "remove scripts and outside references from the SVG", "epub")
+def safe_svg(epub: EpubFile):
+    """SVG images carry no script, event handler or reference outside the EPUB."""
+    for item in epub.items_of(SVG_TYPE):
+        root = epub.xml(item.path) if item.path in epub.names else None
+        if root is None:
+            continue
+        for el in root.iter():
+            if not isinstance(el.tag, str):
+                continue
+            name = local(el)
+            if name == "script" or any(str(a).lower().startswith("on") for a in el.attrib):
+                yield Hit(f"SVG with a script or event handler (<{name}>); it is reported, "
+                          f"never run", item.path, el.sourceline)
+                break
+            href = el.get(XLINK_HREF) or el.get("href") or ""
+            if REMOTE.match(href) or href.lower().startswith(("file:", "javascript:")):
+                yield Hit(f"SVG refers to {href}; it is reported, never fetched", item.path,
+                          el.sourceline)
+
+
+@rule("EPUB-NAME-001", "error", "rename the file with letters, digits, - and _ only", "epub")
+def allowed_names(epub: EpubFile):
+    """File names use no character that OCF forbids (\" * : < > ? \\ | control) nor end in '.'."""
+    for info in epub.infos:
+        if FORBIDDEN_NAME.search(info.filename.rstrip("/")):
+            yield Hit(f"file name {info.filename!r} has a character EPUB forbids",
+                      info.filename)
+
+
+@rule("EPUB-NAME-002", "warning", "rename the file with letters, digits, - and _ only", "epub")
+def url_safe_names(epub: EpubFile):
+    """File names are URL-safe: no spaces, %, #, & or non-ASCII (readers unescape differently)."""
+    for info in epub.infos:
+        name = info.filename.rstrip("/")
+        if not FORBIDDEN_NAME.search(name) and not URL_SAFE.match(name):
+            yield Hit(f"file name {info.filename!r} is not URL-safe", info.filename)

@@ -1,0 +1,278 @@
+"""An EPUB opened for checking: untrusted input, read without ever being unpacked.
+
+Nothing is extracted to disk, so a zip-slip name cannot write anywhere; every entry is read with a
+size bound, so a zip bomb cannot exhaust memory; XML is parsed with entities unresolved and the
+network off, and a DOCTYPE that declares entities is refused before lxml sees it (XXE, billion
+laughs). What could not be read is remembered, for the OCF rules to report.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+MAX_ENTRY = 64 * 1024 * 1024  # bytes read from one entry; a 10 MB chapter is fine
+MAX_TOTAL = 1024 * 1024 * 1024  # declared uncompressed size of the whole archive
+MAX_RATIO = 200  # deflate peaks near 1000:1 on pathological input; real books stay below 20:1
+RATIO_FLOOR = 1024 * 1024  # small entries may compress as well as they like
+
+OPF_NS = "http://www.idpf.org/2007/opf"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+CONTAINER_NS = "urn:oasis:names:tc:opendocument:xmlns:container"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+EPUB_NS = "http://www.idpf.org/2007/ops"
+NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+XHTML_TYPE = "application/xhtml+xml"
+SVG_TYPE = "image/svg+xml"
+
+PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                         dtd_validation=False, huge_tree=True, remove_comments=False)
+# A DOCTYPE with an internal subset that declares entities: XXE or entity expansion.
+ENTITY_DECL = re.compile(rb"<!DOCTYPE[^>\[]*\[[^\]]*<!ENTITY", re.IGNORECASE | re.DOTALL)
+SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+@dataclass
+class Item:
+    id: str
+    href: str  # as written in the manifest
+    path: str | None  # resolved zip entry name; None when it leaves the container
+    media_type: str
+    properties: set[str]
+    line: int | None
+
+
+@dataclass
+class Problem:
+    """Something that stopped an entry from being read or parsed."""
+    kind: str  # "unsafe-xml", "too-large", "unreadable", "not-well-formed"
+    message: str
+    line: int | None = None
+
+
+@dataclass
+class EpubFile:
+    path: Path
+    zip: zipfile.ZipFile | None = None
+    infos: list[zipfile.ZipInfo] = field(default_factory=list)
+    broken: str | None = None  # why the file is not a readable zip at all
+    problems: dict[str, Problem] = field(default_factory=dict)
+    _xml: dict[str, etree._Element | None] = field(default_factory=dict)
+    cache: dict = field(default_factory=dict)  # for rules that share derived facts
+    options: dict = field(default_factory=dict)  # from book.yaml: allow_scripts
+
+    @classmethod
+    def open(cls, path: Path) -> EpubFile:
+        epub = cls(Path(path))
+        try:
+            epub.zip = zipfile.ZipFile(path)
+            epub.infos = epub.zip.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError) as e:
+            epub.broken = f"not a readable zip archive ({e})"
+        return epub
+
+    def close(self) -> None:
+        if self.zip is not None:
+            self.zip.close()
+
+    def __enter__(self) -> EpubFile:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ---- zip entries ----------------------------------------------------------------------
+
+    @cached_property
+    def names(self) -> set[str]:
+        return {i.filename for i in self.infos}
+
+    @cached_property
+    def info(self) -> dict[str, zipfile.ZipInfo]:
+        return {i.filename: i for i in self.infos}
+
+    def bomb(self, name: str) -> bool:
+        info = self.info[name]
+        return (info.file_size > RATIO_FLOOR
+                and info.file_size > MAX_RATIO * max(info.compress_size, 1))
+
+    def read(self, name: str, limit: int = MAX_ENTRY) -> bytes | None:
+        """The entry's bytes, or None (missing, too large, a bomb, or corrupt; see problems)."""
+        if self.zip is None or name not in self.names:
+            return None
+        if name in self.problems and self.problems[name].kind in ("too-large", "unreadable"):
+            return None
+        info = self.info[name]
+        if info.file_size > limit or self.bomb(name):
+            self.problems[name] = Problem("too-large", f"{info.file_size:,} bytes uncompressed "
+                                          f"from {info.compress_size:,}; not read")
+            return None
+        try:
+            with self.zip.open(info) as f:
+                data = f.read(limit + 1)  # the header may lie about the size
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
+                OSError, ValueError) as e:
+            self.problems[name] = Problem("unreadable", f"cannot be read ({e})")
+            return None
+        if len(data) > limit:
+            self.problems[name] = Problem("too-large", f"more than {limit:,} bytes; not read")
+            return None
+        return data
+
+    # ---- XML ------------------------------------------------------------------------------
+
+    def xml(self, name: str) -> etree._Element | None:
+        """The parsed root of an XML entry, or None (see problems)."""
+        if name not in self._xml:
+            self._xml[name] = self._parse(name)
+        return self._xml[name]
+
+    def _parse(self, name: str) -> etree._Element | None:
+        data = self.read(name)
+        if data is None:
+            return None
+        if ENTITY_DECL.search(data[:65536]):
+            self.problems[name] = Problem(
+                "unsafe-xml", "its DOCTYPE declares entities (external entities or entity "
+                "expansion); not parsed", 1)
+            return None
+        try:
+            return etree.fromstring(data, PARSER)
+        except etree.XMLSyntaxError as e:
+            self.problems[name] = Problem("not-well-formed", e.msg, e.lineno or None)
+            return None
+
+    # ---- container and package -------------------------------------------------------------
+
+    @cached_property
+    def opf_path(self) -> str | None:
+        root = self.xml("META-INF/container.xml")
+        if root is None:
+            return None
+        for rootfile in root.iter(f"{{{CONTAINER_NS}}}rootfile"):
+            if rootfile.get("media-type") == "application/oebps-package+xml":
+                path = _normalise(rootfile.get("full-path") or "")
+                return path or None
+        return None
+
+    @cached_property
+    def opf(self) -> etree._Element | None:
+        return self.xml(self.opf_path) if self.opf_path else None
+
+    @cached_property
+    def manifest(self) -> dict[str, Item]:
+        items: dict[str, Item] = {}
+        if self.opf is None:
+            return items
+        for el in self.opf.iter(f"{{{OPF_NS}}}item"):
+            href = el.get("href") or ""
+            target = self.resolve(self.opf_path, href)
+            items.setdefault(el.get("id") or "", Item(
+                id=el.get("id") or "", href=href, path=target[0] if target else None,
+                media_type=el.get("media-type") or "",
+                properties=set((el.get("properties") or "").split()), line=el.sourceline))
+        return items
+
+    @cached_property
+    def by_path(self) -> dict[str, Item]:
+        return {i.path: i for i in self.manifest.values() if i.path}
+
+    @cached_property
+    def spine(self) -> list[tuple[str, etree._Element]]:
+        """(idref, itemref element) in reading order."""
+        if self.opf is None:
+            return []
+        return [(el.get("idref") or "", el) for el in self.opf.iter(f"{{{OPF_NS}}}itemref")]
+
+    def metadata(self, tag: str) -> list[etree._Element]:
+        """dc:TAG elements of the package metadata."""
+        if self.opf is None:
+            return []
+        return list(self.opf.iter(f"{{{DC_NS}}}{tag}"))
+
+    def meta(self, prop: str) -> list[str]:
+        """Values of <meta property=PROP> that refine nothing (package-level)."""
+        if self.opf is None:
+            return []
+        return [(el.text or "").strip() for el in self.opf.iter(f"{{{OPF_NS}}}meta")
+                if el.get("property") == prop and not el.get("refines")]
+
+    def items_of(self, *media_types: str) -> list[Item]:
+        return [i for i in self.manifest.values() if i.media_type in media_types and i.path]
+
+    @property
+    def documents(self) -> list[Item]:
+        """XHTML content documents (the nav included), in manifest order."""
+        return self.items_of(XHTML_TYPE)
+
+    def parsed_documents(self):
+        """(item, root) of every content document that parsed."""
+        for item in self.documents:
+            root = self.xml(item.path) if item.path in self.names else None
+            if root is not None:
+                yield item, root
+
+    @cached_property
+    def nav_path(self) -> str | None:
+        return next((i.path for i in self.manifest.values() if "nav" in i.properties), None)
+
+    @cached_property
+    def ncx_path(self) -> str | None:
+        return next((i.path for i in self.manifest.values()
+                     if i.media_type == "application/x-dtbncx+xml"), None)
+
+    @cached_property
+    def cover_item(self) -> Item | None:
+        item = next((i for i in self.manifest.values() if "cover-image" in i.properties), None)
+        if item is None and self.opf is not None:  # EPUB 2 style <meta name="cover">
+            for el in self.opf.iter(f"{{{OPF_NS}}}meta"):
+                if el.get("name") == "cover":
+                    item = self.manifest.get(el.get("content") or "")
+        return item
+
+    # ---- references ------------------------------------------------------------------------
+
+    def resolve(self, base: str, href: str) -> tuple[str, str] | None:
+        """(zip entry name, fragment) that `href` in entry `base` points at; None for a URL
+        with a scheme (http:, mailto:) or a path that leaves the container."""
+        href = href.strip()
+        if not href or SCHEME.match(href) or href.startswith("//"):
+            return None
+        parts = urlsplit(href)
+        if not parts.path:
+            return base, unquote(parts.fragment)
+        joined = posixpath.join(posixpath.dirname(base), unquote(parts.path))
+        path = _normalise(joined)
+        return (path, unquote(parts.fragment)) if path else None
+
+    def ids(self, name: str) -> set[str]:
+        root = self.xml(name)
+        if root is None:
+            return set()
+        return {el.get("id") for el in root.iter(etree.Element) if el.get("id")}
+
+
+def _normalise(path: str) -> str | None:
+    path = posixpath.normpath(path.replace("\\", "/"))
+    if path.startswith(("../", "/")) or path in ("..", "."):
+        return None
+    return path
+
+
+def local(el: etree._Element) -> str:
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+def text_of(el: etree._Element) -> str:
+    return " ".join("".join(el.itertext()).split())

@@ -1,0 +1,106 @@
+"""XML and XHTML: well-formed, safe, unique ids, consistent languages."""
+
+from __future__ import annotations
+
+from bookbuild.check.epub_file import XML_LANG, EpubFile, local
+from bookbuild.check.epub_ocf import UNSAFE_NAME
+from bookbuild.check.registry import Hit, rule
+from bookbuild.metadata import _LANGTAG
+
+XML_SUFFIXES = (".xhtml", ".html", ".htm", ".opf", ".ncx", ".xml", ".svg", ".smil")
+
+
+def xml_entries(epub: EpubFile) -> list[str]:
+    return [i.filename for i in epub.infos
+            if i.filename.lower().endswith(XML_SUFFIXES) and not UNSAFE_NAME.search(i.filename)
+            and not epub.bomb(i.filename)]
+
+
+@rule("EPUB-XML-001", "error", "fix the markup (often raw HTML in the Markdown)", "epub")
+def well_formed(epub: EpubFile):
+    """Every XML file (XHTML, SVG, OPF, NCX, container) is well-formed."""
+    for name in xml_entries(epub):
+        epub.xml(name)
+        problem = epub.problems.get(name)
+        if problem and problem.kind == "not-well-formed":
+            yield Hit(f"not well-formed XML: {problem.message}", name, problem.line)
+
+
+@rule("EPUB-XML-002", "error",
+      "remove the DOCTYPE's entity declarations; EPUB allows none", "epub")
+def no_entity_declarations(epub: EpubFile):
+    """No XML file declares entities (external entities, entity expansion); never resolved."""
+    for name in xml_entries(epub):
+        epub.xml(name)
+        problem = epub.problems.get(name)
+        if problem and problem.kind == "unsafe-xml":
+            yield Hit(problem.message, name, problem.line)
+
+
+@rule("EPUB-XHTML-001", "error", "give each element its own id; ids must be unique in a file",
+      "epub")
+def unique_ids(epub: EpubFile):
+    """Ids are unique within each content document."""
+    for item, root in epub.parsed_documents():
+        seen: dict[str, int] = {}
+        for el in root.iter():
+            id_ = el.get("id") if isinstance(el.tag, str) else None
+            if not id_:
+                continue
+            if id_ in seen:
+                yield Hit(f"id {id_!r} is used twice (first on line {seen[id_]})", item.path,
+                          el.sourceline, needle=f"#{id_}")
+            else:
+                seen[id_] = el.sourceline
+
+
+@rule("EPUB-XHTML-002", "error", "use one well-formed language tag; lang and xml:lang agree",
+      "epub")
+def lang_attributes(epub: EpubFile):
+    """lang and xml:lang are well-formed and agree wherever both are given."""
+    for item, root in epub.parsed_documents():
+        for el in root.iter():
+            if not isinstance(el.tag, str):
+                continue
+            lang, xml_lang = el.get("lang"), el.get(XML_LANG)
+            for tag in {t for t in (lang, xml_lang) if t}:
+                if not _LANGTAG.match(tag):
+                    yield Hit(f"lang {tag!r} is not a well-formed BCP 47 tag", item.path,
+                              el.sourceline, needle=tag)
+            if lang and xml_lang and lang.lower() != xml_lang.lower():
+                yield Hit(f"<{local(el)}> has lang={lang!r} but xml:lang={xml_lang!r}",
+                          item.path, el.sourceline)
+
+
+@rule("EPUB-XHTML-003", "warning", "set `language:` in book.yaml; every page takes it from there",
+      "epub")
+def document_language(epub: EpubFile):
+    """Each content document declares its language, the same as the book's dc:language."""
+    book = next((el.text.strip() for el in epub.metadata("language") if el.text), None)
+    if book and not _LANGTAG.match(book):
+        book = None  # malformed: EPUB-OPF-007 says so, once
+    unlabelled, other = [], {}
+    for item, root in epub.parsed_documents():
+        lang = root.get(XML_LANG) or root.get("lang")
+        if not lang:
+            unlabelled.append(item.path)
+        elif book and lang.split("-")[0].lower() != book.split("-")[0].lower():
+            other.setdefault(lang, []).append(item.path)
+    if unlabelled:
+        yield Hit(f"{_pages(unlabelled)} no lang/xml:lang on <html>; screen readers guess the "
+                  f"language", unlabelled[0])
+    for lang, paths in other.items():
+        yield Hit(f"{_pages(paths)} the language {lang!r}, the book {book!r}", paths[0])
+
+
+def _pages(paths: list[str]) -> str:
+    return f"{paths[0]} has" if len(paths) == 1 else f"{len(paths)} pages ({paths[0]}, …) have"
+
+
+@rule("EPUB-XHTML-004", "warning", "give each page a <title> (the section's heading)", "epub")
+def has_title(epub: EpubFile):
+    """Each content document has a non-empty <title>."""
+    for item, root in epub.parsed_documents():
+        title = next(root.iter("{*}title"), None)
+        if title is None or not "".join(title.itertext()).strip():
+            yield Hit("the page has no <title>, or an empty one", item.path, root.sourceline)

@@ -1,0 +1,74 @@
+"""The build's preflight: the fast rules run on every output before it replaces the last one.
+
+An error-level finding stops the build with exit code 2, like any other problem in the book, and
+the previous good output stays where it was (the new file is still a temp file at this point).
+Warnings are printed and do not stop anything. Suppressions in book.yaml apply here too.
+EPUBCheck and Ace are not run here: JVM and browser start-up belong in `bookbuild check`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from pathlib import Path
+from typing import Callable
+
+from bookbuild.check import Finding, registry, suppress
+from bookbuild.check.epub_file import EpubFile
+from bookbuild.check.locate import Locator
+from bookbuild.errors import BookError, Problem
+from bookbuild.metadata import FILE as METADATA_FILE
+from bookbuild.model import Book
+
+_enabled = contextvars.ContextVar("bookbuild_gate", default=True)
+
+
+@contextlib.contextmanager
+def disabled():
+    """`bookbuild check` builds outputs to report on them, not to be stopped by them."""
+    token = _enabled.set(False)
+    try:
+        yield
+    finally:
+        _enabled.reset(token)
+
+
+def epub(path: Path, book: Book, progress: Callable[[str], None]) -> list[Finding]:
+    """Run the fast EPUB rules on a freshly written EPUB; raise BookError on any error."""
+    if not _enabled.get():
+        return []
+    with EpubFile.open(path) as doc:
+        doc.options = {"allow_scripts": bool(book.config.get("allow_scripts"))}
+        findings = registry.run("epub", doc, Locator(book))
+    return _verdict(findings, book, "EPUB", progress)
+
+
+def pdf(path: Path, book: Book, progress: Callable[[str], None],
+        trim: tuple[float, float] | None = None, bleed: float = 0.0) -> list[Finding]:
+    """Run the PDF preflight on a freshly written PDF; raise BookError on any error."""
+    from bookbuild.check.pdf_file import PdfFile
+
+    if not _enabled.get():
+        return []
+    with PdfFile.open(path, trim=trim, bleed=bleed) as doc:
+        findings = registry.run("pdf", doc)
+    # The PDF writer reports its own warnings (page count, image resolution): only stop here.
+    return _verdict(findings, book, "PDF", progress, show_warnings=False)
+
+
+def _verdict(findings: list[Finding], book: Book, what: str, progress,
+             show_warnings: bool = True) -> list[Finding]:
+    yaml_path = book.root / METADATA_FILE
+    text = yaml_path.read_text("utf-8", "replace") if yaml_path.is_file() else ""
+    kept, _hidden = suppress.apply(findings, suppress.parse(book.config, text), set())
+    kept = [f for f in kept if not f.code.startswith("CHECK-")]  # stale ones: `check` says
+    for f in kept:
+        if show_warnings and f.severity == "warning":
+            progress(str(f))
+    errors = [f for f in kept if f.severity == "error"]
+    if errors:
+        lines = [Problem(f"{f.code}: {f.message}", f.file, f.line, f.column) for f in errors]
+        lines.append(Problem(f"the {what} failed preflight with {len(errors)} error(s); "
+                             f"the previous {what}, if any, is kept"))
+        raise BookError(lines)
+    return kept

@@ -1,0 +1,85 @@
+"""Kindle preflight: what makes Send to Kindle reject an EPUB with its opaque E999 error."""
+
+from __future__ import annotations
+
+import re
+
+from bookbuild.check.epub_file import EpubFile
+from bookbuild.check.epub_links import hyperlinks
+from bookbuild.check.registry import Hit, rule
+from bookbuild.metadata import language_problem
+
+MAX_BYTES = 50 * 1024 * 1024  # Send to Kindle's limit per document
+XML_DECL = re.compile(rb"^(\xef\xbb\xbf)?<\?xml[^>]*encoding\s*=\s*[\"'][A-Za-z0-9._-]+[\"']")
+COMMENT = re.compile(rb"<!--(.*?)-->", re.DOTALL)
+
+
+@rule("KINDLE-001", "error",
+      "start the file with <?xml version=\"1.0\" encoding=\"utf-8\"?>", "epub")
+def xml_declaration(epub: EpubFile):
+    """Every content document starts with an XML declaration naming its encoding."""
+    for item in epub.documents:
+        data = epub.read(item.path)
+        if data is not None and not XML_DECL.match(data):
+            yield Hit("no XML declaration with an encoding at the top of the file", item.path, 1)
+
+
+@rule("KINDLE-002", "error", "link to a heading's id, not to the <body>", "epub")
+def no_body_links(epub: EpubFile):
+    """No link points at the id of a <body> element."""
+    bodies = {}
+    for item, root in epub.parsed_documents():
+        body = next(root.iter("{*}body"), None)
+        if body is not None and body.get("id"):
+            bodies[item.path] = body.get("id")
+    for source, href, line, (path, frag) in hyperlinks(epub):
+        if frag and bodies.get(path) == frag:
+            yield Hit(f"link to {href} targets the <body> of {path}", source, line,
+                      needle=f"#{frag}")
+
+
+@rule("KINDLE-003", "error", "write `language:` in book.yaml as an ISO 639-1 code: en, de, ru",
+      "epub")
+def valid_language(epub: EpubFile):
+    """dc:language is present and a language Kindle knows (ISO 639-1 based BCP 47 tag)."""
+    if epub.opf is None:
+        return
+    tags = [(el.text or "").strip() for el in epub.metadata("language")]
+    if not any(tags):
+        yield Hit("no dc:language; Kindle rejects the book", epub.opf_path)
+        return
+    why = language_problem(tags[0])
+    if why:
+        yield Hit(why, epub.opf_path, needle=f"language: {tags[0]}")
+
+
+@rule("KINDLE-004", "error", "give every image a src, or remove it", "epub")
+def img_src(epub: EpubFile):
+    """No <img> without a src."""
+    for item, root in epub.parsed_documents():
+        for img in root.iter("{*}img"):
+            if not (img.get("src") or "").strip():
+                yield Hit("<img> without a src", item.path, img.sourceline)
+
+
+@rule("KINDLE-005", "error", "remove `--` from the comment (or the comment itself)", "epub")
+def comment_dashes(epub: EpubFile):
+    """No comment in XHTML, OPF or NCX contains `--`."""
+    names = [i.path for i in epub.documents] + [p for p in (epub.opf_path, epub.ncx_path) if p]
+    for name in names:
+        data = epub.read(name)
+        if data is None:
+            continue
+        for m in COMMENT.finditer(data):
+            body = m.group(1)
+            if b"--" in body or body.endswith(b"-"):
+                line = data.count(b"\n", 0, m.start()) + 1
+                yield Hit("a comment contains `--`", name, line)
+
+
+@rule("KINDLE-006", "error", "shrink the images (bookbuild keeps them under 4 MP)", "epub")
+def size_limit(epub: EpubFile):
+    """The EPUB is under 50 MB, Send to Kindle's limit."""
+    size = epub.path.stat().st_size if epub.path.exists() else 0
+    if size > MAX_BYTES:
+        yield Hit(f"the EPUB is {size / 1024 / 1024:.1f} MB; Send to Kindle takes at most 50 MB")

@@ -1,0 +1,206 @@
+"""The author's Markdown as blocks with line numbers, for the manuscript lint.
+
+Not a Markdown parser: a block splitter that knows the Pandoc constructs bookbuild supports well
+enough to tell prose paragraphs from code, tables, poetry, lists, raw HTML and math, and to blank
+out what is not prose (code spans, URLs, attributes, inline math, tags) without moving a
+character, so that an offset in the prose is an offset in the file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from bookbuild.model import Book, Section
+
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+ATX = re.compile(r"^ {0,3}(#{1,6})(?:\s+|$)(.*?)\s*#*\s*$")
+SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
+LIST = re.compile(r"^ {0,3}(?:[-*+]|\d+[.)]|#[.)]|\(\d+\))\s+")
+QUOTE = re.compile(r"^ {0,3}>")
+RULE = re.compile(r"^ {0,3}([-*_])(?:\s*\1){2,}\s*$")
+TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$|^\s*\+[-=:+]+\+\s*$"
+                       r"|^\s*-{3,}(\s+-{3,})+\s*$")
+FOOTNOTE = re.compile(r"^\[\^[^\]]+\]:\s*")
+REFDEF = re.compile(r"^ {0,3}\[[^\]^][^\]]*\]:\s*\S")
+FIGURE = re.compile(r"^!\[.*\]\([^)]*\)(\{[^}]*\})?\s*$", re.DOTALL)
+DIV = re.compile(r"^ {0,3}:{3,}")
+DEFINITION = re.compile(r"^ {0,3}[:~](\s|$)")
+
+# Blocks whose text is running prose, where typography rules apply.
+PROSE = {"para", "heading", "list", "quote", "note", "definition", "lineblock"}
+
+# Inline things that are not prose; blanked with spaces so offsets stay put.
+_NOT_PROSE = [
+    re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL),  # code spans
+    re.compile(r"<!--.*?-->", re.DOTALL),  # comments
+    re.compile(r"(?<=\])\([^)\s]*(?:\s+\"[^\"]*\")?\)"),  # link targets: (url "title")
+    re.compile(r"<(?:https?|mailto|ftp):[^>]*>"),  # autolinks
+    re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"),  # inline tags
+    re.compile(r"\{[#.=:a-zA-Z][^{}]*\}"),  # attributes {#id .class key="v"}
+    re.compile(r"\[\^[^\]\s]+\]"),  # footnote references
+    re.compile(r"(?<![\\$\w])\$(?=\S)(?:[^$\n]|\n(?!\s*\n))*?(?<=\S)\$(?!\d)"),  # $math$
+    re.compile(r"https?://\S+"),  # bare URLs
+]
+
+
+def blank(text: str) -> str:
+    """`text` with everything that is not prose replaced by spaces (newlines kept)."""
+    for pattern in _NOT_PROSE:
+        text = pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    return text
+
+
+@dataclass
+class Block:
+    kind: str
+    line: int  # first line, 1-based
+    text: str  # the block's lines joined with \n, as written
+    level: int = 0  # for headings
+
+    @cached_property
+    def prose(self) -> str:
+        """The text with non-prose blanked out (same length), for typography rules."""
+        body = self.text
+        if self.kind == "heading":
+            body = re.sub(r"^ {0,3}#{1,6}", lambda m: " " * len(m.group(0)), body)
+            body = re.sub(r"\n[=-]+\s*$", lambda m: "\n" + " " * (len(m.group(0)) - 1), body)
+        if self.kind in ("list", "quote", "lineblock", "definition", "note"):
+            body = re.sub(r"(?m)^(\s*(?:>\s?)*(?:[-*+]|\d+[.)]|#[.)]|\|)?\s*(?::\s)?)",
+                          lambda m: " " * len(m.group(0)), body)
+            body = FOOTNOTE.sub(lambda m: " " * len(m.group(0)), body)
+        return blank(body)
+
+    def line_at(self, offset: int) -> int:
+        return self.line + self.text.count("\n", 0, offset)
+
+    def column_at(self, offset: int) -> int:
+        return offset - (self.text.rfind("\n", 0, offset) + 1) + 1
+
+    @property
+    def last_line(self) -> int:
+        return self.line + self.text.count("\n")
+
+
+@dataclass
+class SourceFile:
+    source: str  # path relative to the book folder
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class Manuscript:
+    book: Book
+    files: list[SourceFile]
+
+    @classmethod
+    def of(cls, book: Book) -> Manuscript:
+        return cls(book, [SourceFile(s.source, s.text, split(s.text)) for s in book.sections])
+
+    @property
+    def language(self) -> str:
+        return self.book.metadata.language.split("-")[0].lower()
+
+    def prose_blocks(self):
+        for f in self.files:
+            for b in f.blocks:
+                if b.kind in PROSE:
+                    yield f, b
+
+
+def of_section(section: Section) -> SourceFile:
+    return SourceFile(section.source, section.text, split(section.text))
+
+
+def split(text: str) -> list[Block]:
+    lines = text.split("\n")
+    blocks: list[Block] = []
+    i = 0
+    if lines and lines[0].strip() == "---":  # a YAML metadata block
+        end = next((j for j in range(1, len(lines)) if lines[j].strip() in ("---", "...")), None)
+        if end is not None:
+            blocks.append(Block("meta", 1, "\n".join(lines[:end + 1])))
+            i = end + 1
+    while i < len(lines):
+        if not lines[i].strip():
+            i += 1
+            continue
+        fence = FENCE.match(lines[i])
+        if fence:
+            i = _fenced(lines, i, fence.group(1), blocks)
+            continue
+        start = i
+        while i < len(lines) and lines[i].strip() and not (i > start and FENCE.match(lines[i])):
+            i += 1
+        _chunk(lines[start:i], start + 1, blocks)
+    return blocks
+
+
+def _fenced(lines: list[str], i: int, marker: str, blocks: list[Block]) -> int:
+    start = i
+    i += 1
+    while i < len(lines):
+        m = FENCE.match(lines[i])
+        if m and m.group(1)[0] == marker[0] and len(m.group(1)) >= len(marker) \
+                and not lines[i].strip()[len(m.group(1)):].strip():
+            i += 1
+            break
+        i += 1
+    blocks.append(Block("code", start + 1, "\n".join(lines[start:i])))
+    return i
+
+
+def _chunk(chunk: list[str], line: int, blocks: list[Block]) -> None:
+    """Classify a run of non-blank lines; a heading line splits it."""
+    first = chunk[0]
+    atx = ATX.match(first)
+    if atx:
+        blocks.append(Block("heading", line, first, level=len(atx.group(1))))
+        if len(chunk) > 1:
+            _chunk(chunk[1:], line + 1, blocks)
+        return
+    if len(chunk) >= 2 and SETEXT.match(chunk[1]) and not LIST.match(first) \
+            and not TABLE_SEP.match(chunk[1]) and not first.startswith((" " * 4, "\t")):
+        level = 1 if chunk[1].strip().startswith("=") else 2
+        blocks.append(Block("heading", line, "\n".join(chunk[:2]), level=level))
+        if len(chunk) > 2:
+            _chunk(chunk[2:], line + 2, blocks)
+        return
+    blocks.append(Block(_kind(chunk, blocks), line, "\n".join(chunk)))
+
+
+def _kind(chunk: list[str], blocks: list[Block]) -> str:
+    first = chunk[0]
+    previous = blocks[-1] if blocks else None
+    indented = first.startswith((" " * 4, "\t"))
+    if indented and previous is not None and previous.kind in ("list", "note", "definition"):
+        return previous.kind  # a continuation paragraph of the item above
+    if indented:
+        return "code"
+    if first.lstrip().startswith("<"):
+        return "html"
+    if first.lstrip().startswith("$$"):
+        return "math"
+    if DIV.match(first):
+        return "div"
+    if RULE.match(first) and len(chunk) == 1:
+        return "rule"
+    if any(TABLE_SEP.match(c) for c in chunk[:3]) or first.lstrip().startswith("+-"):
+        return "table"
+    if first.startswith("|"):
+        return "lineblock"
+    if QUOTE.match(first):
+        return "quote"
+    if LIST.match(first):
+        return "list"
+    if FOOTNOTE.match(first):
+        return "note"
+    if REFDEF.match(first):
+        return "refdef"
+    if DEFINITION.match(first) or (len(chunk) > 1 and DEFINITION.match(chunk[1])):
+        return "definition"
+    if FIGURE.match("\n".join(chunk).strip()):
+        return "figure"
+    return "para"

@@ -1,0 +1,107 @@
+"""The rule registry: every check is a small function registered with a stable code.
+
+A rule function takes the thing it checks (an EpubFile, a PdfFile or a Book) and yields Hits;
+the registry turns them into Findings with the rule's code, severity and hint. Codes never change
+meaning once released, so that suppressions in book.yaml keep working.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from bookbuild.check import SEVERITIES, Finding
+
+TARGETS = ("epub", "pdf", "manuscript")
+
+# The modules that register rules, per target; imported on first use.
+FAMILIES = {
+    "epub": ["epub_ocf", "epub_opf", "epub_nav", "epub_links", "epub_xhtml", "epub_images",
+             "epub_content", "kindle"],
+    "pdf": ["pdf"],
+    "manuscript": ["ms_structure", "ms_typography", "ms_assets", "ms_names"],
+}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One thing a rule found. `needle` is text to look for in the author's Markdown."""
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    needle: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str
+    hint: str
+    target: str
+    func: Callable[..., Iterable[Hit]]
+
+    @property
+    def family(self) -> str:
+        return self.code.rsplit("-", 1)[0]
+
+    @property
+    def summary(self) -> str:
+        """The docstring's first paragraph, on one line."""
+        first = (self.func.__doc__ or "").strip().split("\n\n")[0]
+        return " ".join(first.split())
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(code: str, severity: str, hint: str, target: str):
+    """Register a rule function under `code`."""
+    if severity not in SEVERITIES or target not in TARGETS:
+        raise ValueError(f"{code}: bad severity {severity!r} or target {target!r}")
+
+    def register(func):
+        if code in RULES:
+            raise ValueError(f"rule code {code} registered twice")
+        RULES[code] = Rule(code, severity, hint, target, func)
+        return func
+    return register
+
+
+def load(target: str | None = None) -> None:
+    for tgt, modules in FAMILIES.items():
+        if target in (None, tgt):
+            for name in modules:
+                importlib.import_module(f"bookbuild.check.{name}")
+
+
+def rules_for(target: str) -> list[Rule]:
+    load(target)
+    return [r for r in RULES.values() if r.target == target]
+
+
+Locate = Callable[[Hit], tuple[str | None, int | None, str]]
+
+
+def _as_is(hit: Hit) -> tuple[str | None, int | None, str]:
+    return hit.file, hit.line, hit.message
+
+
+def run(target: str, subject, locate: Locate = _as_is) -> list[Finding]:
+    """Run every rule for `target` on `subject`. A rule that crashes on odd input is reported,
+    never allowed to hide the other rules' findings."""
+    findings = []
+    for r in rules_for(target):
+        try:
+            hits = list(r.func(subject))
+        except Exception as e:  # noqa: BLE001 - untrusted input must not stop the check
+            findings.append(Finding("CHECK-900", "error",
+                                    f"rule {r.code} failed: {type(e).__name__}: {e} "
+                                    f"(a bug in bookbuild; please report it)"))
+            continue
+        for hit in hits:
+            file, line, message = locate(hit)
+            findings.append(Finding(r.code, r.severity, message, file, line,
+                                    hit.column if line == hit.line else None, r.hint))
+    return findings

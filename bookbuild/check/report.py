@@ -1,0 +1,48 @@
+"""Printing a check Result: for people (grouped by file, coloured on a terminal) or as JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from itertools import groupby
+
+import click
+
+from bookbuild.check.run import Result
+
+COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
+
+
+def as_json(result: Result) -> str:
+    return json.dumps({
+        "subject": result.subject,
+        "checked": result.ran,
+        "summary": result.summary(),
+        "findings": [asdict(f) for f in result.findings],
+        "suppressed": [asdict(f) for f in result.suppressed],
+    }, ensure_ascii=False, indent=2)
+
+
+def as_text(result: Result, colour: bool = False) -> str:
+    def style(text: str, **kw) -> str:
+        return click.style(text, **kw) if colour else text
+
+    out = []
+    for file, group in groupby(result.findings, key=lambda f: f.file or ""):
+        out.append(style(file or result.subject, bold=True))
+        for f in group:
+            where = f"{f.line}" + (f":{f.column}" if f.column else "") if f.line else "-"
+            severity = style(f"{f.severity:<7}", fg=COLOURS[f.severity])
+            out.append(f"  {where:>7}  {severity}  {style(f.code, dim=True)}  {f.message}")
+            if f.hint:
+                out.append(f"{'':>20}{style('fix: ' + f.hint, dim=True)}")
+        out.append("")
+    counts = result.summary()
+    line = (f"{result.subject}: {counts['error']} errors, {counts['warning']} warnings, "
+            f"{counts['info']} notes")
+    if counts["suppressed"]:
+        line += f" ({counts['suppressed']} suppressed in book.yaml)"
+    line += f"; checked: {', '.join(result.ran) or 'nothing'}"
+    tone = "red" if counts["error"] else "yellow" if counts["warning"] else "green"
+    out.append(style(line, fg=tone, bold=True))
+    return "\n".join(out)

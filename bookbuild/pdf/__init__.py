@@ -1,0 +1,99 @@
+"""Print: the PDF interior and the cover wrap, typeset with Typst.
+
+Warnings (low-resolution pictures, characters no font has, a page count printers refuse)
+go through `progress` as lines starting with "warning:"; they never stop the build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Callable
+
+from bookbuild import output
+from bookbuild.model import Book
+
+Progress = Callable[[str], None]
+
+# The last interior typeset in this process: `--format all` sets the book once for both the
+# interior and the cover, whose spine depends on the page count.
+_last: tuple[Book, object] | None = None
+
+
+def _quiet(_msg: str) -> None:
+    pass
+
+
+def typeset_interior(book: Book, progress: Progress = _quiet):
+    global _last
+    from bookbuild.pdf.interior import typeset
+
+    if _last is not None and _last[0] is book:
+        return _last[1]
+    result = typeset(book, progress)
+    for warning in result.warnings:
+        progress(f"warning: {warning}")
+    _last = (book, result)
+    return result
+
+
+def _record(book: Book):
+    """The build cache and the key of this book's print inputs (see bookbuild.build)."""
+    from bookbuild.build import book_cache, inputs_key
+
+    return book_cache(book), inputs_key(book, "pdf")
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def build_pdf(book: Book, out_dir: Path, progress: Progress = _quiet) -> Path:
+    target = out_dir / f"{book.metadata.slug}.pdf"
+    store, stamp = _record(book)
+    known = store.get_json("print", stamp)
+    if known and _digest(target) == known.get("digest"):
+        progress("PDF is up to date")
+        for warning in known.get("warnings", []):
+            progress(f"warning: {warning}")
+        return target
+    result = typeset_interior(book, progress)
+    with output.locked(out_dir), output.atomic(target) as tmp:
+        tmp.write_bytes(result.pdf)
+        from bookbuild.check import gate  # preflight: an error keeps the previous PDF, exit 2
+
+        gate.pdf(tmp, book, progress, (result.settings.width, result.settings.height),
+                 result.settings.bleed_pt)
+    store.put_json("print", stamp, {"digest": hashlib.sha256(result.pdf).hexdigest(),
+                                    "pages": result.pages, "warnings": result.warnings})
+    progress(f"interior: {result.pages} pages, trim {result.settings.trim_name}")
+    return target
+
+
+def _page_count(book: Book, progress: Progress) -> int:
+    """The interior's page count: from this run, from the cache, or by typesetting it."""
+    if _last is not None and _last[0] is book:
+        return _last[1].pages
+    store, stamp = _record(book)
+    known = store.get_json("print", stamp)
+    if known and isinstance(known.get("pages"), int):
+        return known["pages"]
+    return typeset_interior(book, progress).pages
+
+
+def build_cover(book: Book, out_dir: Path, progress: Progress = _quiet) -> Path:
+    from bookbuild.pdf.interior import print_settings
+    from bookbuild.pdf.wrap import cover_pdf
+
+    settings = print_settings(book)
+    pages = _page_count(book, progress)
+    target = out_dir / f"{book.metadata.slug}-cover.pdf"
+    pdf, warnings = cover_pdf(book, settings, pages, progress)
+    for warning in warnings:
+        progress(f"warning: {warning}")
+    with output.locked(out_dir), output.atomic(target) as tmp:
+        tmp.write_bytes(pdf)
+    return target

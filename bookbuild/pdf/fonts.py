@@ -1,0 +1,91 @@
+"""The print fonts: OFL faces from PyPI packages, their fallback order, and what they cover.
+
+Typst is told to use these and nothing else (no system fonts, no silent fallback), so a build
+is the same on every machine and a character none of them covers is found before typesetting.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+
+@dataclass(frozen=True)
+class Face:
+    family: str  # as Typst names it
+    package: str  # the Python package that ships the files (OFL, licence included)
+    folder: str  # folder inside the package
+    files: tuple[str, ...]  # the ones whose coverage counts
+
+
+BODY = Face("EB Garamond", "fontpkg_eb_garamond", "files",
+            ("EBGaramond[wght].ttf", "EBGaramond-Italic[wght].ttf"))
+ARABIC = Face("Amiri", "fontpkg_amiri", "files", ("Amiri-Regular.ttf",))
+CHINESE = Face("Noto Serif SC", "pylopdf_fonts_zh_cn", ".", ("NotoSerifSC-Regular.otf",))
+JAPANESE = Face("Noto Serif JP", "pylopdf_fonts_jp", ".", ("NotoSerifJP-Regular.otf",))
+FACES = (BODY, ARABIC, CHINESE, JAPANESE)
+# Typst embeds these itself; they are used for code and math only.
+MONO = "DejaVu Sans Mono"
+MATH = "New Computer Modern Math"
+# Languages whose CJK glyph forms differ: their text prefers the matching face.
+CJK_PREFERENCE = {"ja": JAPANESE, "zh": CHINESE}
+
+
+def chain(lang: str | None = None) -> list[str]:
+    """Font families in fallback order for text in `lang`."""
+    faces = [BODY, ARABIC, CHINESE, JAPANESE]
+    preferred = CJK_PREFERENCE.get((lang or "").split("-")[0].lower())
+    if preferred:
+        faces.remove(preferred)
+        faces.insert(1, preferred)
+    return [f.family for f in faces]
+
+
+def folder(face: Face) -> Path:
+    return Path(str(resources.files(face.package).joinpath(face.folder)))
+
+
+def font_paths() -> list[str]:
+    """Folders for typst.compile(font_paths=…), one per package."""
+    return sorted({str(folder(face)) for face in FACES})
+
+
+@cache
+def coverage() -> frozenset[int]:
+    """Every code point some print face has a glyph for."""
+    points: set[int] = set()
+    for face in FACES:
+        for name in face.files:
+            font = TTFont(str(folder(face) / name), lazy=True)
+            points.update(font.getBestCmap() or {})
+            font.close()
+    return frozenset(points)
+
+
+def uncovered(text: str) -> list[str]:
+    """Characters of `text` that no face covers, in order of first appearance.
+
+    Controls, format characters (ZWJ, bidi marks) and whitespace need no glyph: the shaper
+    drops them, so they never show as boxes. The text is composed (NFC) first, as the shaper
+    uses a precomposed glyph when a font lacks the combining mark.
+    """
+    covered = coverage()
+    seen: dict[str, None] = {}
+    for ch in unicodedata.normalize("NFC", text):
+        if ord(ch) in covered or ch in seen or ch.isspace():
+            continue
+        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"):
+            continue
+        seen[ch] = None
+    return list(seen)
+
+
+def describe(ch: str) -> str:
+    """'ℵ' (U+2135 ALEF SYMBOL)"""
+    name = unicodedata.name(ch, "unnamed")
+    return f"'{ch}' (U+{ord(ch):04X} {name})"

@@ -1,0 +1,177 @@
+"""What the Typst template is told: page geometry, type, book facts, and where pictures go.
+
+Picture sizes are decided here, not in Typst, so the effective DPI that the build warns about
+is exactly the size that gets printed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bookbuild.epub.documents import CONTRIBUTOR_LINES, RTL
+from bookbuild.model import Book
+from bookbuild.pdf import fonts
+from bookbuild.pdf.pictures import MIN_DPI, Picture, effective_dpi
+from bookbuild.pdf.settings import INCH, PrintSettings, parse_length
+from bookbuild.pdf.source import Part
+
+FIGURE_MAX_HEIGHT = 0.7  # of the text block: room for the caption and a line of text
+INLINE_HEIGHT = 0.9  # em: an inline picture sits in the line like a capital letter
+OPENER_SINK = 0.16  # chapter titles start this far down the text block
+HEAD_SIZE = 0.9  # the folio's size in em of the body text (book.typ's running-head)
+ASCENDER = 1.05  # EB Garamond's ascender in em, with a little to spare
+
+
+@dataclass
+class Geometry:
+    settings: PrintSettings
+    pages: int  # the page count the margins are chosen for
+
+    @property
+    def margins(self) -> dict[str, float]:
+        return self.settings.page_margins(self.pages)
+
+    @property
+    def text_width(self) -> float:
+        m = self.margins
+        return self.settings.width - m["inside"] - m["outside"]
+
+    @property
+    def text_height(self) -> float:
+        m = self.margins
+        return self.settings.height - m["top"] - m["bottom"]
+
+    def page(self) -> dict:
+        s, m, b = self.settings, self.margins, self.settings.bleed_pt
+        # The head's baseline sits low enough that its line (the folio's full ascender
+        # included) stays 0.5 in from the trim.
+        head = HEAD_SIZE * s.font_size * ASCENDER
+        ascent = min(18.0, max(4.0, m["top"] - 0.5 * INCH - head))
+        return {"width": s.width + b, "height": s.height + 2 * b, "bleed": b,
+                "inside": m["inside"], "outside": m["outside"] + b, "top": m["top"] + b,
+                "bottom": m["bottom"] + b, "header_ascent": ascent,
+                "sink": OPENER_SINK * self.text_height}
+
+
+def config(book: Book, geometry: Geometry, missing: str | None) -> dict:
+    meta = book.metadata
+    lang = meta.language.split("-")[0].lower()
+    region = next((p.upper() for p in meta.language.split("-")[1:] if len(p) == 2), None)
+    s = geometry.settings
+    return {
+        "page": geometry.page(),
+        "text": {"size": s.font_size, "lang": lang, "region": region,
+                 "dir": "rtl" if lang in RTL else "ltr",
+                 "fonts": fonts.chain(meta.language),
+                 "chains": {code: fonts.chain(code) for code in fonts.CJK_PREFERENCE},
+                 "mono": [fonts.MONO, *fonts.chain(meta.language)]},
+        "book": book_facts(book),
+        "openers": s.openers,
+        "running_head": s.running_head,
+        "labels": {"contents": "Contents"},
+        "missing": missing,
+    }
+
+
+def book_facts(book: Book) -> dict:
+    meta = book.metadata
+    others = [CONTRIBUTOR_LINES[c.role].format(c.name) for c in meta.contributors
+              if c.role != "author"]
+    series = None
+    if meta.series:
+        index = meta.series_index
+        number = f" {int(index) if float(index).is_integer() else index}" if index else ""
+        series = f"{meta.series}{' ·' + number if number else ''}"
+    return {
+        "title": meta.title, "subtitle": meta.subtitle, "author": meta.author_line,
+        "authors": [c.name for c in meta.authors] or [meta.author_line],
+        "contributors": others, "publisher": meta.publisher, "series": series,
+        "keywords": meta.subjects, "description": meta.description,
+        "copyright": copyright_lines(book),
+    }
+
+
+def copyright_lines(book: Book) -> dict:
+    meta = book.metadata
+    title = meta.title + (f": {meta.subtitle}" if meta.subtitle else "")
+    lines = [CONTRIBUTOR_LINES[c.role].format(c.name) for c in meta.contributors
+             if c.role != "author"]
+    if meta.rights:
+        lines.append(meta.rights)
+    if meta.publisher or meta.date:
+        lines.append(", ".join(x for x in (meta.publisher, meta.date) if x))
+    lines.append(f"ISBN {meta.isbn}" if meta.isbn else f"Identifier: {meta.identifier}")
+    if meta.source:
+        lines.append(f"Source: {meta.source}")
+    lines.append(f"Set in {fonts.BODY.family}. Made with bookbuild.")
+    return {"title": title, "byline": f"by {meta.author_line}", "lines": lines}
+
+
+@dataclass
+class Placement:
+    width: float  # points
+    height: float
+    dpi: float | None
+
+
+def place(picture: Picture, use: dict, geometry: Geometry, font_size: float) -> Placement:
+    """The printed size of one use of a picture."""
+    s = geometry.settings
+    if use.get("bleed") and s.bleed:
+        w, h = s.width + s.bleed_pt, s.height + 2 * s.bleed_pt
+        return Placement(w, h, effective_dpi(picture, *_cover(picture, w, h)))
+    if not use.get("figure"):
+        h = INLINE_HEIGHT * font_size
+        w = min(h * picture.aspect, geometry.text_width)
+        return Placement(w, w / picture.aspect, effective_dpi(picture, w, w / picture.aspect))
+    w = _requested_width(use.get("width"), geometry.text_width)
+    h = w / picture.aspect
+    limit = geometry.text_height * FIGURE_MAX_HEIGHT
+    if h > limit:
+        h, w = limit, limit * picture.aspect
+    return Placement(w, h, effective_dpi(picture, w, h))
+
+
+def _cover(picture: Picture, w: float, h: float) -> tuple[float, float]:
+    """The size a picture is scaled to when it covers a w×h box (and is cropped)."""
+    scale = max(w / picture.aspect, h)
+    return scale * picture.aspect, scale
+
+
+def _requested_width(raw: str | None, text_width: float) -> float:
+    if raw:
+        m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*%\s*", raw)
+        if m:
+            return min(text_width, text_width * float(m.group(1)) / 100)
+        length = parse_length(raw)
+        if length:
+            return min(text_width, length)
+    return text_width
+
+
+def dpi_warning(source: str, picture: Picture, p: Placement) -> str | None:
+    if p.dpi is None or round(p.dpi) >= MIN_DPI:
+        return None
+    need = (round(picture.pixels[0] * MIN_DPI / p.dpi), round(picture.pixels[1] * MIN_DPI / p.dpi))
+    return (f"{source}: image {picture.src} prints at {p.dpi:.0f} DPI "
+            f"({p.width / INCH:.2f} × {p.height / INCH:.2f} in from "
+            f"{picture.pixels[0]} × {picture.pixels[1]} px); print wants {MIN_DPI}: "
+            f"supply {need[0]} × {need[1]} px or set a smaller width")
+
+
+def image_table(parts: list[Part], pictures: dict[str, Picture], geometry: Geometry,
+                font_size: float) -> tuple[dict, list[str]]:
+    """images.json for the template, and the low-resolution warnings."""
+    table, warnings = {}, []
+    for part in parts:
+        for n, use in enumerate(part.images):
+            picture = pictures[use["src"]]
+            p = place(picture, use, geometry, font_size)
+            table[part.key(n)] = {"path": picture.file, "width": p.width, "height": p.height,
+                                  "decorative": bool(use.get("decorative")),
+                                  "bleed": bool(use.get("bleed")) and geometry.settings.bleed}
+            why = dpi_warning(part.section.source, picture, p)
+            if why and why not in warnings:
+                warnings.append(why)
+    return table, warnings

@@ -1,0 +1,188 @@
+-- Pandoc filter for the print PDF, run on each section before pandoc's Typst writer.
+--
+-- Pandoc's Typst writer drops what a printed book needs (alt text, language spans, image
+-- placement), so those elements become calls to functions of our template (book.typ).
+-- Ids and link targets get placeholder prefixes that Python replaces with a per-section
+-- prefix, since all sections share one Typst document and their ids may clash.
+-- The last block is a comment holding JSON facts about the section for Python:
+--   // bookbuild: {"ids": [...], "links": [...], "images": [...], "title": "...", ...}
+
+local ID = 'bookbuild-id--'
+local LINK = 'bookbuild-link--'
+local OPENING_BLOCKS = 4  -- a chapter's first blocks: their figures do not float
+
+local function typst_string(s)
+  s = s:gsub('\\', '\\\\'):gsub('"', '\\"'):gsub('\n', '\\n'):gsub('\r', '')
+  return '"' .. s .. '"'
+end
+
+local function typst_markup(inlines)
+  local out = pandoc.write(pandoc.Pandoc({pandoc.Plain(inlines)}), 'typst')
+  return (out:gsub('%s+$', ''))
+end
+
+local function has_class(el, name)
+  for _, c in ipairs(el.classes or {}) do
+    if c == name then return true end
+  end
+  return false
+end
+
+return {{
+  Pandoc = function(doc)
+    local facts = {ids = {}, links = {}, images = {}, title = nil, opens_with_heading = false}
+
+    local function image_call(img, figure, caption)
+      local index = #facts.images
+      local alt = img.attributes['fig-alt'] or pandoc.utils.stringify(img.caption)
+      local decorative = has_class(img, 'decorative')
+      table.insert(facts.images, {
+        src = img.src, alt = alt, figure = figure, decorative = decorative,
+        width = img.attributes['width'], bleed = has_class(img, 'full-bleed'),
+      })
+      local args = typst_string('bookbuild-img:' .. index) .. ', alt: ' .. typst_string(alt)
+      if figure then
+        local float = img.attributes['bb-opening'] and 'false' or 'true'
+        return '#bb-figure(' .. args .. ', caption: [' .. caption .. '], float: ' .. float .. ')'
+      end
+      return '#bb-image(' .. args .. ')'
+    end
+
+    local function keep_id(el)
+      local id = el.identifier
+      if id and id ~= '' and id:sub(1, #ID) ~= ID then
+        table.insert(facts.ids, el.identifier)
+        el.identifier = ID .. el.identifier
+        return el
+      end
+    end
+
+    local function lang_open(attrs)
+      local lang = attrs['lang'] or ''
+      local dir = attrs['dir'] or ''
+      return typst_string(lang) .. ', dir: ' .. typst_string(dir)
+    end
+
+    -- Top-down, so a figure is seen before the image inside it.
+    local filter = {
+      traverse = 'topdown',
+      Figure = function(fig)
+        -- A figure holding one image: our bb-figure sizes it for the page and keeps its alt.
+        local blocks = fig.content
+        if #blocks == 1 and (blocks[1].t == 'Plain' or blocks[1].t == 'Para')
+            and #blocks[1].content == 1 and blocks[1].content[1].t == 'Image' then
+          local img = blocks[1].content[1]
+          local caption = {}
+          for _, b in ipairs(fig.caption.long) do
+            if b.content then
+              for _, i in ipairs(b.content) do table.insert(caption, i) end
+            end
+          end
+          local out = {}
+          local id = fig.identifier ~= '' and fig.identifier or img.identifier
+          local call = image_call(img, true, typst_markup(caption))
+          if id ~= '' then
+            table.insert(facts.ids, id)
+            call = call .. ' ' .. '<' .. ID .. id .. '>'
+          end
+          table.insert(out, pandoc.RawBlock('typst', call))
+          return out
+        end
+        return keep_id(fig)
+      end,
+      Image = function(img)
+        return pandoc.RawInline('typst', image_call(img, false, nil))
+      end,
+      Span = function(span)
+        keep_id(span)
+        if span.attributes['lang'] then
+          local out = {pandoc.RawInline('typst', '#bb-lang(' .. lang_open(span.attributes) .. ')[')}
+          for _, i in ipairs(span.content) do table.insert(out, i) end
+          table.insert(out, pandoc.RawInline('typst', ']'))
+          if span.identifier ~= '' then
+            return {pandoc.Span(out, pandoc.Attr(span.identifier))}
+          end
+          return out
+        end
+        return span
+      end,
+      Div = function(div)
+        keep_id(div)
+        if div.attributes['lang'] or div.attributes['dir'] then
+          local out = {pandoc.RawBlock('typst', '#bb-lang-block(' .. lang_open(div.attributes) .. ')[')}
+          table.insert(out, pandoc.Div(div.content, pandoc.Attr(div.identifier)))
+          table.insert(out, pandoc.RawBlock('typst', ']'))
+          return out
+        end
+        return div
+      end,
+      Math = function(m)
+        -- Tagged PDF wants a text alternative for every equation: its TeX, as in the EPUB.
+        return {pandoc.RawInline('typst', '#bb-math(alt: ' .. typst_string(m.text) .. ')['), m,
+                pandoc.RawInline('typst', ']')}
+      end,
+      LineBlock = function(lb)
+        return {pandoc.RawBlock('typst', '#bb-poem['), lb, pandoc.RawBlock('typst', ']')}
+      end,
+      Header = keep_id,
+      CodeBlock = keep_id,
+      Table = function(t)
+        keep_id(t)
+        -- Column widths in Markdown come from the source's character grid; Typst sizes
+        -- columns to their content better.
+        for i, spec in ipairs(t.colspecs) do
+          t.colspecs[i] = {spec[1], pandoc.ColWidthDefault}
+        end
+        return t
+      end,
+      Code = keep_id,
+      Link = function(link)
+        keep_id(link)
+        if link.target:sub(1, 1) == '#' and #link.target > 1 then
+          local target = link.target:sub(2)
+          table.insert(facts.links, target)
+          link.target = '#' .. LINK .. target
+        end
+        return link
+      end,
+    }
+
+    local first = doc.blocks[1]
+    if first and first.t == 'Header' and first.level == 1 then
+      facts.opens_with_heading = true
+    end
+    for _, b in ipairs(doc.blocks) do
+      if b.t == 'Header' and b.level == 1 then
+        facts.title = pandoc.utils.stringify(b.content)
+        break
+      end
+    end
+    -- The section wrapper opens a page for the file; a later top-level chapter heading in
+    -- the same file opens its own.
+    -- A figure among the first blocks of a chapter stays in the flow, after its text.
+    local blocks = {}
+    local since_heading = 0
+    for i, b in ipairs(doc.blocks) do
+      since_heading = since_heading + 1
+      if b.t == 'Header' and b.level == 1 then
+        since_heading = 0
+        if i > 1 then table.insert(blocks, pandoc.RawBlock('typst', '#bb-opener()')) end
+      end
+      if b.t == 'Figure' and since_heading <= OPENING_BLOCKS then
+        for _, inner in ipairs(b.content) do
+          if inner.content and inner.content[1] and inner.content[1].t == 'Image' then
+            inner.content[1].attributes['bb-opening'] = '1'
+          end
+        end
+      end
+      table.insert(blocks, b)
+    end
+    doc.blocks = blocks
+    doc = doc:walk(filter)
+    if #facts.ids == 0 then facts.ids = pandoc.json.null end
+    if #facts.links == 0 then facts.links = pandoc.json.null end
+    if #facts.images == 0 then facts.images = pandoc.json.null end
+    table.insert(doc.blocks, pandoc.RawBlock('typst', '// bookbuild: ' .. pandoc.json.encode(facts)))
+    return doc
+  end,
+}}

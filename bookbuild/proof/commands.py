@@ -1,0 +1,80 @@
+"""What `bookbuild proof` and `bookbuild watch` do, kept out of the click shell."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Callable
+
+from bookbuild.errors import BookError
+from bookbuild.proof import mupdf
+from bookbuild.proof.devices import FONT_SIZES
+from bookbuild.proof.run import ProofResult, proof
+from bookbuild.proof.sideload import detect, sideload
+
+Say = Callable[[str], None]
+WATCH_HINT = ("watchfiles is not installed, and watch needs it: run `make proof`, "
+              "or pip install 'bookbuild[proof]'")
+
+
+def proof_command(book: str, out: str | None, *, serve: bool, device: str | None, host: str,
+                  port: int, echo: Say, progress: Say) -> int:
+    """Run the proof, then sideload and/or serve. The exit code: 1 if the proof found errors."""
+    render = mupdf.available()
+    if not render:
+        if not (serve or device):
+            raise BookError(mupdf.INSTALL_HINT)
+        echo(f"note: renderings skipped; {mupdf.INSTALL_HINT}")
+    if device:
+        detect(Path(device))  # a wrong path fails now, not after the whole proof
+    result = proof(book, out, progress, render=render)
+    report(result, echo)
+    if device:
+        _sideload(result, Path(device), echo)
+    if serve:
+        from bookbuild.proof.serve import serve as run_server
+
+        run_server(result.editions.epub.parent, host, port, echo, title=_title(result))
+    return 1 if any(f.severity == "error" for f in result.findings) else 0
+
+
+def _title(result: ProofResult) -> str:
+    return result.editions.epub.name.removesuffix(".epub")
+
+
+def _sideload(result: ProofResult, device: Path, echo: Say) -> None:
+    e = result.editions
+    reader, path = sideload(device, {"kepub": e.kepub, "kindle": e.kindle})
+    echo(f"copied the {reader.name} edition to {path}")
+    if reader.note:
+        echo(f"note: {reader.note}")
+
+
+def report(result: ProofResult, echo: Say) -> None:
+    e = result.editions
+    for path in (e.epub, e.kepub, e.kindle, e.pdf):
+        if path is not None:
+            echo(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")
+    sizes = "/".join(FONT_SIZES)
+    for d in result.devices:
+        counts = "/".join(str(d.page_counts[s]) for s in FONT_SIZES)
+        echo(f"{d.device.name}: {counts} pages at {sizes} type")
+    for f in result.findings:
+        echo(str(f))
+    if result.index is not None:
+        echo(f"proof sheet: {result.index}")
+
+
+def watch_command(book: str, out: str | None, echo: Say, progress: Say) -> None:
+    if importlib.util.find_spec("watchfiles") is None:
+        raise BookError(WATCH_HINT)
+    from bookbuild.proof.watch import watch
+
+    render = mupdf.available()
+    if not render:
+        echo(f"note: renderings skipped; {mupdf.INSTALL_HINT}")
+
+    def rebuild() -> None:
+        report(proof(book, out, progress, render=render), echo)
+
+    watch(book, rebuild, echo)

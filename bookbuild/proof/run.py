@@ -1,0 +1,166 @@
+"""`bookbuild proof`: the editions, the device renderings, the print spreads and the sheet."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from bookbuild import output
+from bookbuild.check import Finding
+from bookbuild.manuscript import read_book
+from bookbuild.model import Book
+from bookbuild.proof import mupdf
+from bookbuild.proof.kepub import make_kepub
+from bookbuild.proof.kindle import make_kindle
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_msg: str) -> None:
+    pass
+
+
+@dataclass
+class Editions:
+    epub: Path
+    kepub: Path
+    kindle: Path
+    pdf: Path | None
+    preflight: list[Finding]
+
+    def for_device(self, edition: str) -> Path:
+        return {"kepub": self.kepub, "kindle": self.kindle, "epub": self.epub}[edition]
+
+
+@dataclass
+class ProofResult:
+    editions: Editions
+    index: Path | None = None
+    devices: list = field(default_factory=list)  # DeviceProof
+    spreads: list = field(default_factory=list)  # Spread
+    findings: list[Finding] = field(default_factory=list)
+
+
+def out_dir_for(book: Book, out_dir: str | Path | None) -> Path:
+    return output.prepare(Path(out_dir) if out_dir else book.root / "build")
+
+
+def kepub_path(out: Path, slug: str) -> Path:
+    return out / f"{slug}.kepub.epub"
+
+
+def kindle_path(out: Path, slug: str) -> Path:
+    return out / f"{slug}.kindle.epub"
+
+
+def build_editions(book: Book, out: Path, progress: Progress = _quiet) -> Editions:
+    """The EPUB, and from it the Kobo and Kindle editions; the PDF when a writer exists."""
+    from bookbuild.build import WRITERS, build_epub
+
+    epub = build_epub(book, out, progress)
+    slug = book.metadata.slug
+    progress("writing the Kobo and Kindle editions")
+    with output.locked(out):
+        kepub = make_kepub(epub, kepub_path(out, slug))
+        findings = make_kindle(epub, kindle_path(out, slug))
+    pdf = out / f"{slug}.pdf"
+    if "pdf" in WRITERS:
+        pdf = WRITERS["pdf"](book, out, progress)
+    return Editions(epub, kepub, kindle_path(out, slug), pdf if pdf.exists() else None, findings)
+
+
+def proof(folder: str | Path, out_dir: str | Path | None = None, progress: Progress = _quiet,
+          render: bool = True) -> ProofResult:
+    """Everything `bookbuild proof` makes; renderings only when `render` (needs PyMuPDF)."""
+    pymupdf = mupdf.load() if render else None  # fail before building anything
+    book = read_book(folder)
+    out = out_dir_for(book, out_dir)
+    editions = build_editions(book, out, progress)
+    result = ProofResult(editions, findings=list(editions.preflight))
+    if pymupdf is not None:
+        _render_all(pymupdf, book, out, result, progress)
+    return result
+
+
+def _render_all(pymupdf, book: Book, out: Path, result: ProofResult, progress: Progress) -> None:
+    from bookbuild.proof import contact, render, sheet, spreads
+    from bookbuild.proof.devices import DEVICES
+
+    proof_dir = out / "proof"
+    with output.locked(out):
+        shutil.rmtree(proof_dir, ignore_errors=True)  # no stale pages from an earlier run
+        proof_dir.mkdir()
+        sources = {s.file_name: s.source for s in book.sections}
+        editions = result.editions
+        sheets = {}
+        for device in DEVICES:
+            progress(f"rendering {device.name} ({device.width}×{device.height})")
+            epub = editions.for_device(device.edition)
+            items = render.sections_of(epub, sources)
+            device_proof = render.render_device(pymupdf, device, epub, items, proof_dir)
+            result.devices.append(device_proof)
+            sheets[device.id] = contact.contact_sheet(device_proof, proof_dir / f"{device.id}.png")
+        result.findings += overflow_findings(result.devices)
+        reason = None
+        if editions.pdf is not None:
+            progress(f"rendering print spreads of {editions.pdf.name}")
+            result.spreads = spreads.render_spreads(pymupdf, editions.pdf, proof_dir / "print")
+        else:
+            reason = ("No interior PDF: build it (bookbuild build --format pdf) and run the "
+                      "proof again to see it as spreads here.")
+        result.index = proof_dir / "index.html"
+        with output.atomic(result.index) as tmp:
+            sheet.write_sheet(
+                tmp, title=book.metadata.title, made=_now(), base=proof_dir,
+                editions=_edition_list(editions), findings=result.findings,
+                devices=result.devices, sheets=sheets, spreads=result.spreads,
+                no_print_reason=reason, notes=_limits(editions.epub))
+
+
+def _edition_list(e: Editions) -> list[tuple[str, Path]]:
+    out = [("EPUB (Apple Books, Google Play, reMarkable, most readers)", e.epub),
+           ("Kobo (kepub)", e.kepub), ("Kindle (Send to Kindle, KDP)", e.kindle)]
+    if e.pdf:
+        out.append(("Print interior (PDF)", e.pdf))
+    return out
+
+
+def _limits(epub: Path) -> list[str]:
+    """What MuPDF shows differently from the devices, for this book."""
+    from bookbuild.proof.epubzip import Epub
+
+    items = Epub(epub).package.items.values()
+    if any("mathml" in i.properties for i in items):
+        return ["MuPDF does not lay out MathML: equations show here as plain text. "
+                "Check them on a device."]
+    return []
+
+
+def _now() -> str:
+    return dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def overflow_findings(devices: list) -> list[Finding]:
+    """One warning per section and kind of block, naming the devices, sizes and pages."""
+    places: dict[tuple, dict[str, list[str]]] = {}
+    first: dict[tuple, tuple] = {}
+    for proof in devices:
+        for r in proof.renderings:
+            for o in r.overflows:
+                key = (r.section.href if r.section else "", o.kind)
+                where = places.setdefault(key, {}).setdefault(proof.device.name, [])
+                where.append(f"{r.size} p. {r.page}")
+                first.setdefault(key, (r.section, o))
+    findings = []
+    for key, by_device in places.items():
+        section, o = first[key]
+        name = f"“{section.title}”" if section else "a section"
+        shown = "; ".join(f"{device} ({', '.join(where)})" for device, where in by_device.items())
+        findings.append(Finding(
+            "PROOF-OVERFLOW", "warning", f"{o.what} in {name} is wider than the page on {shown}",
+            (section.source or section.href) if section else None,
+            hint="narrow it: fewer columns, shorter lines, or a smaller image"))
+    return findings

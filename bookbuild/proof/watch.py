@@ -1,0 +1,76 @@
+"""`bookbuild watch`: rebuild and refresh the proofs whenever a manuscript file is saved."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Callable, Iterable
+
+from bookbuild.errors import BookError
+
+WATCHED = ("manuscript", "assets")
+# Editors' swap, backup and lock files: saving a chapter should rebuild once, not three times.
+IGNORED_SUFFIXES = (".swp", ".swx", ".swo", ".tmp", ".part", "~", ".kate-swp")
+IGNORED_NAMES = {"4913", ".DS_Store"}  # vim's write probe; macOS folder metadata
+
+
+def relevant(changes: Iterable[tuple[object, str]], root: Path) -> list[str]:
+    """The book files among watchfiles' (change, path) pairs, relative to the book folder."""
+    root = root.resolve()
+    out = set()
+    for _change, path in changes:
+        p = Path(path)
+        try:
+            rel = p.resolve().relative_to(root)
+        except ValueError:
+            continue
+        if not rel.parts or rel.parts[0] not in WATCHED:
+            continue
+        if p.name in IGNORED_NAMES or p.name.endswith(IGNORED_SUFFIXES) or \
+                p.name.startswith((".#", "#")) or any(x.startswith(".") for x in rel.parts):
+            continue
+        out.add(rel.as_posix())
+    return sorted(out)
+
+
+def on_change(changes, root: Path, rebuild: Callable[[], None],
+              say: Callable[[str], None]) -> bool:
+    """Handle one batch of file events: rebuild if a book file changed. True if it did.
+
+    Bad input is reported and the watch goes on; the author fixes the file and saves again.
+    """
+    files = relevant(changes, root)
+    if not files:
+        return False
+    more = f" and {len(files) - 3} more" if len(files) > 3 else ""
+    say(f"changed: {', '.join(files[:3])}{more}")
+    rebuild_reporting(rebuild, say)
+    return True
+
+
+def rebuild_reporting(rebuild: Callable[[], None], say: Callable[[str], None]) -> None:
+    try:
+        rebuild()
+    except BookError as e:
+        for problem in e.problems:
+            say(f"error: {problem}")
+        say("fix it and save again; still watching")
+
+
+def watch(folder: str | Path, rebuild: Callable[[], None], say: Callable[[str], None],
+          stop: threading.Event | None = None) -> None:
+    """Rebuild once, then on every save until Ctrl-C (or until `stop` is set)."""
+    import watchfiles
+
+    root = Path(folder).resolve()
+    paths = [root / name for name in WATCHED if (root / name).is_dir()]
+    if not paths:
+        raise BookError(f"{root}: no manuscript/ folder to watch")
+    rebuild_reporting(rebuild, say)
+    say(f"watching {', '.join(p.name + '/' for p in paths)} in {root}; Ctrl-C stops")
+    try:
+        for changes in watchfiles.watch(*paths, stop_event=stop, raise_interrupt=False):
+            on_change(changes, root, rebuild, say)
+    except KeyboardInterrupt:
+        pass
+    say("stopped watching")

@@ -1,0 +1,79 @@
+"""DAISY Ace: the sample and the test book have zero violations, and what Ace reports is read
+back into findings at the Markdown. In CI Ace must be installed: a missing Ace fails there."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from bookbuild.check import ace
+from bookbuild.check.locate import Locator
+from bookbuild.manuscript import read_book
+from epub_faults import CHAPTER, rewrite, sub
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def ace_ready():
+    why = ace.missing()
+    if why and os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI must run DAISY Ace: {why}")
+    if why:
+        pytest.skip(why)
+
+
+@pytest.fixture(scope="module")
+def reports(ace_ready, sample_epub, everything_epub, tmp_path_factory):
+    broken = rewrite(sample_epub, tmp_path_factory.mktemp("ace") / "no-alt.epub",
+                     edit={CHAPTER: sub(r' alt="A dim room[^"]*"', "")})
+    epubs = {"sample": sample_epub, "everything": everything_epub, "no-alt": broken}
+    with ThreadPoolExecutor(2) as pool:
+        return dict(zip(epubs, pool.map(ace.run, epubs.values())))
+
+
+@pytest.mark.parametrize("book", ["sample", "everything"])
+def test_zero_violations(reports, book):
+    assert [str(f) for f, _needle in reports[book]] == []
+
+
+def test_a_missing_alt_is_found_and_placed_in_the_markdown(reports):
+    found = [(f, n) for f, n in reports["no-alt"] if f.code == "ACE-image-alt"]
+    assert found and found[0][0].severity == "error" and found[0][0].file == CHAPTER
+    book = read_book(ROOT)
+    moved = Locator(book).finding(*found[0])
+    chapter = next(s for s in book.sections if s.file_name in CHAPTER)
+    assert moved.file == chapter.source
+    assert "smolny-room" in chapter.text.split("\n")[moved.line - 1]
+
+
+def test_report_reading_without_ace():
+    report = {"assertions": [
+        {"earl:testSubject": {"url": "EPUB/content.opf"}, "assertions": [
+            {"earl:result": {"earl:outcome": "fail", "dct:description": "No summary"},
+             "earl:test": {"earl:impact": "moderate", "dct:title": "metadata-summary",
+                           "help": {"dct:description": "Add a summary"}}}]},
+        {"earl:testSubject": {"url": "chapter.xhtml"}, "assertions": [
+            {"earl:result": {"earl:outcome": "pass"}, "earl:test": {"dct:title": "ok"}},
+            {"earl:result": {"earl:outcome": "fail", "dct:description": "Bad\nmore",
+                             "earl:pointer": {"css": ['img[src$="pics/x.png"]']}},
+             "earl:test": {"earl:impact": "serious", "dct:title": "image-alt"}}]}]}
+    out = list(ace.findings(report, {"EPUB/content.opf", "EPUB/chapter.xhtml"}))
+    assert [(f.code, f.severity, f.file, needle) for f, needle in out] == [
+        ("ACE-metadata-summary", "warning", "EPUB/content.opf", None),
+        ("ACE-image-alt", "error", "EPUB/chapter.xhtml", "x")]
+    assert out[1][0].message.startswith("Bad [img")
+
+
+def test_check_says_how_to_install_ace(monkeypatch, tmp_path):
+    from bookbuild.errors import BookError
+
+    monkeypatch.setattr(ace, "TOOLS", tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("BOOKBUILD_ACE", raising=False)
+    with pytest.raises(BookError) as e:
+        ace.run(tmp_path / "x.epub")
+    assert "not installed" in str(e.value)

@@ -1,0 +1,116 @@
+"""The build's preflight: an error-level finding stops `bookbuild build` with exit code 2 and
+keeps the previous good output; warnings are printed; book.yaml suppressions apply."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+from click.testing import CliRunner
+
+import bookbuild.build as build_module
+from bookbuild.check import gate
+from bookbuild.cli import main
+from bookbuild.errors import BookError
+from bookbuild.manuscript import read_book
+
+ROOT = Path(__file__).resolve().parents[2]
+IMAGE = "EPUB/images/sovnarkom-room.png"
+
+
+@pytest.fixture
+def book(tmp_path) -> Path:
+    shutil.copytree(ROOT / "manuscript", tmp_path / "book/manuscript")
+    shutil.copytree(ROOT / "assets", tmp_path / "book/assets")
+    return tmp_path / "book"
+
+
+def break_writer(monkeypatch) -> None:
+    """Give the EPUB writer a bug: it leaves a declared image out of the zip."""
+    real = build_module.write_epub
+
+    def write(book, docs, target, *args, **kwargs):
+        real(book, docs, target, *args, **kwargs)
+        with zipfile.ZipFile(target) as z:
+            entries = [(i, z.read(i)) for i in z.infolist() if i.filename != IMAGE]
+        with zipfile.ZipFile(target, "w") as z:
+            for info, data in entries:
+                z.writestr(info, data)
+    monkeypatch.setenv("BOOKBUILD_CACHE", "0")
+    monkeypatch.setattr(build_module, "write_epub", write)
+
+
+@pytest.fixture
+def faulty_writer(monkeypatch):
+    break_writer(monkeypatch)
+
+
+def test_an_error_keeps_the_previous_epub(book, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    monkeypatch.setenv("BOOKBUILD_CACHE", "0")
+    (good,) = build_module.build(book, out, ["epub"])
+    before = good.read_bytes()
+    break_writer(monkeypatch)
+    with pytest.raises(BookError) as e:
+        build_module.build(book, out, ["epub"])
+    assert any("EPUB-OPF-001" in p.message for p in e.value.problems)
+    assert good.read_bytes() == before
+    assert [p.name for p in out.iterdir() if not p.name.startswith(".bookbuild")] == [good.name]
+
+
+def test_the_command_exits_2_naming_the_problem(book, tmp_path, faulty_writer):
+    result = CliRunner().invoke(main, ["build", str(book), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "EPUB-OPF-001" in result.output and "failed preflight" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "o" / "when-lenin-proclaimed-soviet-power.epub").exists()
+
+
+def test_a_suppression_lets_the_build_through(book, tmp_path, faulty_writer):
+    with open(book / "manuscript/book.yaml", "a") as f:
+        f.write("    - code: EPUB-OPF-001\n      reason: testing the gate\n"
+                "    - EPUB-LINK-003\n")
+    (path,) = build_module.build(book, tmp_path / "o", ["epub"])
+    assert path.is_file()
+
+
+def test_warnings_are_printed_and_do_not_stop(book, tmp_path, monkeypatch):
+    real = build_module.write_epub
+
+    def write(b, docs, target, *args, **kwargs):
+        real(b, docs, target, *args, **kwargs)
+        with zipfile.ZipFile(target) as z:
+            entries = [(i, z.read(i)) for i in z.infolist()]
+        with zipfile.ZipFile(target, "w") as z:
+            for info, data in entries:
+                if info.filename == "EPUB/content.opf":
+                    data = data.replace(b'property="schema:accessibilitySummary"',
+                                        b'property="x:summary"')
+                z.writestr(info, data)
+    monkeypatch.setenv("BOOKBUILD_CACHE", "0")
+    monkeypatch.setattr(build_module, "write_epub", write)
+    said = []
+    (path,) = build_module.build(book, tmp_path / "o", ["epub"], said.append)
+    assert path.is_file()
+    assert any("EPUB-A11Y-001" in line for line in said)
+
+
+def test_the_pdf_gate_stops_on_an_error(book, tmp_path):
+    pdf = tmp_path / "x.pdf"
+    with pikepdf.new() as doc:
+        doc.add_blank_page(page_size=(396, 612))
+        doc.Root.OpenAction = pikepdf.Dictionary(S=pikepdf.Name.JavaScript,
+                                                 JS=pikepdf.String("app.alert(1)"))
+        doc.save(pdf)
+    with pytest.raises(BookError) as e:
+        gate.pdf(pdf, read_book(book), lambda _m: None, (396, 612))
+    assert any("PDF-JS-001" in p.message for p in e.value.problems)
+
+
+def test_check_builds_without_the_gate(book, faulty_writer):
+    """`bookbuild check` reports what the gate would stop on, instead of stopping."""
+    with gate.disabled():
+        assert gate.epub(ROOT / "nonexistent.epub", read_book(book), print) == []

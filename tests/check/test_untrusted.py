@@ -1,0 +1,113 @@
+"""EPUBs from anywhere are checked safely: entities are never resolved, nothing is fetched or
+unpacked, and an archive cannot make us inflate more than a bounded size."""
+
+from __future__ import annotations
+
+import json
+import struct
+import zipfile
+from pathlib import Path
+
+from bookbuild.check import registry
+from bookbuild.check.epub_file import MAX_ENTRY, EpubFile
+from check_cli import run_cli
+from epub_faults import CHAPTER, rewrite, sub
+
+SVG = "EPUB/images/smolny-room.svg"
+XXE = '<!DOCTYPE html [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+LAUGHS = ('<!DOCTYPE html [<!ENTITY lol "lol">'
+          + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+                    for i in range(1, 10)) + "]>")
+
+
+def findings(path: Path):
+    with EpubFile.open(path) as epub:
+        return registry.run("epub", epub)
+
+
+def _secret_absent(found) -> None:
+    text = " ".join(f.message for f in found)
+    assert "root:" not in text and "/bin/" not in text
+
+
+def test_external_entity_is_reported_never_resolved(sample_epub, tmp_path):
+    path = rewrite(sample_epub, tmp_path / "xxe.epub", edit={CHAPTER: lambda b: sub(
+        r"<!DOCTYPE html>", XXE)(sub(r"<p>", "<p>&xxe;")(b))})
+    found = findings(path)
+    assert "EPUB-XML-002" in [f.code for f in found]
+    _secret_absent(found)
+
+
+def test_entity_expansion_is_reported_never_expanded(sample_epub, tmp_path):
+    path = rewrite(sample_epub, tmp_path / "laughs.epub", edit={CHAPTER: lambda b: sub(
+        r"<!DOCTYPE html>", LAUGHS)(sub(r"<p>", "<p>&lol9;")(b))})
+    assert "EPUB-XML-002" in [f.code for f in findings(path)]
+
+
+def test_utf16_xxe_slips_past_the_prefilter_but_not_the_parser(sample_epub, tmp_path):
+    doc = ('<?xml version="1.0" encoding="UTF-16"?>' + XXE +
+           '<html xmlns="http://www.w3.org/1999/xhtml" lang="en" xml:lang="en"><head>'
+           '<title>x</title></head><body><p id="leak">&xxe;</p></body></html>')
+    path = rewrite(sample_epub, tmp_path / "utf16.epub",
+                   edit={CHAPTER: lambda _b: doc.encode("utf-16")})
+    with EpubFile.open(path) as epub:
+        root = epub.xml(CHAPTER)
+        found = registry.run("epub", epub)
+    if root is not None:
+        assert "root:" not in "".join(root.itertext())
+    _secret_absent(found)
+
+
+def test_svg_script_and_outside_references_are_reported(sample_epub, tmp_path):
+    svg = (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+           b'<image xlink:href="file:///etc/passwd"/><rect onclick="steal()"/></svg>')
+    path = rewrite(sample_epub, tmp_path / "svg.epub", drop=(SVG,), add={SVG: svg})
+    messages = [f.message for f in findings(path) if f.code == "EPUB-SVG-001"]
+    assert any("file:///etc/passwd" in m for m in messages)
+    assert any("script or event handler" in m for m in messages)
+
+
+def _patch_sizes(path: Path, name: str, size: int) -> None:
+    """Make the headers of entry `name` declare `size` bytes uncompressed (a lying zip)."""
+    raw = bytearray(path.read_bytes())
+    encoded = name.encode()
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        start = 0
+        while (start := raw.find(signature, start)) >= 0:
+            name_at = start + (30 if signature == b"PK\x03\x04" else 46)
+            if raw[name_at:name_at + len(encoded)] == encoded:
+                raw[start + offset:start + offset + 4] = struct.pack("<I", size)
+            start += 4
+    path.write_bytes(bytes(raw))
+
+
+def test_a_zip_that_lies_about_its_size_is_never_inflated_past_it(sample_epub, tmp_path):
+    path = rewrite(sample_epub, tmp_path / "liar.epub",
+                   add={"EPUB/bomb.xhtml": b"<p>" + b" " * (80 * 1024 * 1024) + b"</p>"})
+    _patch_sizes(path, "EPUB/bomb.xhtml", 1000)
+    with zipfile.ZipFile(path) as z:
+        assert z.getinfo("EPUB/bomb.xhtml").file_size == 1000
+    codes = [f.code for f in findings(path)]
+    assert "EPUB-OCF-007" in codes  # inflating stops at the declared size: a bad checksum
+
+
+def test_a_huge_declared_size_is_refused_unread(sample_epub, tmp_path):
+    path = rewrite(sample_epub, tmp_path / "huge.epub", add={"EPUB/huge.xhtml": b"<p/>"})
+    _patch_sizes(path, "EPUB/huge.xhtml", 0xF0000000)
+    with EpubFile.open(path) as epub:
+        assert epub.read("EPUB/huge.xhtml") is None
+        assert epub.problems["EPUB/huge.xhtml"].kind == "too-large"
+        codes = [f.code for f in registry.run("epub", epub)]
+    assert "EPUB-OCF-006" in codes and 0xF0000000 > MAX_ENTRY
+
+
+def test_check_command_on_a_hostile_epub(sample_epub, tmp_path):
+    path = rewrite(sample_epub, tmp_path / "hostile.epub",
+                   add={"../../outside.txt": b"x"},
+                   edit={CHAPTER: sub(r"<!DOCTYPE html>", XXE)})
+    result = run_cli("check", "--fast", "--format", "json", path)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    codes = {f["code"] for f in json.loads(result.stdout)["findings"]}
+    assert {"EPUB-OCF-005", "EPUB-XML-002"} <= codes
+    assert not (tmp_path.parent / "outside.txt").exists()

@@ -1,0 +1,274 @@
+"""The print interior, read back with pikepdf (structure) and PyMuPDF (text and positions)."""
+
+from __future__ import annotations
+
+import re
+
+import pikepdf
+import pymupdf
+import pytest
+
+from bookbuild.pdf.settings import BLEED, INCH, gutter
+from tests.pdf.conftest import copy_book, EVERYTHING, build_print
+
+TRIM_5_5 = (5.5 * INCH, 8.5 * INCH)
+
+
+def boxes(page: pikepdf.Page, name: str) -> list[float]:
+    return [round(float(v), 2) for v in page.obj[name]]
+
+
+def page_labels(pdf: pikepdf.Pdf) -> list[str]:
+    """Each page's label, computed from the /PageLabels number tree as a reader would."""
+    nums = pdf.Root.PageLabels.Nums
+    ranges = [(int(nums[i]), nums[i + 1]) for i in range(0, len(nums), 2)]
+    labels = []
+    for n in range(len(pdf.pages)):
+        start, spec = max((r for r in ranges if r[0] <= n), key=lambda r: r[0])
+        value = int(spec.get("/St", 1)) + n - start
+        style = str(spec.get("/S", "/D"))
+        labels.append(roman(value) if style == "/r" else str(value))
+    return labels
+
+
+def roman(n: int) -> str:
+    out = ""
+    for value, letters in ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def outline_titles(pdf: pikepdf.Pdf) -> list[tuple[str, int]]:
+    """(title, page index) of each top-level bookmark."""
+    pages = {page.objgen: i for i, page in enumerate(pdf.pages)}
+    with pdf.open_outline() as outline:
+        return [(item.title, pages[item.destination[0].objgen]) for item in outline.root]
+
+
+def contents_entries(doc: pymupdf.Document) -> list[tuple[str, str]]:
+    """(title, page label) pairs as printed on the contents page."""
+    for page in doc:
+        lines = [l.strip() for l in page.get_text().splitlines() if l.strip()]
+        if lines and lines[0] == "Contents":
+            entries = []
+            for line in lines[1:]:
+                m = re.match(r"^(.*\S)\s+([ivxlc]+|\d+)$", line)
+                if m:
+                    entries.append((m.group(1), m.group(2)))
+                elif entries and re.fullmatch(r"[ivxlc]+|\d+", line):
+                    entries[-1] = (entries[-1][0], line)
+                else:
+                    entries.append((line, ""))
+            return [e for e in entries if e[1]]
+    raise AssertionError("no contents page")
+
+
+@pytest.fixture(scope="module")
+def everything(everything_print):
+    return everything_print, everything_print.pdf(), pymupdf.open(everything_print.interior)
+
+
+def test_every_page_is_the_trim_size(everything):
+    _, pdf, _ = everything
+    for page in pdf.pages:
+        assert boxes(page, "/MediaBox") == [0, 0, *TRIM_5_5]
+        assert boxes(page, "/TrimBox") == [0, 0, *TRIM_5_5]
+
+
+def test_page_count_is_even(everything, sample_print):
+    _, pdf, _ = everything
+    assert len(pdf.pages) % 2 == 0
+    assert len(sample_print.pdf().pages) % 2 == 0
+
+
+def test_every_font_is_embedded(everything):
+    _, pdf, _ = everything
+    seen = set()
+    for page in pdf.pages:
+        for font in page.Resources.get("/Font", {}).values():
+            for f in [font, *font.get("/DescendantFonts", [])]:
+                if "/FontDescriptor" in f:
+                    d = f.FontDescriptor
+                    assert any(k in d for k in ("/FontFile", "/FontFile2", "/FontFile3")), \
+                        f"{f.get('/BaseFont')} is not embedded"
+                    seen.add(str(f.get("/BaseFont")))
+    names = " ".join(seen)
+    for family in ("EBGaramond", "Amiri", "NotoSerifSC", "NotoSerifJP"):
+        assert family in names, f"{family} missing from {sorted(seen)}"
+
+
+def test_outline_mirrors_the_contents_page(everything):
+    _, pdf, doc = everything
+    labels = page_labels(pdf)
+    outline = [(title, labels[i]) for title, i in outline_titles(pdf)]
+    assert outline == contents_entries(doc)
+    titles = [t for t, _ in outline]
+    assert titles == ["Preface", "Prose and Notes", "Tables and Math", "Many Scripts",
+                      "Pictures", "Interlude", "Afterword"]
+
+
+def test_page_labels_are_roman_then_arabic_from_one(everything):
+    _, pdf, doc = everything
+    labels = page_labels(pdf)
+    first = labels.index("1")
+    assert all(re.fullmatch(r"[ivxlc]+", l) for l in labels[:first])
+    assert labels[:first] == [roman(i) for i in range(1, first + 1)]
+    assert labels[first:] == [str(i) for i in range(1, len(labels) - first + 1)]
+    assert first % 2 == 0, "the body starts on a recto"
+    assert doc[first].get_text().split("\n")[0] == "Prose and Notes"
+
+
+def test_openers_are_rectos_and_blank_versos_are_blank(everything):
+    _, pdf, doc = everything
+    for title, index in outline_titles(pdf):
+        assert index % 2 == 0, f"{title} opens on a verso"
+        text = doc[index].get_text().strip()
+        assert text.startswith(title), f"{title}: a running head or folio on its opener"
+        if doc[index - 1].get_text().strip() == "":
+            assert not doc[index - 1].get_images() and not doc[index - 1].get_drawings()
+
+
+def test_running_heads_author_on_versos_chapter_on_rectos(everything):
+    _, pdf, doc = everything
+    labels = page_labels(pdf)
+    openers = {i for _, i in outline_titles(pdf)}
+    headed = 0
+    for i, page in enumerate(doc):
+        lines = [l for l in page.get_text().split("\n") if l.strip()]
+        if i in openers or not lines or not labels[i].isdigit():
+            continue
+        top = sorted((w for w in page.get_text("words") if w[1] < 0.8 * INCH),
+                     key=lambda w: w[0])
+        head = " ".join(w[4] for w in top)
+        if i % 2:  # verso
+            assert head.startswith(labels[i]) and "Ada Example".lower() in head.lower(), head
+        else:
+            assert head.endswith(labels[i]), head
+        headed += 1
+    assert headed >= 3
+
+
+def test_text_stays_inside_the_margins(everything):
+    _, pdf, doc = everything
+    inside = gutter(len(doc))
+    for i, page in enumerate(doc):
+        w, h = page.rect.width, page.rect.height
+        for x0, y0, x1, y1, word, *_ in page.get_text("words"):
+            assert y0 >= 0.5 * INCH - 0.5 and y1 <= h - 0.5 * INCH + 0.5, (i, word)
+            left, right = (inside, 0.5 * INCH) if i % 2 == 0 else (0.5 * INCH, inside)
+            assert x0 >= left - 0.5 and x1 <= w - right + 0.5, (i, word, x0, x1)
+
+
+def test_text_is_extractable_in_reading_order(everything):
+    _, _, doc = everything
+    text = " ".join(page.get_text() for page in doc)
+    text = " ".join(text.split())
+    marks = ["For everyone who has ever proofread", "This book exists to be built",
+             "Ordinary prose comes first", "Small caps are used for names",
+             "A pipe table with a caption", "Вся власть Советам", "Ἐν ἀρχῇ ἦν ὁ λόγος",
+             "春眠不觉晓", "吾輩は猫である", "Every kind of picture", "If the book built"]
+    positions = [text.find(m) for m in marks]
+    assert -1 not in positions, [m for m, p in zip(marks, positions) if p < 0]
+    assert positions == sorted(positions)
+
+
+def test_metadata_language_and_standards(everything, sample_print):
+    _, pdf, _ = everything
+    assert str(pdf.docinfo["/Title"]) == "The Everything Book"
+    assert "Ada Example" in str(pdf.docinfo["/Author"])
+    assert str(pdf.Root.Lang) == "en"
+    with pdf.open_metadata() as xmp:
+        assert xmp.get("dc:title") == "The Everything Book"
+        assert xmp.get("pdfuaid:part") == "1"
+    assert "/StructTreeRoot" in pdf.Root  # tagged
+    with sample_print.pdf().open_metadata() as xmp:
+        assert xmp.get("pdfaid:part") == "2" and xmp.get("pdfaid:conformance") == "B"
+
+
+def test_pictures_keep_full_resolution_and_colour_and_lose_exif(everything):
+    _, pdf, _ = everything
+    found = {}
+    for page in pdf.pages:
+        for image in page.Resources.get("/XObject", {}).values():
+            if image.get("/Subtype") == "/Image":
+                found[(int(image.Width), int(image.Height))] = image
+    assert (3000, 2000) in found, "the 6 MP photo was downscaled"
+    cmyk = found[(1200, 800)]
+    assert cmyk.ColorSpace == "/DeviceCMYK" and cmyk.Filter == "/DCTDecode"
+    data = cmyk.read_raw_bytes()
+    assert b"Exif" not in data and b"GPS" not in data
+
+
+def test_warnings_name_low_resolution_pictures(everything):
+    result, _, _ = everything
+    dpi = [w for w in result.warnings if "DPI" in w]
+    assert any("images/alpha.png" in w and "188 DPI" in w for w in dpi), dpi
+    assert not any("big-photo" in w for w in dpi)
+    assert any("PDF/A-2b is off" in w and "photo-cmyk.jpg" in w for w in result.warnings)
+
+
+def test_short_book_warns_about_its_page_count(sample_print):
+    pages = len(sample_print.pdf().pages)
+    assert pages < 24
+    assert any(f"{pages} pages" in w and "24–828" in w for w in sample_print.warnings)
+
+
+def test_bleed_sets_media_trim_and_bleed_boxes(bleed_print):
+    pdf = bleed_print.pdf()
+    w, h = 6 * INCH, 9 * INCH
+    for n, page in enumerate(pdf.pages, start=1):
+        assert boxes(page, "/MediaBox") == [0, 0, round(w + BLEED, 2), round(h + 2 * BLEED, 2)]
+        left = 0 if n % 2 else BLEED
+        assert boxes(page, "/TrimBox") == [left, BLEED, round(left + w, 2), round(BLEED + h, 2)]
+        assert boxes(page, "/BleedBox") == boxes(page, "/MediaBox")
+
+
+def test_builds_are_reproducible(sample_print, tmp_path):
+    again = build_print(sample_print.book, tmp_path)
+    assert again.interior.read_bytes() == sample_print.interior.read_bytes()
+    assert again.cover.read_bytes() == sample_print.cover.read_bytes()
+
+
+def test_uncovered_character_is_a_warning_and_a_visible_mark(tmp_path):
+    book = copy_book(EVERYTHING, tmp_path / "book")
+    chapter = book / "manuscript" / "chapters" / "03-scripts.md"
+    chapter.write_text(chapter.read_text("utf-8") + "\nKorean: 한\n", "utf-8")
+    result = build_print(book, tmp_path / "out")
+    warning = [w for w in result.warnings if "U+D55C" in w]
+    assert warning and "manuscript/chapters/03-scripts.md:" in warning[0], result.warnings
+    text = " ".join(page.get_text() for page in pymupdf.open(result.interior))
+    assert "U+D55C" in text
+
+
+def test_a_section_without_heading_still_opens_a_page_and_is_in_the_contents(tmp_path):
+    from tests.pdf.conftest import SAMPLE
+
+    book = copy_book(SAMPLE, tmp_path / "book")
+    (book / "manuscript" / "chapters" / "02-coda.md").write_text(
+        "A closing page without a heading.\n", "utf-8")
+    result = build_print(book, tmp_path / "out")
+    pdf = result.pdf()
+    doc = pymupdf.open(result.interior)
+    titles = outline_titles(pdf)
+    assert ("Coda", titles[-2][1]) in titles, titles
+    index = dict(titles)["Coda"]
+    assert index % 2 == 0 and doc[index].get_text().strip().startswith("A closing page")
+    assert [t for t, _ in contents_entries(doc)] == [t for t, _ in titles]
+
+
+def test_a_typst_error_names_the_section(tmp_path):
+    from bookbuild.errors import BookError
+    from bookbuild.manuscript import read_book
+    from bookbuild.pdf.interior import typeset
+
+    book = copy_book(EVERYTHING, tmp_path / "book")
+    chapter = book / "manuscript" / "chapters" / "02-tables-math.md"
+    chapter.write_text(chapter.read_text("utf-8") + "\n```{=typst}\n#nosuchfunction()\n```\n",
+                       "utf-8")
+    with pytest.raises(BookError) as e:
+        typeset(read_book(book), lambda _m: None)
+    (problem,) = e.value.problems
+    assert problem.file == "manuscript/chapters/02-tables-math.md"
+    assert "nosuchfunction" in problem.message
