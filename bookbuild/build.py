@@ -12,7 +12,7 @@ from bookbuild.cache import NO_CACHE, Cache
 from bookbuild.convert import pandoc
 from bookbuild.convert.html import Document, resolve_links, to_document
 from bookbuild.epub import write_epub
-from bookbuild.errors import Problems
+from bookbuild.errors import BookError, Problem, Problems
 from bookbuild.manuscript import read_book
 from bookbuild.model import Book
 from bookbuild.pdf import build_cover, build_pdf
@@ -114,8 +114,35 @@ def build(folder: str | Path, out_dir: str | Path | None, formats: list[str],
 
 
 # One entry per output format; each takes (book, out_dir, progress) and returns the written path.
+def build_kepub(book: Book, out_dir: Path, progress: Progress = _quiet) -> Path:
+    """The Kobo edition, derived from the EPUB."""
+    from bookbuild.proof.kepub import make_kepub
+    from bookbuild.proof.run import kepub_path
+
+    epub = build_epub(book, out_dir, progress)
+    with output.locked(out_dir):
+        return make_kepub(epub, kepub_path(out_dir, book.metadata.slug))
+
+
+def build_kindle(book: Book, out_dir: Path, progress: Progress = _quiet) -> Path:
+    """The edition for Send to Kindle, derived from the EPUB; the Kindle preflight must pass."""
+    from bookbuild.proof.kindle import make_kindle
+    from bookbuild.proof.run import kindle_path
+
+    epub = build_epub(book, out_dir, progress)
+    target = kindle_path(out_dir, book.metadata.slug)
+    with output.locked(out_dir):
+        findings = make_kindle(epub, target)
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        raise BookError([Problem(f"Kindle preflight: {f.message}", f.file, f.line) for f in errors])
+    return target
+
+
 WRITERS: dict[str, Callable[[Book, Path, Progress], Path]] = {
     "epub": build_epub,
     "pdf": build_pdf,
     "cover": build_cover,
+    "kepub": build_kepub,
+    "kindle": build_kindle,
 }

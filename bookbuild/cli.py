@@ -12,7 +12,7 @@ import click
 from bookbuild import __version__
 from bookbuild.errors import BookError
 
-FORMATS = ["epub", "pdf", "cover", "all"]
+FORMATS = ["epub", "pdf", "cover", "kepub", "kindle", "all"]
 
 
 def _err(message: str) -> None:
@@ -49,7 +49,9 @@ def _progress(quiet: bool):
     start = time.monotonic()
 
     def say(message: str) -> None:
-        if not quiet:
+        if message.startswith("warning:"):  # warnings are for the author, even when quiet
+            click.secho(message, err=True, fg="yellow" if sys.stderr.isatty() else None)
+        elif not quiet:
             click.echo(f"[{time.monotonic() - start:5.1f}s] {message}", err=True)
     return say
 
@@ -64,7 +66,7 @@ def main() -> None:
 @click.argument("book", default=".", type=click.Path(file_okay=False))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="epub", show_default=True)
 @click.option("--out", type=click.Path(file_okay=False), help="Output folder [BOOK/build].")
-@click.option("-q", "--quiet", is_flag=True, help="Print only the written files and errors.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the written files, warnings and errors.")
 @friendly
 def build(book: str, fmt: str, out: str | None, quiet: bool) -> None:
     """Build BOOK (a folder with manuscript/ and assets/)."""

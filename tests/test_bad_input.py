@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import re
 import resource
 import shutil
 import string
@@ -91,11 +92,12 @@ def opened_outside(log: Path, tmp: Path, allowed: list[Path]) -> list[str]:
 @pytest.fixture(scope="module")
 def good_output(tmp_path_factory) -> Path:
     """The base book built once; each case starts from a copy of this previous good output."""
-    out = tmp_path_factory.mktemp("good") / "out"
+    work = tmp_path_factory.mktemp("good")
+    book, out = work / "book", work / "out"
+    shutil.copytree(BASE, book, ignore=shutil.ignore_patterns("build"))
     from bookbuild.build import build
 
-    build(BASE, out, ["epub"])
-    shutil.rmtree(BASE / "build", ignore_errors=True)  # the build cache, not part of the corpus
+    build(book, out, ["epub"])
     assert (out / f"{SLUG}.epub").is_file()
     return out
 
@@ -271,3 +273,60 @@ def test_five_thousand_sections_build(tmp_path):
     assert nav.count("chapter-0") >= 5000
     assert 'href="chapter-01-one.xhtml#one"' in last
     assert 'href="chapter-05008-part.xhtml"' in last
+
+
+def test_a_disk_that_fills_up_mid_write_keeps_the_previous_output(tmp_path, good_output):
+    """RLIMIT_FSIZE makes every write past 16 KB fail (EFBIG, as a full disk fails with ENOSPC),
+    so the EPUB write breaks half-way through, inside the zip writer."""
+    book = tmp_path / "book"
+    shutil.copytree(BASE, book, ignore=shutil.ignore_patterns("build"))
+    out = tmp_path / "out"
+    shutil.copytree(good_output, out)
+    (book / "manuscript/chapters/02-two.md").write_text("# Two\n\nChanged.\n", "utf-8")
+    before = snapshot(out)
+
+    def small_disk():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (16_384, 16_384))
+
+    result = subprocess.run([sys.executable, "-m", "bookbuild", "build", "-q", str(book),
+                             "--out", str(out)], capture_output=True, text=True,
+                            preexec_fn=small_disk, env=dict(os.environ, BOOKBUILD_CACHE="0"))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == f"error: {out}/{SLUG}.epub: cannot write it (File too large)\n"
+    assert snapshot(out) == before
+
+
+def test_what_looks_odd_but_is_fine_builds(tmp_path):
+    """Not everything unusual is bad input: these build, and the EPUB passes EPUBCheck."""
+    from bookbuild.check import epubcheck
+
+    book = _big_book(tmp_path, {
+        "manuscript/book.yaml": (BASE / "manuscript/book.yaml").read_text() + "allow_scripts: true\n",
+        # Scripts where the book opts in; the package must declare them.
+        "manuscript/chapters/03-quiz.md": "# Quiz\n\n<p id=\"q\">Tap me.</p>\n\n"
+                                          "<script>document.getElementById('q').textContent = 'Hi';"
+                                          "</script>\n",
+        # File names in other scripts stay distinct; a link may name a section's Markdown file.
+        "manuscript/chapters/04-Глава.md": "# Глава\n\nСм. [пролог](05-Пролог.md#prolog), "
+                                           "line<br>break, and ![A square.](<images/my square.png>)"
+                                           "{.decorative}\n",
+        "manuscript/chapters/05-Пролог.md": "# Пролог {#prolog}\n\nТекст.\n",
+    })
+    shutil.copyfile(book / "assets/images/square.png", book / "assets/images/my square.png")
+    os.symlink("user@host.1234:1", book / "manuscript/chapters/.#01-one.md")  # an editor's lock
+    result = subprocess.run([sys.executable, "-m", "bookbuild", "build", "-q", str(book),
+                             "--out", str(tmp_path / "out")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    epub = tmp_path / "out" / f"{SLUG}.epub"
+    with zipfile.ZipFile(epub) as z:
+        opf = z.read("EPUB/content.opf").decode()
+        names = [n for n in z.namelist() if n.startswith("EPUB/chapter-0")]
+        glava = next(z.read(n).decode() for n in names if n.startswith("EPUB/chapter-04-"))
+    quiz = re.search(r'<item [^>]*href="chapter-03-quiz.xhtml"[^>]*>', opf).group()
+    assert 'properties="scripted"' in quiz
+    assert len(names) == 5 and len({n.split("-")[-1] for n in names}) == 5
+    prolog = next(n for n in names if n.startswith("EPUB/chapter-05-"))
+    assert f'href="{prolog[5:]}#prolog"' in glava
+    assert "<br/>" in glava and 'src="images/my-square.png"' in glava
+    findings = epubcheck.run(epub)
+    assert findings == [], "\n".join(map(str, findings))

@@ -1,5 +1,7 @@
 """The command line as a user meets it: exit codes, one line per problem, no traceback."""
 
+import zipfile
+
 from tests.conftest import SAMPLE, copy_book, run_cli
 
 
@@ -67,3 +69,13 @@ def test_unknown_format_is_usage_error():
 def test_python_m_and_version():
     result = run_cli("--version")
     assert result.returncode == 0 and "bookbuild" in result.stdout
+
+
+def test_kobo_and_kindle_formats(tmp_path):
+    for fmt, suffix in (("kepub", ".kepub.epub"), ("kindle", ".kindle.epub")):
+        result = run_cli("build", SAMPLE, "--format", fmt, "--out", tmp_path, "-q")
+        assert result.returncode == 0, result.stderr
+        assert (tmp_path / f"when-lenin-proclaimed-soviet-power{suffix}").is_file()
+    with zipfile.ZipFile(tmp_path / "when-lenin-proclaimed-soviet-power.kepub.epub") as z:
+        chapter = z.read("EPUB/chapter-01-when-lenin-proclaimed-soviet-power.xhtml").decode()
+    assert 'class="koboSpan" id="kobo.1.1"' in chapter

@@ -61,7 +61,8 @@ def a11y_consistent(epub: EpubFile):
         yield Hit("accessMode lists visual, but the book has no images besides the cover",
                   epub.opf_path)
     if "alternativeText" in features:
-        bare = [img for _d, img in images if local(img) == "img" and not (img.get("alt") or "").strip()]
+        bare = [img for _d, img in images
+                if local(img) == "img" and not (img.get("alt") or "").strip()]
         if bare:
             yield Hit(f"accessibilityFeature claims alternativeText, but {len(bare)} images "
                       f"have none", epub.opf_path)

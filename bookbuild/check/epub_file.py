@@ -22,7 +22,7 @@ from lxml import etree
 MAX_ENTRY = 64 * 1024 * 1024  # bytes read from one entry; a 10 MB chapter is fine
 MAX_TOTAL = 1024 * 1024 * 1024  # declared uncompressed size of the whole archive
 MAX_RATIO = 200  # deflate peaks near 1000:1 on pathological input; real books stay below 20:1
-RATIO_FLOOR = 1024 * 1024  # small entries may compress as well as they like
+RATIO_FLOOR = 4 * 1024 * 1024  # small entries may compress as well as they like
 
 OPF_NS = "http://www.idpf.org/2007/opf"
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -102,6 +102,11 @@ class EpubFile:
     def info(self) -> dict[str, zipfile.ZipInfo]:
         return {i.filename: i for i in self.infos}
 
+    @cached_property
+    def oversized(self) -> bool:
+        """The archive declares more than MAX_TOTAL: nothing in it is inflated at all."""
+        return sum(i.file_size for i in self.infos) > MAX_TOTAL
+
     def bomb(self, name: str) -> bool:
         info = self.info[name]
         return (info.file_size > RATIO_FLOOR
@@ -114,7 +119,7 @@ class EpubFile:
         if name in self.problems and self.problems[name].kind in ("too-large", "unreadable"):
             return None
         info = self.info[name]
-        if info.file_size > limit or self.bomb(name):
+        if info.file_size > limit or self.bomb(name) or self.oversized:
             self.problems[name] = Problem("too-large", f"{info.file_size:,} bytes uncompressed "
                                           f"from {info.compress_size:,}; not read")
             return None

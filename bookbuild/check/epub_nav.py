@@ -23,7 +23,7 @@ def toc_links(epub: EpubFile) -> list[tuple[str, str, str, int]]:
     if root is None:
         return []
     out = []
-    for nav in root.iter(f"{{*}}nav"):
+    for nav in root.iter("{*}nav"):
         if "toc" not in (nav.get(EPUB_TYPE) or "").split():
             continue
         for a in nav.iter("{*}a"):
@@ -159,7 +159,7 @@ def toc_in_spine_order(epub: EpubFile):
         if pos is None:
             continue
         if pos < last:
-            yield Hit(f"“{label}” comes after “{last_label}” in the contents but before it in "
-                      f"the reading order", epub.nav_path, line)
+            yield Hit(f"“{label}” comes after “{last_label}” in the contents but before it "
+                      f"in the reading order", epub.nav_path, line)
             return
         last, last_label = pos, label

@@ -107,8 +107,8 @@ def required_metadata(epub: EpubFile):
         yield Hit(f"unique-identifier {uid!r} names no dc:identifier", epub.opf_path, 1)
 
 
-@rule("EPUB-OPF-006", "error", "add <meta property=\"dcterms:modified\">CCYY-MM-DDThh:mm:ssZ</meta>",
-      "epub")
+@rule("EPUB-OPF-006", "error",
+      "add <meta property=\"dcterms:modified\">CCYY-MM-DDThh:mm:ssZ</meta>", "epub")
 def modified(epub: EpubFile):
     """dcterms:modified is present once, in the form CCYY-MM-DDThh:mm:ssZ."""
     if epub.opf is None or epub.opf.get("version", "3.0").startswith("2"):
@@ -157,7 +157,8 @@ MEDIA = {".xhtml": XHTML_TYPE, ".html": XHTML_TYPE, ".css": "text/css", ".jpg": 
          ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif", ".webp": "image/webp",
          ".svg": "image/svg+xml", ".ncx": "application/x-dtbncx+xml",
          ".otf": ("font/otf", "application/font-sfnt", "application/vnd.ms-opentype"),
-         ".ttf": ("font/ttf", "application/font-sfnt"), ".woff": ("font/woff", "application/font-woff"),
+         ".ttf": ("font/ttf", "application/font-sfnt"),
+         ".woff": ("font/woff", "application/font-woff"),
          ".woff2": "font/woff2", ".js": ("application/javascript", "text/javascript",
                                          "application/ecmascript")}
 

@@ -52,9 +52,18 @@ def _words(ms: Manuscript):
             continue  # headings capitalise every word
         text = b.prose
         for m in WORD.finditer(text):
-            before = text[:m.start()].rstrip(" \t“‘\"'([*_—–-")
-            mid = bool(before) and before[-1] not in SENTENCE_END
-            yield POSSESSIVE.sub("", m.group(0)), mid, f, b, m.start()
+            word = m.group(0)
+            if word[-1] in "'’s":
+                word = POSSESSIVE.sub("", word)
+            yield word, _mid_sentence(text, m.start()), f, b, m.start()
+
+
+def _mid_sentence(text: str, start: int) -> bool:
+    """True if the word at `start` follows other words of its sentence."""
+    i = start - 1
+    while i >= 0 and start - i < 64 and text[i] in " \t“‘\"'([*_—–-":
+        i -= 1  # look back past spaces, quotes and brackets, but not far
+    return i >= 0 and text[i] not in SENTENCE_END
 
 
 @rule("MS-NAME-001", "warning",

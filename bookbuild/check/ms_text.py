@@ -8,6 +8,7 @@ character, so that an offset in the prose is an offset in the file.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -72,11 +73,16 @@ class Block:
             body = FOOTNOTE.sub(lambda m: " " * len(m.group(0)), body)
         return blank(body)
 
+    @cached_property
+    def _newlines(self) -> list[int]:
+        return [m.start() for m in re.finditer("\n", self.text)]
+
     def line_at(self, offset: int) -> int:
-        return self.line + self.text.count("\n", 0, offset)
+        return self.line + bisect.bisect_left(self._newlines, offset)
 
     def column_at(self, offset: int) -> int:
-        return offset - (self.text.rfind("\n", 0, offset) + 1) + 1
+        i = bisect.bisect_left(self._newlines, offset)
+        return offset - (self._newlines[i - 1] + 1 if i else 0) + 1
 
     @property
     def last_line(self) -> int:

@@ -24,6 +24,7 @@ SPACE_BEFORE = re.compile(r"(?<=[\w”’)\]])([ \t]+)([,;:!?]|\.(?![.\w]))(?=[\
 # French and some others set a (thin) space before ; : ! ?
 SPACED_PUNCTUATION_LANGS = {"fr"}
 PAIRS = {"(": ")", "[": "]"}
+BRACKET = re.compile(r"[()\[\]]")
 # "a)" and "1)" enumerations inside a sentence close nothing.
 ENUMERATION = re.compile(r"(?:(?<=^)|(?<=\s))[a-zA-Z0-9]{1,2}\)")
 # book.yaml fields printed verbatim on the title and copyright pages (never smartened).
@@ -102,7 +103,8 @@ def balanced_brackets(ms: Manuscript):
     for f, b, _nxt in _paragraphs(ms):
         text = ENUMERATION.sub(lambda m: " " * len(m.group(0)), b.prose)
         stack: list[tuple[str, int]] = []
-        for i, ch in enumerate(text):
+        for m in BRACKET.finditer(text):
+            i, ch = m.start(), m.group(0)
             if ch in PAIRS:
                 stack.append((ch, i))
             elif ch in PAIRS.values():
@@ -129,7 +131,8 @@ def doubled_words(ms: Manuscript):
             continue  # poetry repeats on purpose
         for m in DOUBLED.finditer(b.prose):
             word = m.group(1)
-            if word.lower() in GRAMMATICAL_DOUBLES or not _typed_space(b, m.span(2)):
+            if word.lower() in GRAMMATICAL_DOUBLES or not _typed_space(b, m.span(2)) \
+                    or m.group(3)[0].isupper():  # Bora Bora, Walla Walla: names
                 continue
             yield Hit(f"doubled word “{word} {m.group(3)}”", f.source, b.line_at(m.start(3)),
                       b.column_at(m.start(3)))

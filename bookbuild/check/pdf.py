@@ -71,8 +71,8 @@ def trim_matches(doc: PdfFile):
             return
 
 
-@rule("PDF-BOX-002", "error", "give every page the same size, with TrimBox ⊆ BleedBox ⊆ MediaBox",
-      "pdf")
+@rule("PDF-BOX-002", "error",
+      "give every page the same size, with TrimBox ⊆ BleedBox ⊆ MediaBox", "pdf")
 def boxes_consistent(doc: PdfFile):
     """All pages have one size, and the trim and bleed boxes nest inside the media box."""
     first = None

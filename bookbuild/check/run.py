@@ -11,7 +11,7 @@ import contextlib
 import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -183,9 +183,15 @@ def _epub(run: _Run, path: Path, book: Book | None, options: Options, progress: 
             jobs["ace"] = pool.submit(ace.run, path)
     if "epubcheck" in jobs:
         run.tool("epubcheck", "EPUBCHECK-",
-                 [locate.finding(f) for f in jobs["epubcheck"].result()])
+                 [_filed(locate.finding(f), path) for f in jobs["epubcheck"].result()])
     if "ace" in jobs:
-        run.tool("ace", "ACE-", [locate.finding(f, needle) for f, needle in jobs["ace"].result()])
+        run.tool("ace", "ACE-", [_filed(locate.finding(f, needle), path)
+                                 for f, needle in jobs["ace"].result()])
+
+
+def _filed(f: Finding, path: Path) -> Finding:
+    """A finding about the whole EPUB is filed under the EPUB's name."""
+    return f if f.file else replace(f, file=path.name)
 
 
 def _pdf(run: _Run, path: Path, book: Book | None) -> None:

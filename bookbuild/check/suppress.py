@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from bookbuild.check import Finding
-from bookbuild.errors import BookError, Problems
+from bookbuild.errors import Problems
 from bookbuild.metadata import FILE as METADATA_FILE
 
 CODE = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Za-z0-9*_.-]+)*\*?$")

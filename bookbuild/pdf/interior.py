@@ -30,7 +30,7 @@ from bookbuild.pdf import fonts, layout, pictures, settings, source
 from bookbuild.pdf.settings import PrintSettings
 
 TEMPLATES = resources.files("bookbuild.pdf").joinpath("templates")
-WORDS_PER_PAGE = 300  # a first guess, to pick the gutter for the first pass
+WORDS_PER_PAGE = 400  # 5.5×8.5 in at 11 pt sets about this many: a first guess for the gutter
 FRONT_PAGES = 8
 MAX_PASSES = 4
 PAGE_RANGE = (24, 828)  # what KDP and IngramSpark bind as paperbacks
@@ -76,7 +76,8 @@ def typeset(book: Book, progress: Progress) -> Interior:
             table, dpi_warnings = layout.image_table(parts, pics, geometry, s.font_size)
             (work / "config.json").write_text(json.dumps(layout.config(book, geometry, missing)))
             (work / "images.json").write_text(json.dumps(table))
-            progress(f"typesetting with Typst (gutter {geometry.margins['inside'] / 72:.3f} in "
+            inside = geometry.margins["inside"] / 72
+            progress(f"typesetting with Typst (inside margin {inside:.3f} in "
                      f"for {pages} pages)")
             pdf = _compile(work, book, parts, standards, warnings)
             count = len(pikepdf.open(io.BytesIO(pdf)).pages)
@@ -215,7 +216,8 @@ def _compile(work: Path, book: Book, parts: list[source.Part], standards: list[s
 
 def _typst_problems(error: typst.TypstError, parts: list[source.Part]) -> list[Problem]:
     """A Typst error, told against the section it came from where that is known."""
-    detail = " ".join([getattr(error, "diagnostic", "") or "", *(getattr(error, "trace", []) or [])])
+    trace = getattr(error, "trace", []) or []
+    detail = " ".join([getattr(error, "diagnostic", "") or "", *trace])
     where = None
     for part in parts:
         if section_file(part).lstrip("/") in detail:

@@ -150,14 +150,15 @@ def _requested_width(raw: str | None, text_width: float) -> float:
     return text_width
 
 
-def dpi_warning(source: str, picture: Picture, p: Placement) -> str | None:
+def dpi_warning(source: str, picture: Picture, p: Placement, what: str = "image",
+                advice: str = " or set a smaller width") -> str | None:
     if p.dpi is None or round(p.dpi) >= MIN_DPI:
         return None
     need = (round(picture.pixels[0] * MIN_DPI / p.dpi), round(picture.pixels[1] * MIN_DPI / p.dpi))
-    return (f"{source}: image {picture.src} prints at {p.dpi:.0f} DPI "
+    return (f"{source}: {what} {picture.src} prints at {p.dpi:.0f} DPI "
             f"({p.width / INCH:.2f} × {p.height / INCH:.2f} in from "
             f"{picture.pixels[0]} × {picture.pixels[1]} px); print wants {MIN_DPI}: "
-            f"supply {need[0]} × {need[1]} px or set a smaller width")
+            f"supply {need[0]} × {need[1]} px{advice}")
 
 
 def image_table(parts: list[Part], pictures: dict[str, Picture], geometry: Geometry,

@@ -109,7 +109,8 @@ return {{
       Div = function(div)
         keep_id(div)
         if div.attributes['lang'] or div.attributes['dir'] then
-          local out = {pandoc.RawBlock('typst', '#bb-lang-block(' .. lang_open(div.attributes) .. ')[')}
+          local opening = '#bb-lang-block(' .. lang_open(div.attributes) .. ')['
+          local out = {pandoc.RawBlock('typst', opening)}
           table.insert(out, pandoc.Div(div.content, pandoc.Attr(div.identifier)))
           table.insert(out, pandoc.RawBlock('typst', ']'))
           return out
@@ -182,7 +183,8 @@ return {{
     if #facts.ids == 0 then facts.ids = pandoc.json.null end
     if #facts.links == 0 then facts.links = pandoc.json.null end
     if #facts.images == 0 then facts.images = pandoc.json.null end
-    table.insert(doc.blocks, pandoc.RawBlock('typst', '// bookbuild: ' .. pandoc.json.encode(facts)))
+    local trailer = '// bookbuild: ' .. pandoc.json.encode(facts)
+    table.insert(doc.blocks, pandoc.RawBlock('typst', trailer))
     return doc
   end,
 }}

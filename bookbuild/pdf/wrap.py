@@ -87,9 +87,9 @@ def _front_art(book: Book, s: PrintSettings, g: dict, work: Path,
     scale = max(w / pic.aspect, h)
     placed = Placement(scale * pic.aspect, scale, pictures.effective_dpi(pic, scale * pic.aspect,
                                                                           scale))
-    why = dpi_warning(where, pic, placed)
+    why = dpi_warning(where, pic, placed, what="cover", advice=" for the front with its bleed")
     if why:
-        warnings.append(why.replace("image ", "cover ", 1))
+        warnings.append(why)
     background = _edge_colour(work / pic.file.lstrip("/")) if pic.pixels else design["background"]
     light = sum(c * k for c, k in zip(background, (0.299, 0.587, 0.114))) > 140
     ink = [20, 20, 20] if light else [250, 248, 242]

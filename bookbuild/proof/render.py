@@ -1,9 +1,10 @@
 """Device renderings: lay the edition out with MuPDF at the device's screen and type size,
 render pages at the device's pixel size in 16 e-ink greys, and find what overflows.
 
-MuPDF is a fair stand-in for an e-reader's engine, not a copy of one. PROOF_CSS stands in for
-what every device does and MuPDF does not: the reading app's page margins, MathML (MuPDF shows
-the TeX annotation as text) and `max-height` on inline images.
+MuPDF is a fair stand-in for an e-reader's engine, not a copy of one. The proof stylesheet
+(user_css) stands in for what the devices do and MuPDF does not: the reading app's page
+margins, hiding MathML's TeX annotation (MuPDF prints it as text) and `max-height` on inline
+images (MuPDF ignores it and draws an inline icon at its full pixel size).
 """
 
 from __future__ import annotations
@@ -40,10 +41,6 @@ class Rendering:
     section_page: int  # 1-based, within the section
     path: Path  # the PNG
     overflows: list[overflow.Overflow] = field(default_factory=list)
-
-    @property
-    def opening(self) -> bool:
-        return self.section_page == 1
 
 
 @dataclass

@@ -6,6 +6,7 @@ page is plain HTML with big links and no JavaScript, which e-reader browsers han
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 from functools import partial
@@ -26,6 +27,7 @@ MIME = {".epub": "application/epub+zip", ".pdf": "application/pdf", ".png": "ima
 KINDS = [(".kepub.epub", "Kobo edition"), (".kindle.epub", "Kindle edition"),
          (".epub", "EPUB"), ("-cover.pdf", "Print cover (PDF)"), (".pdf", "Print interior (PDF)")]
 DOWNLOADS = (".epub", ".pdf")
+SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
 
 
 def kind_of(name: str) -> str | None:
@@ -62,7 +64,6 @@ class Handler(SimpleHTTPRequestHandler):
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
             self.end_headers()
             self.wfile.write(body)
             return
@@ -70,11 +71,11 @@ class Handler(SimpleHTTPRequestHandler):
 
     def end_headers(self):
         # A rebuilt book must reach the reader, not a cached copy of the last one.
-        if not self.path.endswith("/"):
-            self.send_header("Cache-Control", "no-store")
-            name = self.path.rsplit("/", 1)[-1].split("?", 1)[0]
-            if name.endswith(DOWNLOADS):
-                self.send_header("Content-Disposition", f'attachment; filename="{name}"')
+        self.send_header("Cache-Control", "no-store")
+        name = self.path.split("?", 1)[0].rsplit("/", 1)[-1]
+        if SAFE_NAME.match(name) and name.endswith(DOWNLOADS):
+            # Keeps the file name (and so .kepub.epub) when the browser saves the book.
+            self.send_header("Content-Disposition", f'attachment; filename="{name}"')
         super().end_headers()
 
     def list_directory(self, path):

@@ -155,6 +155,12 @@ def eps_disguised_as_png(case: Case) -> None:
         "%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\nshowpage\n", "ascii")
 
 
+def two_images_one_name(case: Case) -> None:
+    square = case.book / "assets/images/square.png"
+    for name in ("a b.png", "a-b.png"):
+        shutil.copyfile(square, case.book / "assets/images" / name)
+
+
 # Output ------------------------------------------------------------------------------------
 
 def out_under_a_file(case: Case) -> None:
@@ -178,8 +184,3 @@ def out_target_is_a_folder(case: Case) -> None:
     (case.out / "a-small-good-book.epub" / "keep.txt").write_text("mine\n")
     case.fresh_check = False
 
-
-def two_images_one_name(case: Case) -> None:
-    square = case.book / "assets/images/square.png"
-    for name in ("a b.png", "a-b.png"):
-        shutil.copyfile(square, case.book / "assets/images" / name)

@@ -101,6 +101,7 @@ def test_suppressed_in_book_yaml(tmp_path):
     (["no/such/book"], "does not exist"),
     (["--fast", "--ace", "."], "--fast"),
     (["--format", "xml", "."], "Invalid value"),
+    (["tests"], "no manuscript/ folder"),
 ])
 def test_bad_usage_exits_2(args, message):
     result = run_cli("check", *args)

@@ -31,7 +31,7 @@ CASES = {
                        "# A\n\nA note (see [the map](images/x.png)). Options a) and b) apply.\n",
                        3),
     "MS-WORD-001": ("# A\n\nWe saw the\nthe cat.\n",
-                    "# A\n\nHe had had enough of `the` the cats.\n", 4),
+                    "# A\n\nHe had had enough of `the` the cats on Bora Bora.\n", 4),
     "MS-SPACE-001": ("# A\n\nHello , world.\n", "# A\n\nHello, world... and [a link](x.html).\n",
                      3),
     "MS-ASSET-001": ("# A\n\n![A map.](images/missing.png){fig-alt=\"A map.\"}\n",

@@ -35,4 +35,6 @@ def test_the_readme_lists_every_family_and_the_suppression_syntax():
     readme = (ROOT / "README.md").read_text("utf-8")
     for family in sorted({r.family for r in ALL}):
         assert f"`{family}-" in readme, f"README does not list the {family} rules"
+    for rule in ALL:
+        assert f"| `{rule.code}` | {rule.severity} |" in readme, f"README lacks {rule.code}"
     assert "check:" in readme and "ignore:" in readme
