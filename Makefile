@@ -58,7 +58,8 @@ ace: $(ACE)
 check: $(VENV)/.installed $(ACE)
 	$(BIN)/bookbuild check $(BOOK) --ace $(ARGS)
 
-test: $(VENV)/.installed-proof
+# The suite runs EPUBCheck (Java 17) and DAISY Ace, so Ace is installed first.
+test: $(VENV)/.installed-proof $(ACE)
 	$(BIN)/python -m pytest -q
 
 # Speed and memory against pandoc and Typst on a generated 1,000,000-word book (see README).

@@ -96,7 +96,8 @@ class _StrictLoader(yaml.SafeLoader):
             if isinstance(key, str) and key in seen:
                 raise yaml.MarkedYAMLError(None, None, f"'{key}' is given twice",
                                            key_node.start_mark)
-            seen.add(key) if isinstance(key, str) else None
+            if isinstance(key, str):
+                seen.add(key)
         return super().construct_mapping(node, deep)
 
 

@@ -42,7 +42,8 @@ LANGUAGES = ["en", "en-GB", "ru", "ar", "zh-Hans", "ja", "el", "de", "fr-CA", "h
 # control (which a book refuses) is planted in one wild book in four.
 PRINTABLE = st.characters(codec="utf-8", categories=("L", "M", "N", "P", "S", "Zs"))
 C0 = "".join(map(chr, range(0x20))) + "\x7f"
-ANY_CHAR = st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters=C0)
+ANY_CHAR = st.characters(codec="utf-8", exclude_categories=("Cs",),
+                         exclude_characters=C0)
 TAME = st.sampled_from(list("abcdefghijklmnopqrstuvwxyz ABCXYZ0123456789 éüßçñ ёжщ αβγ 漢字かな"))
 IDS = st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True)
 

@@ -64,7 +64,8 @@ def _verdict(findings: list[Finding], book: Book, what: str, progress,
     kept = [f for f in kept if not f.code.startswith("CHECK-")]  # stale ones: `check` says
     for f in kept:
         if show_warnings and f.severity == "warning":
-            progress(str(f))
+            where = f"{f.location}: " if f.location else ""
+            progress(f"warning: {where}{f.code}: {f.message}")
     errors = [f for f in kept if f.severity == "error"]
     if errors:
         lines = [Problem(f"{f.code}: {f.message}", f.file, f.line, f.column) for f in errors]

@@ -143,8 +143,12 @@ def _build(run: _Run, book: Book, fmt: str, out: Path, progress: Progress) -> Pa
         from bookbuild.build import WRITERS
         from bookbuild.check import gate
 
+        # The writer's own warnings are said again below as findings, suppressions applied.
+        def say(message: str) -> None:
+            if not message.startswith("warning:"):
+                progress(message)
         with gate.disabled(), _no_cache():
-            return WRITERS[fmt](book, out, progress)
+            return WRITERS[fmt](book, out, say)
     except BookError as e:
         run.findings += [Finding("BUILD-001", "error", p.message, p.file, p.line, p.column,
                                  f"the {fmt.upper()} could not be built; fix this first")

@@ -37,8 +37,8 @@ _VOID = re.compile(r"<(area|br|col|hr|img|input|wbr)(\s[^<>]*?)?\s*(?<!/)>", re.
 MEDIA = {"embed", "video", "audio", "source", "track"}
 URL_ATTRIBUTES = {"src", "href", "data", "poster", "srcset", "action", "formaction", "background"}
 SCRIPT_URL = re.compile(r"^\s*(javascript|vbscript):", re.IGNORECASE)
-CSS_REMOTE = re.compile(r"""url\(\s*['"]?\s*((?:https?:)?//[^'")\s]*)|@import\s+['"]((?:https?:)?//[^'"]*)""",
-                        re.IGNORECASE)
+CSS_REMOTE = re.compile(r"""url\(\s*['"]?\s*((?:https?:)?//[^'")\s]*)"""
+                        r"""|@import\s+['"]((?:https?:)?//[^'"]*)""", re.IGNORECASE)
 # A link with a scheme (https:, mailto:) leaves the book; anything else names a file in it.
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
@@ -149,7 +149,8 @@ def _wrap(markup: str) -> str:
 
 def _parse(section: Section, markup: str, problems: Problems) -> etree._Element | None:
     # Raw HTML in Markdown may carry HTML entities that XML does not know.
-    markup = _VOID.sub(lambda m: f"<{m.group(1)}{m.group(2) or ''} />", _ENTITY.sub(_entity, markup))
+    markup = _ENTITY.sub(_entity, markup)
+    markup = _VOID.sub(lambda m: f"<{m.group(1)}{m.group(2) or ''} />", markup)
     try:
         return etree.fromstring(_wrap(markup).encode("utf-8"), _PARSER)
     except etree.XMLSyntaxError as e:
@@ -259,8 +260,8 @@ def _id(value: str, doc: _Walk, problems: Problems) -> None:
     if value in doc.ids:
         # The second place the author wrote it: {#x} or id="x".
         text = doc.section.text
-        spots = [m.start() for m in re.finditer(rf"#{re.escape(value)}\b|id=[\"']{re.escape(value)}[\"']",
-                                                text)]
+        written = rf"#{re.escape(value)}\b|id=[\"']{re.escape(value)}[\"']"
+        spots = [m.start() for m in re.finditer(written, text)]
         line = text.count("\n", 0, spots[1]) + 1 if len(spots) > 1 else None
         problems.add(f"id '{value}' is used twice in this file", doc.section.source, line)
     doc.ids.add(value)
@@ -397,7 +398,8 @@ def _href(m: re.Match, outside: set[str], owner: dict[str, str]) -> str:
 
 def _explicit(text: str, id_: str) -> re.Match | None:
     """Where the author set `id_` by hand: {#id} or id="id"."""
-    return re.search(rf"\{{[^}}\n]*#{re.escape(id_)}(?=[\s}}])|\bid=[\"']{re.escape(id_)}[\"']", text)
+    return re.search(rf"\{{[^}}\n]*#{re.escape(id_)}(?=[\s}}])|\bid=[\"']{re.escape(id_)}[\"']",
+                     text)
 
 
 def _duplicate_ids(docs: list[Document], problems: Problems) -> dict[str, list[str]]:

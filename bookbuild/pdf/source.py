@@ -1,7 +1,9 @@
 """Sections → Typst: pandoc's Typst writer with our filter, then labels made book-wide.
 
-Every section shares one Typst document, so each id gets its section's prefix ("s3--bearings")
-and each `#id` link points at the section that holds the id: its own first, as in the EPUB.
+Each id gets its section's prefix ("s3--bearings") and each `#id` link points at the section
+that holds the id: its own first, as in the EPUB. The book is typeset as several Typst jobs
+(see interior.py); a link into another job becomes a "bookbuild:dest/…" URI that the merge
+turns into a link to that label's named destination.
 """
 
 from __future__ import annotations
@@ -10,7 +12,10 @@ import json
 import re
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import Callable
 
+from bookbuild import cache
+from bookbuild.cache import NO_CACHE, Cache
 from bookbuild.convert import pandoc
 from bookbuild.convert.html import line_of
 from bookbuild.errors import Problems
@@ -18,6 +23,7 @@ from bookbuild.model import Book, Section
 
 FILTER = resources.files("bookbuild.pdf").joinpath("typst.lua")
 ID, LINK, IMG = "bookbuild-id--", "bookbuild-link--", "bookbuild-img:"
+DEST = "bookbuild:dest/"  # a link into another job, resolved when the jobs are merged
 _FACTS = re.compile(r"^// bookbuild: (.*)$", re.MULTILINE)
 DISPLAY_ROLES = ("dedication", "epigraph")  # set before the contents, without a heading
 
@@ -32,6 +38,8 @@ class Part:
     images: list[dict] = field(default_factory=list)  # src, alt, figure, decorative, width…
     title: str | None = None
     opens_with_heading: bool = False
+    headings: list[str] = field(default_factory=list)  # level-1 titles as Typst markup
+    targets: list[str] = field(default_factory=list)  # own labels that other jobs link to
 
     @property
     def prefix(self) -> str:
@@ -48,12 +56,22 @@ def print_order(sections: list[Section]) -> list[Section]:
     return display + [s for s in sections if s not in display]
 
 
-def convert(book: Book) -> list[Part]:
+def convert(book: Book, store: Cache = NO_CACHE) -> list[Part]:
+    """Every section through pandoc, or from the cache when its Markdown is unchanged."""
     sections = book.sections
-    with resources.as_file(FILTER) as lua:
-        outputs = pandoc.convert([s.text for s in sections], [s.source for s in sections],
-                                 writer="typst", lua_filter=str(lua))
-    return [_part(s, i, out) for i, (s, out) in enumerate(zip(sections, outputs))]
+    keys = [cache.key("typst-section", s.source, s.text) for s in sections]
+    outputs = [store.get_bytes("typst", k) for k in keys]
+    todo = [i for i, out in enumerate(outputs) if out is None]
+    if todo:
+        with resources.as_file(FILTER) as lua:
+            fresh = pandoc.convert([sections[i].text for i in todo],
+                                   [sections[i].source for i in todo],
+                                   writer="typst", lua_filter=str(lua))
+        for i, out in zip(todo, fresh):
+            outputs[i] = out.encode("utf-8")
+            store.put_bytes("typst", keys[i], outputs[i])
+    return [_part(s, i, out.decode("utf-8"))
+            for i, (s, out) in enumerate(zip(sections, outputs))]
 
 
 def _part(section: Section, index: int, output: str) -> Part:
@@ -64,7 +82,7 @@ def _part(section: Section, index: int, output: str) -> Part:
         output = output[:m.start()] + output[m.end():]
     return Part(section, index, output, facts.get("ids") or [], facts.get("links") or [],
                 facts.get("images") or [], facts.get("title"),
-                bool(facts.get("opens_with_heading")))
+                bool(facts.get("opens_with_heading")), facts.get("headings") or [])
 
 
 def check_images(parts: list[Part], problems: Problems) -> None:
@@ -77,8 +95,13 @@ def check_images(parts: list[Part], problems: Problems) -> None:
                              line_of(part.section.text, img["src"]))
 
 
-def link_labels(parts: list[Part], problems: Problems) -> None:
-    """Give ids their section prefix and point every link at the section that holds it."""
+def link_labels(parts: list[Part], problems: Problems,
+                job_of: Callable[[Part], str] = lambda _p: "") -> None:
+    """Give ids their section prefix and point every link at the section that holds it.
+
+    `job_of` names the Typst job a section is set in: a link into another job cannot be a
+    Typst label reference, so it becomes a DEST URI and the target is noted on its holder.
+    """
     owner: dict[str, Part] = {}
     for part in parts:
         for id_ in part.ids:
@@ -91,10 +114,26 @@ def link_labels(parts: list[Part], problems: Problems) -> None:
                 problems.add(f"link to #{target}, but no heading or element has that id",
                              part.section.source, line_of(part.section.text, f"#{target}"))
                 continue
-            text = re.sub(re.escape(LINK + target) + r'(?=[>"])', holder.prefix + target, text)
-        text = re.sub(r'"' + re.escape(IMG) + r'(\d+)"',
-                      lambda m: f'"{part.key(int(m.group(1)))}"', text)
-        part.text = text
+            label = holder.prefix + target
+            if job_of(holder) != job_of(part):
+                if label not in holder.targets:
+                    holder.targets.append(label)
+                text = _external(text, LINK + target, label)
+            text = re.sub(re.escape(LINK + target) + r'(?=[>"])', label, text)
+        part.text = _images(part, text)
+        part.headings = [_images(part, h) for h in part.headings]
+
+
+def _external(text: str, placeholder: str, label: str) -> str:
+    """`link(<placeholder>)` or `link(label("placeholder"))` → `link("bookbuild:dest/label")`."""
+    uri = typst_string(DEST + label)
+    text = text.replace(f"<{placeholder}>", uri)
+    return text.replace(f'label("{placeholder}")', uri)
+
+
+def _images(part: Part, text: str) -> str:
+    return re.sub(r'"' + re.escape(IMG) + r'(\d+)"',
+                  lambda m: f'"{part.key(int(m.group(1)))}"', text)
 
 
 def typst_string(value: str) -> str:

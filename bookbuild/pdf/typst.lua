@@ -21,6 +21,18 @@ local function typst_markup(inlines)
   return (out:gsub('%s+$', ''))
 end
 
+-- A chapter title as the contents page sets it, in another Typst job: without its notes,
+-- links and ids, which belong to the heading in the text.
+local function contents_markup(inlines)
+  local copy = pandoc.Inlines(inlines):walk({
+    Note = function() return {} end,
+    Link = function(link) return link.content end,
+    Span = function(span) span.identifier = ''; return span end,
+    Code = function(code) code.identifier = ''; return code end,
+  })
+  return typst_markup(copy)
+end
+
 local function has_class(el, name)
   for _, c in ipairs(el.classes or {}) do
     if c == name then return true end
@@ -180,6 +192,13 @@ return {{
     end
     doc.blocks = blocks
     doc = doc:walk(filter)
+    facts.headings = {}
+    for _, b in ipairs(doc.blocks) do
+      if b.t == 'Header' and b.level == 1 then
+        table.insert(facts.headings, contents_markup(b.content))
+      end
+    end
+    if #facts.headings == 0 then facts.headings = pandoc.json.null end
     if #facts.ids == 0 then facts.ids = pandoc.json.null end
     if #facts.links == 0 then facts.links = pandoc.json.null end
     if #facts.images == 0 then facts.images = pandoc.json.null end

@@ -27,7 +27,7 @@ class Case:
     out: Path  # holds the previous good output
     outside: Path  # a folder beside the book with files a build must never read
     tmp: Path
-    as_nobody: bool = False  # run the build as an unprivileged user (for permission cases)
+    as_nobody: bool = False  # case.yaml `user: nobody`: build as an unprivileged user
     fresh_check: bool = True  # also build into a fresh folder and check it is not created
     env: dict = field(default_factory=dict)
 
@@ -171,10 +171,9 @@ def out_under_a_file(case: Case) -> None:
 
 
 def out_read_only(case: Case) -> None:
-    """A folder the user cannot write to. Root can write anywhere, so the build then runs as
-    `nobody` (see test_bad_input.run_build)."""
+    """A folder the user cannot write to. Root writes anywhere, so the case says `user: nobody`
+    and the build runs as that user (see test_bad_input.run_build)."""
     os.chmod(case.out, 0o555)
-    case.as_nobody = True
     case.fresh_check = False
 
 
