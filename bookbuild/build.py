@@ -91,7 +91,11 @@ def inputs_key(book: Book, fmt: str) -> str:
     for s in book.sections:
         parts += [s.source, s.text]
     for name, asset in sorted(book.assets.items()):
-        parts += [name, hashlib.sha256(asset.path.read_bytes()).digest()]
+        # Size and modification time, as make does: hashing every asset (videos, print-size
+        # scans) on every no-op build would cost more than the build. Images that are used
+        # are cached by content anyway.
+        info = asset.path.stat()
+        parts += [name, f"{info.st_size}:{info.st_mtime_ns}"]
     return cache.key(*parts)
 
 

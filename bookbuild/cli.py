@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
 import sys
 import time
 
@@ -60,6 +61,12 @@ def _progress(quiet: bool):
 @click.version_option(__version__, prog_name="bookbuild")
 def main() -> None:
     """bookbuild: a book folder in, store-ready EPUB 3 and print PDF out."""
+    # `kill` must leave outputs as Ctrl-C does: unwinding runs the temp-file cleanup.
+    signal.signal(signal.SIGTERM, _terminate)
+
+
+def _terminate(signum, _frame) -> None:
+    raise SystemExit(128 + signum)
 
 
 @main.command()

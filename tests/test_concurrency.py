@@ -135,3 +135,19 @@ def test_ctrl_c_while_converting_five_thousand_sections(tmp_path):
     assert "interrupted" in said and "Traceback" not in said
     assert snapshot(out) == before
     assert leftovers(out, book) == []
+
+
+def test_kill_while_the_epub_is_half_written(tmp_path):
+    # `kill` (SIGTERM) unwinds like Ctrl-C: the last good EPUB stays, no temp file is left.
+    book, out, before = _previous_output(tmp_path)
+    (book / "manuscript/chapters/02-two.md").write_text("# Two\n\nA new text.\n", "utf-8")
+    build = start([sys.executable, str(AUDITED), "build", "-q", str(book), "--out", str(out)],
+                  env={"BOOKBUILD_PAUSE_AFTER": "6", "BOOKBUILD_CACHE": "0"})
+    wait_for_line(build, "paused mid-write")
+    build.send_signal(signal.SIGTERM)
+    code = build.wait(timeout=120)
+    said = build.stdout.read() + build.stderr.read()
+    assert code == 128 + signal.SIGTERM, said
+    assert "Traceback" not in said
+    assert snapshot(out) == before
+    assert leftovers(out, book) == []

@@ -22,7 +22,7 @@ from lxml import etree
 MAX_ENTRY = 64 * 1024 * 1024  # bytes read from one entry; a 10 MB chapter is fine
 MAX_TOTAL = 1024 * 1024 * 1024  # declared uncompressed size of the whole archive
 MAX_RATIO = 200  # deflate peaks near 1000:1 on pathological input; real books stay below 20:1
-RATIO_FLOOR = 4 * 1024 * 1024  # small entries may compress as well as they like
+RATIO_FLOOR = 16 * 1024 * 1024  # a 10 MB chapter of repetitive prose is not a bomb
 
 OPF_NS = "http://www.idpf.org/2007/opf"
 DC_NS = "http://purl.org/dc/elements/1.1/"
