@@ -78,7 +78,9 @@ def build_epub(book: Book, out_dir: Path, progress: Progress = _quiet) -> Path:
     progress("processing images and packaging")
     with output.locked(out_dir), output.atomic(target) as tmp:
         write_epub(book, docs, tmp, store)
-        from bookbuild.check import gate  # preflight: an error keeps the previous EPUB, exit 2
+        from bookbuild.check import (
+            gate,  # preflight: an error keeps the previous EPUB, exit 2
+        )
 
         gate.epub(tmp, book, progress)
     store.put_json("outputs", stamp, _digest(target))

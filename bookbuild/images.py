@@ -13,7 +13,7 @@ from lxml import etree
 from PIL import Image, ImageCms, ImageOps
 
 from bookbuild.errors import BookError
-from bookbuild.paths import slugify
+from bookbuild.paths import UnsafePath, inside, slugify
 
 MAX_PIXELS = 4_000_000  # e-reader renditions; stores and old readers choke above this
 COVER_SIZE = (1600, 2560)
@@ -44,6 +44,21 @@ def epub_name(src: str) -> str:
     parts = [slugify(p, "x") for p in path.parent.parts if p not in (".", "images")]
     stem = slugify(path.stem, "image")
     return "/".join(["images", *parts, stem + path.suffix.lower().replace(".jpeg", ".jpg")])
+
+
+def locate(root: Path, src: str) -> Path:
+    """The file an author's image path names under assets/; ValueError says why there is none."""
+    try:
+        path = inside(root, src, "assets")
+    except UnsafePath as e:
+        raise ValueError(f"image {e}") from None
+    if not path.exists():
+        raise ValueError(f"image {src} not found (looked for assets/{src})")
+    if not path.is_file():
+        raise ValueError(f"image {src} is not a regular file (assets/{src})")
+    if not supported(src):
+        raise ValueError(f"image {src}: unsupported type; use JPEG, PNG, GIF, WebP or SVG")
+    return path
 
 
 def supported(name: str) -> bool:

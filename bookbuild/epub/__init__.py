@@ -5,15 +5,13 @@ from __future__ import annotations
 import html
 import re
 from importlib import resources
-from pathlib import Path
 from urllib.parse import unquote
 
 from ebooklib import epub
 
-from bookbuild import cache
+from bookbuild import cache, images
 from bookbuild import cover as generated_cover
 from bookbuild.cache import NO_CACHE, Cache
-from bookbuild import images
 from bookbuild.convert.html import ORNAMENT, REMOTE, Document, line_of
 from bookbuild.epub import accessibility, documents, package
 from bookbuild.errors import BookError, Problems
@@ -122,15 +120,9 @@ def _rendition(book: Book, doc: Document, written: str, problems: Problems, stor
     line = _line(doc, written)
     src = unquote(written)
     try:
-        path = inside(book.root, src, "assets")
-    except UnsafePath as e:
-        problems.add(f"image {e}", where, line)
-        return None
-    if not path.is_file():
-        problems.add(f"image {src} not found (looked for assets/{src})", where, line)
-        return None
-    if not images.supported(src):
-        problems.add(f"image {src}: unsupported type; use JPEG, PNG, GIF, WebP or SVG", where, line)
+        path = images.locate(book.root, src)
+    except ValueError as e:
+        problems.add(str(e), where, line)
         return None
     try:
         name = images.epub_name(src)

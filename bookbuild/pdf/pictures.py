@@ -19,7 +19,6 @@ from PIL import Image, ImageOps
 
 from bookbuild import images as ebook_images
 from bookbuild.errors import BookError, Problems
-from bookbuild.paths import UnsafePath, inside
 
 TYPST_READS = {"JPEG", "PNG", "GIF", "WEBP"}
 MIN_DPI = 300
@@ -42,16 +41,9 @@ def prepare(root: Path, src: str, work: Path, index: int, where: tuple[str, int 
     """Check one image of the book and put a print-ready copy in `work`/images."""
     source, line = where
     try:
-        path = inside(root, src, "assets")
-    except UnsafePath as e:
-        problems.add(f"image {src}: {e}", source, line)
-        return None
-    if not path.is_file():
-        problems.add(f"image {src} not found under assets/", source, line)
-        return None
-    if not ebook_images.supported(src):
-        problems.add(f"image {src}: unsupported format; use JPEG, PNG, GIF, WebP, TIFF or SVG",
-                     source, line)
+        path = ebook_images.locate(root, src)
+    except ValueError as e:
+        problems.add(str(e), source, line)
         return None
     (work / "images").mkdir(exist_ok=True)
     try:

@@ -7,12 +7,11 @@ so unplugging mid-copy never leaves a half book in the library.
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from bookbuild import output
 from bookbuild.errors import BookError
 
 CHUNK = 1024 * 1024
@@ -49,32 +48,9 @@ def safe_copy(src: Path, folder: Path, name: str | None = None) -> Path:
     if shutil.disk_usage(folder).free < need + CHUNK:
         raise BookError(f"{folder}: not enough free space for {src.name} "
                         f"({need / 1024 / 1024:.1f} MB)")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as out, open(src, "rb") as inp:
-            shutil.copyfileobj(inp, out, CHUNK)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _sync_folder(folder)
+    with output.atomic(target) as tmp:
+        shutil.copyfile(src, tmp)
     return target
-
-
-def _sync_folder(folder: Path) -> None:
-    # The rename is durable only once the folder itself is synced; FAT drivers may refuse.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def sideload(device: Path, editions: dict[str, Path]) -> tuple[Reader, Path]:
