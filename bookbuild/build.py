@@ -16,12 +16,7 @@ from bookbuild.errors import BookError, Problem, Problems
 from bookbuild.manuscript import read_book
 from bookbuild.model import Book
 from bookbuild.pdf import build_cover, build_pdf
-
-Progress = Callable[[str], None]
-
-
-def _quiet(_msg: str) -> None:
-    pass
+from bookbuild.progress import Progress, silent
 
 
 def book_cache(book: Book) -> Cache:
@@ -30,7 +25,7 @@ def book_cache(book: Book) -> Cache:
     return Cache(book.root / "build" / ".cache")
 
 
-def render(book: Book, progress: Progress = _quiet, store: Cache = NO_CACHE) -> list[Document]:
+def render(book: Book, progress: Progress = silent, store: Cache = NO_CACHE) -> list[Document]:
     """Every section as EPUB-ready XHTML, with cross-section links resolved.
 
     Sections whose Markdown, options and tools are unchanged come from the cache; only the rest
@@ -66,7 +61,7 @@ def _cached(store: Cache, key: str, section) -> Document | None:
         return None  # an entry from another layout: convert again
 
 
-def build_epub(book: Book, out_dir: Path, progress: Progress = _quiet) -> Path:
+def build_epub(book: Book, out_dir: Path, progress: Progress = silent) -> Path:
     target = out_dir / f"{book.metadata.slug}.epub"
     store = book_cache(book)
     stamp = inputs_key(book, "epub")
@@ -109,7 +104,7 @@ def _digest(path: Path) -> str | None:
 
 
 def build(folder: str | Path, out_dir: str | Path | None, formats: list[str],
-          progress: Progress = _quiet) -> list[Path]:
+          progress: Progress = silent) -> list[Path]:
     book = read_book(folder)
     out = Path(out_dir) if out_dir else book.root / "build"
     output.writable(out)  # fail early, but create the folder only when writing into it
@@ -120,7 +115,7 @@ def build(folder: str | Path, out_dir: str | Path | None, formats: list[str],
 
 
 # One entry per output format; each takes (book, out_dir, progress) and returns the written path.
-def build_kepub(book: Book, out_dir: Path, progress: Progress = _quiet) -> Path:
+def build_kepub(book: Book, out_dir: Path, progress: Progress = silent) -> Path:
     """The Kobo edition, derived from the EPUB."""
     from bookbuild.proof.kepub import make_kepub
     from bookbuild.proof.run import kepub_path
@@ -130,7 +125,7 @@ def build_kepub(book: Book, out_dir: Path, progress: Progress = _quiet) -> Path:
         return make_kepub(epub, kepub_path(out_dir, book.metadata.slug))
 
 
-def build_kindle(book: Book, out_dir: Path, progress: Progress = _quiet) -> Path:
+def build_kindle(book: Book, out_dir: Path, progress: Progress = silent) -> Path:
     """The edition for Send to Kindle, derived from the EPUB; the Kindle preflight must pass."""
     from bookbuild.proof.kindle import make_kindle
     from bookbuild.proof.run import kindle_path

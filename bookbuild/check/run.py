@@ -13,7 +13,6 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
 
 from bookbuild.check import SEVERITIES, Finding, ace, epubcheck, registry, suppress
 from bookbuild.check.epub_file import EpubFile
@@ -24,12 +23,7 @@ from bookbuild.errors import BookError
 from bookbuild.manuscript import read_book
 from bookbuild.metadata import FILE as METADATA_FILE
 from bookbuild.model import Book
-
-Progress = Callable[[str], None]
-
-
-def _quiet(_msg: str) -> None:
-    pass
+from bookbuild.progress import Progress, silent
 
 
 @dataclass
@@ -84,7 +78,7 @@ class _Run:
 
 
 def check_path(path: str | Path, options: Options = Options(),
-               progress: Progress = _quiet) -> Result:
+               progress: Progress = silent) -> Result:
     """Check a book folder, an .epub or a .pdf. Anything else is bad usage (BookError)."""
     path = Path(path)
     if path.is_dir():
@@ -101,7 +95,7 @@ def check_path(path: str | Path, options: Options = Options(),
     raise BookError(f"{path}: not a book folder, an .epub or a .pdf")
 
 
-def check_book(folder: Path, options: Options = Options(), progress: Progress = _quiet) -> Result:
+def check_book(folder: Path, options: Options = Options(), progress: Progress = silent) -> Result:
     book = read_book(folder)
     suppressions = suppress.parse(book.config, _yaml(book))
     run = _Run()

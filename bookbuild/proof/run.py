@@ -6,21 +6,15 @@ import datetime as dt
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from bookbuild import output
 from bookbuild.check import Finding
 from bookbuild.manuscript import read_book
 from bookbuild.model import Book
+from bookbuild.progress import Progress, silent
 from bookbuild.proof import mupdf
 from bookbuild.proof.kepub import make_kepub
 from bookbuild.proof.kindle import make_kindle
-
-Progress = Callable[[str], None]
-
-
-def _quiet(_msg: str) -> None:
-    pass
 
 
 @dataclass
@@ -56,7 +50,7 @@ def kindle_path(out: Path, slug: str) -> Path:
     return out / f"{slug}.kindle.epub"
 
 
-def build_editions(book: Book, out: Path, progress: Progress = _quiet) -> Editions:
+def build_editions(book: Book, out: Path, progress: Progress = silent) -> Editions:
     """The EPUB, and from it the Kobo and Kindle editions; the PDF when a writer exists."""
     from bookbuild.build import WRITERS, build_epub
 
@@ -72,7 +66,7 @@ def build_editions(book: Book, out: Path, progress: Progress = _quiet) -> Editio
     return Editions(epub, kepub, kindle_path(out, slug), pdf if pdf.exists() else None, findings)
 
 
-def proof(folder: str | Path, out_dir: str | Path | None = None, progress: Progress = _quiet,
+def proof(folder: str | Path, out_dir: str | Path | None = None, progress: Progress = silent,
           render: bool = True) -> ProofResult:
     """Everything `bookbuild proof` makes; renderings only when `render` (needs PyMuPDF)."""
     pymupdf = mupdf.load() if render else None  # fail before building anything
