@@ -203,6 +203,8 @@ def _assets(root: Path) -> dict[str, Asset]:
                 path = inside(root, rel, "assets")
             except UnsafePath:
                 continue  # a symlink out of the book is reported where it is used
+            if not path.is_file():
+                continue  # a pipe or device would block whoever reads it; a broken link
             assets[rel] = Asset(rel, path)
     return assets
 

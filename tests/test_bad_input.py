@@ -305,8 +305,9 @@ def test_what_looks_odd_but_is_fine_builds(tmp_path):
     book = _big_book(tmp_path, {
         "manuscript/book.yaml": (BASE / "manuscript/book.yaml").read_text()
                                 + "allow_scripts: true\n",
-        # Scripts where the book opts in; the package must declare them.
-        "manuscript/chapters/03-quiz.md": "# Quiz\n\n<p id=\"q\">Tap me.</p>\n\n"
+        # Scripts where the book opts in, and MathML pasted without its namespace: the package
+        # must declare both.
+        "manuscript/chapters/03-quiz.md": "# Quiz\n\n<p id=\"q\">Tap <math><mi>x</mi></math>.</p>\n\n"
                                           "<script>document.getElementById('q').textContent = 'Hi';"
                                           "</script>\n",
         # File names in other scripts stay distinct; a link may name a section's Markdown file.
@@ -326,7 +327,7 @@ def test_what_looks_odd_but_is_fine_builds(tmp_path):
         names = [n for n in z.namelist() if n.startswith("EPUB/chapter-0")]
         glava = next(z.read(n).decode() for n in names if n.startswith("EPUB/chapter-04-"))
     quiz = re.search(r'<item [^>]*href="chapter-03-quiz.xhtml"[^>]*>', opf).group()
-    assert 'properties="scripted"' in quiz
+    assert set(re.search(r'properties="([^"]*)"', quiz).group(1).split()) == {"mathml", "scripted"}
     assert len(names) == 5 and len({n.split("-")[-1] for n in names}) == 5
     prolog = next(n for n in names if n.startswith("EPUB/chapter-05-"))
     assert f'href="{prolog[5:]}#prolog"' in glava

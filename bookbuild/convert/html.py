@@ -33,6 +33,8 @@ ORNAMENT = "images/ornament.svg"  # shipped with the EPUB templates
 _ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
 # HTML void elements an author writes the HTML way (<br>, <img …>); XHTML wants them closed.
 _VOID = re.compile(r"<(area|br|col|hr|img|input|wbr)(\s[^<>]*?)?\s*(?<!/)>", re.IGNORECASE)
+# MathML pasted the HTML5 way, without its namespace.
+_BARE_MATH = re.compile(r"<math(?=[\s>/])(?![^>]*\bxmlns=)")
 # Media pandoc makes from ![…](file) when the file is not a picture (.pdf, .mp4, .mp3).
 MEDIA = {"embed", "video", "audio", "source", "track"}
 URL_ATTRIBUTES = {"src", "href", "data", "poster", "srcset", "action", "formaction", "background"}
@@ -151,6 +153,7 @@ def _parse(section: Section, markup: str, problems: Problems) -> etree._Element 
     # Raw HTML in Markdown may carry HTML entities that XML does not know.
     markup = _ENTITY.sub(_entity, markup)
     markup = _VOID.sub(lambda m: f"<{m.group(1)}{m.group(2) or ''} />", markup)
+    markup = _BARE_MATH.sub(f'<math xmlns="{MATHML}"', markup)
     try:
         return etree.fromstring(_wrap(markup).encode("utf-8"), _PARSER)
     except etree.XMLSyntaxError as e:
@@ -187,6 +190,8 @@ def _visit(el: etree._Element, doc: _Walk, problems: Problems, allow_scripts: bo
             tex = el.find(f".//{{{MATHML}}}annotation[@encoding='application/x-tex']")
             if tex is not None and tex.text:
                 el.set("alttext", tex.text.strip())
+            elif text := " ".join("".join(el.itertext()).split()):
+                el.set("alttext", text)  # MathML pasted without a TeX source: its symbols
         return
     media = tag in MEDIA and el.get("src")  # reported by _safe, with the file's name
     if (tag in FORBIDDEN and not media) or (tag == "script" and not allow_scripts):
@@ -240,6 +245,12 @@ def _safe(el: etree._Element, tag: str, doc: _Walk, problems: Problems,
             if not allow_scripts:
                 problems.add(f"{value.split(':')[0].strip().lower()}: link runs a script; "
                              f"scripts are not allowed in this book", src, line_of(text, value))
+        elif name in URL_ATTRIBUTES and re.match(r"\s*(file|data):", value, re.IGNORECASE):
+            scheme = value.strip().split(":")[0].lower()
+            problems.add(f"{scheme}: URL {value[:40]}{'…' if len(value) > 40 else ''} cannot be "
+                         f"part of a book; put the file under assets/ and write its path",
+                         src, line_of(text, value[:40]))
+            return False
         elif name in URL_ATTRIBUTES and REMOTE.match(value) and not (tag == "a" and name == "href"):
             problems.add(f"remote resource {value} is not allowed; put the file under assets/",
                          src, line_of(text, value))
