@@ -79,8 +79,17 @@ def pdf_runs(book: Path, out: Path) -> dict[str, Run]:
     if "pdf" not in WRITERS:
         return {}
     shutil.rmtree(book / "build", ignore_errors=True)
+    stats = out / "pdf-stats.json"
     runs = {"pdf": measure("bookbuild PDF, cold", [str(BIN / "bookbuild"), "build", str(book),
-                                                    "--format", "pdf", "--out", str(out), "-q"])}
+                                                    "--format", "pdf", "--out", str(out), "-q"],
+                           env={"BOOKBUILD_STATS": str(stats)})}
+    if stats.exists():  # the tree's peak is its largest process; here is each, and their sum
+        s = json.loads(stats.read_text())
+        peaks = [s["main_peak_mb"], *s["typst_workers_peak_mb"]]
+        print(f"  {'  PDF processes: main, Typst workers':<44} "
+              f"{' + '.join(f'{p:.0f}' for p in peaks)} = {sum(peaks):.0f} MB; "
+              f"largest child (pandoc or Typst) {s['largest_child_peak_mb']:.0f} MB",
+              file=sys.stderr)
     runs["bare"] = measure("bare pandoc → Typst → compile (state head)", [
         sys.executable, str(ROOT / "bench/bare_typst.py"), str(out / "bare.pdf"), *chapters(book)])
     return runs

@@ -72,13 +72,53 @@ class PdfFile:
         if "placements" not in self.cache:
             out: list[Placement] = []
             for number, page in enumerate(self.pages, 1):
+                resources = page.Resources if "/Resources" in page.obj else None
                 try:
-                    _walk(page.obj, page.Resources if "/Resources" in page.obj else None,
-                          pikepdf.parse_content_stream(page), number, out, 0)
+                    if not _may_draw_images(page, resources):
+                        continue  # parsing a long book's text pages costs seconds
+                    _walk(page.obj, resources, pikepdf.parse_content_stream(page), number,
+                          out, 0)
                 except (pikepdf.PdfError, ValueError, TypeError):
                     continue  # a broken content stream is not ours to diagnose here
             self.cache["placements"] = out
         return self.cache["placements"]
+
+
+def _may_draw_images(page: pikepdf.Page, resources) -> bool:
+    """An image XObject within reach of the page, or what may be an inline image."""
+    if _has_image_xobject(resources, 0):
+        return True
+    return any(_inline_image(s.read_bytes()) for s in _streams(page.obj.get("/Contents")))
+
+
+def _inline_image(data: bytes) -> bool:
+    """A BI operator, or bytes that look like one (a regex scan is far slower on long text)."""
+    at = data.find(b"BI")
+    while at != -1:
+        if (at == 0 or data[at - 1:at].isspace()) and data[at + 2:at + 3].isspace():
+            return True
+        at = data.find(b"BI", at + 2)
+    return False
+
+
+def _has_image_xobject(resources, depth: int) -> bool:
+    """An image XObject, or a form that draws one (or an inline image), in `resources`."""
+    if resources is None or depth > MAX_DEPTH:
+        return False
+    for xobj in resources.get("/XObject", {}).values():
+        subtype = str(xobj.get("/Subtype", ""))
+        if subtype == "/Image":
+            return True
+        if subtype == "/Form" and (_inline_image(xobj.read_bytes()) or
+                                   _has_image_xobject(xobj.get("/Resources"), depth + 1)):
+            return True
+    return False
+
+
+def _streams(contents) -> list:
+    if contents is None:
+        return []
+    return list(contents) if isinstance(contents, pikepdf.Array) else [contents]
 
 
 def _multiply(m: list[float], n: list[float]) -> list[float]:

@@ -7,6 +7,9 @@ go through `progress` as lines starting with "warning:"; they never stop the bui
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import resource
 from pathlib import Path
 from typing import Callable
 
@@ -70,7 +73,22 @@ def build_pdf(book: Book, out_dir: Path, progress: Progress = _quiet) -> Path:
     store.put_json("print", stamp, {"digest": hashlib.sha256(result.pdf).hexdigest(),
                                     "pages": result.pages, "warnings": result.warnings})
     progress(f"interior: {result.pages} pages, trim {result.settings.trim_name}")
+    _write_stats(result)
     return target
+
+
+def _write_stats(result) -> None:
+    """BOOKBUILD_STATS=FILE: each process's peak memory, for `make bench`."""
+    path = os.environ.get("BOOKBUILD_STATS")
+    if not path:
+        return
+    workers = [kb / 1024 for pid, kb in sorted(result.peaks_kb.items()) if pid != os.getpid()]
+    Path(path).write_text(json.dumps({
+        "main_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        # pandoc's processes and Typst's workers, once waited for: the largest of them
+        "largest_child_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "typst_workers_peak_mb": workers,
+        "typst_jobs_compiled": len(result.compiled)}))
 
 
 def _page_count(book: Book, progress: Progress) -> int:

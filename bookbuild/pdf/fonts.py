@@ -75,14 +75,16 @@ def uncovered(text: str) -> list[str]:
     uses a precomposed glyph when a font lacks the combining mark.
     """
     covered = coverage()
-    seen: dict[str, None] = {}
-    for ch in unicodedata.normalize("NFC", text):
-        if ord(ch) in covered or ch in seen or ch.isspace():
-            continue
-        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"):
-            continue
-        seen[ch] = None
-    return list(seen)
+    text = unicodedata.normalize("NFC", text)
+    # The distinct characters first: a long text is walked only when one of them is missing.
+    wanting = {ch for ch in set(text) if ord(ch) not in covered and _needs_glyph(ch)}
+    if not wanting:
+        return []
+    return list(dict.fromkeys(ch for ch in text if ch in wanting))
+
+
+def _needs_glyph(ch: str) -> bool:
+    return not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp")
 
 
 def describe(ch: str) -> str:

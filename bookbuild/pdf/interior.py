@@ -1,5 +1,13 @@
 """The print interior: sections and pictures into a Typst work folder, typeset, finished.
 
+The book is set as separate Typst jobs, two or more at a time on a multi-core machine:
+one per body section, then the front matter (whose contents page needs the body's page
+numbers) beside the folios of the body (a body job cannot know on which page it starts).
+merge.py makes one PDF of them, merging each body job as it comes in. Each job's result is
+cached by its inputs: an edit sets its own section again, and the front matter and folios
+only where page numbers moved. Many small jobs also keep every process small: one job for
+the 1,000,000-word benchmark book took 2.5 GB, its 200 jobs take about 200 MB a worker.
+
 The gutter depends on the page count and the page count on the gutter, so the book is set
 again whenever the pages it came to call for a different inside margin (monotone: it settles
 in one or two more passes).
@@ -7,6 +15,7 @@ in one or two more passes).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -19,14 +28,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable
 
-import pikepdf
-import typst
-
+from bookbuild import cache
+from bookbuild.cache import Cache
 from bookbuild.convert.html import line_of
 from bookbuild.errors import BookError, Problem, Problems
 from bookbuild.metadata import FILE as METADATA_FILE
 from bookbuild.model import Book
-from bookbuild.pdf import fonts, layout, pictures, settings, source
+from bookbuild.pdf import fonts, jobs, layout, merge, pictures, settings, source
 from bookbuild.pdf.settings import PrintSettings
 
 TEMPLATES = resources.files("bookbuild.pdf").joinpath("templates")
@@ -34,6 +42,11 @@ WORDS_PER_PAGE = 400  # 5.5×8.5 in at 11 pt sets about this many: a first guess
 FRONT_PAGES = 8
 MAX_PASSES = 4
 PAGE_RANGE = (24, 828)  # what KDP and IngramSpark bind as paperbacks
+# Below this many words a second process costs more than it saves: the jobs run in this one.
+PARALLEL_WORDS = 60_000
+JOB_TIMESTAMP = 0  # body jobs' own metadata is dropped in the merge: keep their cache keys still
+FOLIO_CHUNK = 400  # body pages whose folios are set in one Typst job
+BODY_JOBS = 400  # at most: more sections than that share jobs, to bound the merging
 
 Progress = Callable[[str], None]
 
@@ -44,6 +57,28 @@ class Interior:
     pages: int
     settings: PrintSettings
     warnings: list[str] = field(default_factory=list)
+    peaks_kb: dict[int, int] = field(default_factory=dict)  # Typst worker pid → peak RSS
+    compiled: list[str] = field(default_factory=list)  # jobs set by Typst, not from the cache
+
+
+@dataclass
+class Plan:
+    """Which sections go in the front job and which in each body job, in print order."""
+
+    front: list[source.Part]
+    body: list[list[source.Part]]  # consecutive sections, one job each
+    jobs: dict[int, str] = field(default_factory=dict)  # id(part) → its job's name
+
+    def __post_init__(self) -> None:
+        self.jobs.update((id(p), "front") for p in self.front)
+        self.jobs.update((id(p), job_name(g)) for g in self.body for p in g)
+
+    def job_of(self, part: source.Part) -> str:
+        return self.jobs[id(part)]
+
+    @property
+    def parts(self) -> list[source.Part]:
+        return self.front + [p for group in self.body for p in group]
 
 
 def print_settings(book: Book) -> PrintSettings:
@@ -54,22 +89,41 @@ def print_settings(book: Book) -> PrintSettings:
     return settings.parse(book.config, lines)
 
 
+def workers(book: Book) -> int:
+    """Typst processes for this book: BOOKBUILD_JOBS, else one per core for long books."""
+    wanted = os.environ.get("BOOKBUILD_JOBS", "")
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
+    words = sum(len(s.text.split()) for s in book.sections)
+    return max(1, os.cpu_count() or 1) if words >= PARALLEL_WORDS else 1
+
+
+def _store(book: Book) -> Cache:
+    from bookbuild.build import book_cache
+
+    return book_cache(book)
+
+
 def typeset(book: Book, progress: Progress) -> Interior:
     s = print_settings(book)
-    progress("converting sections to Typst")
-    parts = source.convert(book)
-    problems = Problems()
-    source.check_images(parts, problems)
-    source.link_labels(parts, problems)
-    problems.raise_if_any()
-    warnings: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="bookbuild-pdf-") as tmp:
+    store = _store(book)
+    with tempfile.TemporaryDirectory(prefix="bookbuild-pdf-") as tmp, \
+            jobs.Runner(Path(tmp), fonts.font_paths(), workers(book), store) as runner:
         work = Path(tmp)
+        progress("converting sections to Typst")
+        parts = source.convert(book, store)
+        plan = _plan(parts)
+        problems = Problems()
+        source.check_images(parts, problems)
+        source.link_labels(parts, problems, plan.job_of)
+        problems.raise_if_any()
+        warnings: list[str] = []
         pics = _pictures(book, parts, work, problems)
         problems.raise_if_any()
         missing = _missing_glyphs(book, parts, warnings)
         _write_sources(work, parts)
         standards = _standards(s, pics, warnings)
+        setter = Setter(work, book, plan, pics, standards, runner)
         pages = _estimate(book)
         for _ in range(MAX_PASSES):
             geometry = layout.Geometry(s, pages)
@@ -79,16 +133,41 @@ def typeset(book: Book, progress: Progress) -> Interior:
             inside = geometry.margins["inside"] / 72
             progress(f"typesetting with Typst (inside margin {inside:.3f} in "
                      f"for {pages} pages)")
-            pdf = _compile(work, book, parts, standards, warnings)
-            count = len(pikepdf.open(io.BytesIO(pdf)).pages)
+            doc, version = setter.run(s.openers, progress)
+            count = len(doc.pages)
             if settings.gutter(count) == settings.gutter(pages):
                 break
             pages = count
-        warnings += dpi_warnings
+        warnings += setter.warnings + dpi_warnings
+        pdf = finish(doc, s, version)
     if not PAGE_RANGE[0] <= count <= PAGE_RANGE[1]:
         warnings.append(f"the interior has {count} pages; KDP and IngramSpark print "
                         f"paperbacks of {PAGE_RANGE[0]}–{PAGE_RANGE[1]} pages")
-    return Interior(finish(pdf, s), count, s, warnings)
+    return Interior(pdf, count, s, warnings, dict(runner.peaks), list(runner.compiled))
+
+
+def _plan(parts: list[source.Part]) -> Plan:
+    by_name = {p.section.name: p for p in parts}
+    ordered = [by_name[s.name] for s in source.print_order([p.section for p in parts])]
+    front = [p for p in ordered if p.section.kind == "front"]
+    return Plan(front, _groups([p for p in ordered if p not in front], BODY_JOBS))
+
+
+def _groups(parts: list[source.Part], count: int) -> list[list[source.Part]]:
+    """A job per section (the least memory, and an edit sets only its own section again);
+    beyond `count` sections, runs of about the same length of text, so that thousands of
+    small sections do not cost thousands of jobs to merge."""
+    if len(parts) <= count:
+        return [[p] for p in parts]
+    total = sum(len(p.text) for p in parts) or 1
+    groups: list[list[source.Part]] = []
+    done = 0
+    for part in parts:
+        if not groups or done >= total * len(groups) / count:
+            groups.append([])
+        groups[-1].append(part)
+        done += len(part.text)
+    return groups
 
 
 def _pictures(book: Book, parts: list[source.Part], work: Path,
@@ -145,41 +224,200 @@ def _estimate(book: Book) -> int:
 
 def _write_sources(work: Path, parts: list[source.Part]) -> None:
     (work / "bookbuild").mkdir()
-    for name in ("book.typ",):
+    for name in ("book.typ", "folios.typ"):
         (work / "bookbuild" / name).write_bytes(TEMPLATES.joinpath(name).read_bytes())
     (work / "sections").mkdir()
+    (work / "jobs").mkdir()
     for part in parts:
         (work / section_file(part).lstrip("/")).write_text(
             '#import "/bookbuild/book.typ": *\n' + part.text, "utf-8")
-    (work / "main.typ").write_text(main_source(parts), "utf-8")
 
 
 def section_file(part: source.Part) -> str:
     return f"/sections/{part.index:04d}-{part.section.name}.typ"
 
 
-def main_source(parts: list[source.Part]) -> str:
-    """The book in reading order: display pages, contents, front matter, body, back."""
-    ordered = {p.section.name: p for p in parts}
-    sections = [ordered[s.name] for s in source.print_order([p.section for p in parts])]
-    lines = ['#import "/bookbuild/book.typ": *', "#show: book",
-             "#half-title()", "#series-page()", "#title-page()", "#copyright-page()"]
-    body_started = False
-    contents_done = False
-    for part in sections:
-        if part.section.role not in source.DISPLAY_ROLES and not contents_done:
-            lines.append("#contents()")
-            contents_done = True
-        if part.section.kind != "front" and not body_started:
-            lines.append("#body-matter[")
-            body_started = True
-        lines.append(_section_call(part))
-    if not contents_done:
-        lines.append("#contents()")
-    if not body_started:
-        lines.append("#body-matter[")
-    lines.append("]")
-    return "\n".join(lines) + "\n"
+def job_name(group: list[source.Part]) -> str:
+    """A body job is named after its first section."""
+    return f"{group[0].index:04d}-{group[0].section.name}"
+
+
+# ── The jobs ─────────────────────────────────────────────────────────────────────────────
+
+class Setter:
+    """One pass over the book: its jobs written, run (or found in the cache) and merged."""
+
+    def __init__(self, work: Path, book: Book, plan: Plan, pics: dict[str, pictures.Picture],
+                 standards: list[str], runner: jobs.Runner):
+        self.work, self.book, self.plan, self.runner = work, book, plan, runner
+        self.standards = standards
+        self.digests = {p.file: hashlib.sha256((work / p.file.lstrip("/")).read_bytes()).digest()
+                        for p in pics.values()}
+        self.warnings: list[str] = []
+
+    def run(self, openers: str, progress: Progress) -> tuple[object, str]:
+        """The merged book (a pikepdf.Pdf) and the PDF version it is to be saved as.
+
+        Body jobs are merged as they come in; every FOLIO_CHUNK pages of them get their
+        folios set at once, ahead of the body jobs still waiting, and laid over them.
+        """
+        merger = merge.Merger()
+        folios = Folios(self, merger)
+        body = []
+        for result in self._body(openers):
+            body.append(result)
+            # Chapters open on rectos: a blank verso ends a chapter of an odd page count.
+            pad = result.facts["pages"] % 2 if openers == "recto" else 0
+            merger.add(merge.Piece(result.pdf, result.facts), pad)
+            folios.add(result, pad)
+        if openers != "recto" and len(folios.labels) % 2:
+            merger.pad()  # printers want an even page count
+            folios.labels.append(None)
+        folios.submit()
+        progress(f"setting the front matter; {len(body)} body sections set")
+        front = self._front(body, folios.starts)
+        self.runner.close()  # nothing more to set: the workers stop once these are done
+        folios.lay(wait=True)
+        result = self._wait(front)
+        # The body starts on a recto.
+        merger.add_front(merge.Piece(result.pdf, result.facts), result.facts["pages"] % 2)
+        return merger.finish(self._targets(result, body)), merger.version
+
+    def _body(self, openers: str):
+        """Each body job's result, in book order, as soon as it is set."""
+        groups = self.plan.body
+        if openers == "recto":
+            tickets = [self._submit(self._job(g, self._body_source(g, flip=False)))
+                       for g in groups]
+            for ticket in tickets:
+                yield self._wait(ticket)
+            return
+        # Chapters that open on any page: each job must know on which side it starts.
+        pages = 0
+        for group in groups:
+            result = self._wait(self._submit(self._job(group, self._body_source(
+                group, flip=pages % 2 == 1))))
+            pages += result.facts["pages"]
+            yield result
+
+    def _submit(self, job: jobs.Job, priority: int = 1) -> jobs.Ticket:
+        return self.runner.submit(job, self.standards, priority)
+
+    def _wait(self, ticket: jobs.Ticket) -> jobs.Result:
+        try:
+            result = self.runner.wait(ticket)
+        except jobs.JobFailed as e:
+            _keep_for_debugging(self.work, e)
+            raise BookError(_typst_problems(e.error, self.plan.parts)) from None
+        for note in result.warnings:
+            text = f"Typst: {note}"
+            if text not in self.warnings:
+                self.warnings.append(text)
+        return result
+
+    def _common(self) -> str:
+        return cache.key("typst-job", (self.work / "config.json").read_bytes(),
+                         ",".join(self.standards))
+
+    def _images(self, parts: list[source.Part]) -> bytes:
+        table = json.loads((self.work / "images.json").read_text())
+        used = {}
+        for part in parts:
+            for n in range(len(part.images)):
+                entry = table.get(part.key(n))
+                if entry:
+                    used[part.key(n)] = [entry, self.digests.get(entry["path"], b"").hex()]
+        return json.dumps(used, sort_keys=True).encode()
+
+    def _job(self, group: list[source.Part], main: str) -> jobs.Job:
+        name = job_name(group)
+        (self.work / "jobs" / f"{name}.typ").write_text(main, "utf-8")
+        key = cache.key(self._common(), main, *(p.text for p in group), self._images(group),
+                        str(JOB_TIMESTAMP))
+        return jobs.Job(name, key, tuple(t for p in group for t in p.targets),
+                        timestamp=JOB_TIMESTAMP)
+
+    def _body_source(self, group: list[source.Part], flip: bool) -> str:
+        flag = "true" if flip else "false"
+        return "\n".join(['#import "/bookbuild/book.typ": *',
+                          f'#show: book.with(folios: false, flip: {flag}, page-numbering: "1")',
+                          *(_section_call(p) for p in group)]) + "\n"
+
+    def _front(self, body: list[jobs.Result], starts: list[int]) -> jobs.Ticket:
+        """The front matter, with the contents page that lists the body's page numbers."""
+        contents = _contents_source(self.plan.body, body, starts)
+        (self.work / "jobs" / "contents.typ").write_text(contents, "utf-8")
+        main = _front_source(self.plan.front)
+        (self.work / "jobs" / "front.typ").write_text(main, "utf-8")
+        texts = [p.text for p in self.plan.front]
+        key = cache.key(self._common(), main, contents, *texts, self._images(self.plan.front),
+                        str(self.book.modified))
+        targets = tuple(t for p in self.plan.front for t in p.targets)
+        return self._submit(jobs.Job("front", key, targets, timestamp=self.book.modified), 0)
+
+    def _targets(self, front: jobs.Result, body: list[jobs.Result]) -> list[merge.Target]:
+        """Named destinations: labels other jobs link to, and the contents' entries."""
+        out = []
+        for piece, result in [(-1, front)] + list(enumerate(body)):
+            for t in result.facts["targets"]:
+                if t is not None:
+                    out.append(merge.Target(t["label"], piece, t["page"], t["x"], t["y"],
+                                            t["kind"]))
+        for i, h in enumerate(front.facts["headings"]):
+            out.append(merge.Target(f"bb-toc-f{i}", -1, h["page"], h["x"], h["y"]))
+        n = 0
+        for piece, result in enumerate(body):
+            for h in result.facts["headings"]:
+                out.append(merge.Target(f"bb-toc-{n}", piece, h["page"], h["x"], h["y"]))
+                n += 1
+        return out
+
+
+class Folios:
+    """The body's folios, set in chunks as the body's page numbers become known."""
+
+    def __init__(self, setter: Setter, merger: merge.Merger):
+        self.setter, self.merger = setter, merger
+        self.labels: list[str | None] = []  # every body page's folio so far
+        self.starts: list[int] = []  # each body job's first page, counted from 0
+        self.start = 0  # the first body page not yet sent to Typst
+        self.pending: list[tuple[jobs.Ticket, list[tuple[int, int]]]] = []
+
+    def add(self, result: jobs.Result, pad: int) -> None:
+        self.starts.append(len(self.labels))
+        plain = set(result.facts["plain"]) | set(result.facts["blank"])
+        for page in range(1, result.facts["pages"] + 1):
+            self.labels.append(None if page in plain else str(len(self.labels) + 1))
+        self.labels += [None] * pad
+        if len(self.labels) - self.start >= FOLIO_CHUNK:
+            self.submit()
+        self.lay(wait=False)
+
+    def submit(self) -> None:
+        """A Typst job for the folios of the body pages since the last one."""
+        labels = self.labels[self.start:]
+        if not any(label is not None for label in labels):
+            self.start = len(self.labels)
+            return
+        lead = self.start % 2  # the folio job starts on a recto: pad when the chunk does not
+        data = json.dumps([None] * lead + labels)
+        name = f"folios-{len(self.pending) + 1:03d}"
+        work = self.setter.work / "jobs"
+        (work / f"{name}.json").write_text(data)
+        (work / f"{name}.typ").write_text(
+            f'#import "/bookbuild/folios.typ": folio-pages\n'
+            f'#folio-pages(json("/jobs/{name}.json"))\n', "utf-8")
+        job = jobs.Job(name, cache.key(self.setter._common(), "folios", data), tagged=False,
+                       facts=False)
+        pages = [(self.start + k, lead + k) for k, label in enumerate(labels) if label is not None]
+        self.pending.append((self.setter._submit(job, 0), pages))
+        self.start = len(self.labels)
+
+    def lay(self, wait: bool) -> None:
+        """Lay the folios that are set (all of them, with `wait`) over their pages."""
+        while self.pending and (wait or self.pending[0][0].done.is_set()):
+            ticket, pages = self.pending.pop(0)
+            self.merger.lay_folios(self.setter._wait(ticket).pdf, pages)
 
 
 def _section_call(part: source.Part) -> str:
@@ -195,43 +433,65 @@ def _fallback_title(part: source.Part) -> str:
     return re.sub(r"[-_]+", " ", words).strip().capitalize() or part.section.name
 
 
-def _compile(work: Path, book: Book, parts: list[source.Part], standards: list[str],
-             warnings: list[str]) -> bytes:
-    try:
-        pdf, notes = typst.compile_with_warnings(
-            str(work / "main.typ"), root=str(work), font_paths=fonts.font_paths(),
-            ignore_system_fonts=True, pdf_standards=standards, timestamp=book.modified)
-    except typst.TypstError as e:
-        if os.environ.get("BOOKBUILD_DEBUG"):
-            keep = Path(tempfile.gettempdir()) / "bookbuild-typst-debug"
-            shutil.copytree(work, keep, dirs_exist_ok=True)
-            print(f"{e.diagnostic}\n(the Typst sources are in {keep})", file=sys.stderr)
-        raise BookError(_typst_problems(e, parts)) from None
-    for note in notes:
-        text = f"Typst: {note.message}"
-        if text not in warnings:
-            warnings.append(text)
-    return pdf
+def _front_source(front: list[source.Part]) -> str:
+    """Display pages, dedications and epigraphs, the contents, then the other front matter."""
+    lines = ['#import "/bookbuild/book.typ": *', '#import "/jobs/contents.typ": entries',
+             "#show: book", "#half-title()", "#series-page()", "#title-page()",
+             "#copyright-page()"]
+    display = [p for p in front if p.section.role in source.DISPLAY_ROLES]
+    lines += [_section_call(p) for p in display]
+    lines.append("#contents(entries)")
+    lines += [_section_call(p) for p in front if p not in display]
+    return "\n".join(lines) + "\n"
 
 
-def _typst_problems(error: typst.TypstError, parts: list[source.Part]) -> list[Problem]:
+def _contents_source(groups: list[list[source.Part]], body: list[jobs.Result],
+                     starts: list[int]) -> str:
+    """The body's contents entries, for the front job: title markup, page, destination."""
+    entries, n = [], 0
+    for group, result, start in zip(groups, body, starts):
+        titles = [t for part in group for t in _titles(part)]
+        for i, h in enumerate(result.facts["headings"]):
+            title = titles[i] if i < len(titles) else ""
+            entries.append(f'  (title: [{title}], page: "{start + h["page"]}", '
+                           f'dest: "bb-toc-{n}"),')
+            n += 1
+    lines = ['#import "/bookbuild/book.typ": *', "#let entries = (", *entries, ")"]
+    return "\n".join(lines) + "\n"
+
+
+def _titles(part: source.Part) -> list[str]:
+    """The section's level-1 titles as the contents page sets them (Typst markup)."""
+    titles = list(part.headings)
+    if not part.opens_with_heading:
+        titles.insert(0, "#" + source.typst_string(part.title or _fallback_title(part)))
+    return titles
+
+
+def _keep_for_debugging(work: Path, error: jobs.JobFailed) -> None:
+    if os.environ.get("BOOKBUILD_DEBUG"):
+        keep = Path(tempfile.gettempdir()) / "bookbuild-typst-debug"
+        shutil.copytree(work, keep, dirs_exist_ok=True)
+        print(f"{error.error.get('diagnostic')}\n(the Typst sources are in {keep}; "
+              f"the failing job is jobs/{error.job.name}.typ)", file=sys.stderr)
+
+
+def _typst_problems(error: dict, parts: list[source.Part]) -> list[Problem]:
     """A Typst error, told against the section it came from where that is known."""
-    trace = getattr(error, "trace", []) or []
-    detail = " ".join([getattr(error, "diagnostic", "") or "", *trace])
+    detail = " ".join([error.get("diagnostic") or "", *(error.get("trace") or [])])
     where = None
     for part in parts:
         if section_file(part).lstrip("/") in detail:
             where = part.section.source
             break
-    message = (getattr(error, "message", None) or str(error)).strip().splitlines()[0]
-    hints = "; ".join(getattr(error, "hints", []) or [])
+    message = (error.get("message") or "").strip().splitlines()[0]
+    hints = "; ".join(error.get("hints") or [])
     text = f"the PDF could not be typeset: {message}" + (f" ({hints})" if hints else "")
     return [Problem(text, where)]
 
 
-def finish(pdf: bytes, s: PrintSettings) -> bytes:
-    """TrimBox and BleedBox on every page, as printers' preflight expects."""
-    doc = pikepdf.open(io.BytesIO(pdf))
+def finish(doc, s: PrintSettings, version: str = "1.7") -> bytes:
+    """TrimBox and BleedBox on every page, as printers' preflight expects; then the bytes."""
     b = s.bleed_pt
     for number, page in enumerate(doc.pages, start=1):
         w, h = float(page.mediabox[2]), float(page.mediabox[3])
@@ -240,6 +500,5 @@ def finish(pdf: bytes, s: PrintSettings) -> bytes:
         page.trimbox = [left, b, left + s.width, b + s.height]
         page.bleedbox = [0, 0, w, h]
     out = io.BytesIO()
-    doc.save(out, deterministic_id=True)
+    doc.save(out, deterministic_id=True, min_version=version)
     return out.getvalue()
-

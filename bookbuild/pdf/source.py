@@ -8,6 +8,7 @@ turns into a link to that label's named destination.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -22,9 +23,18 @@ from bookbuild.errors import Problems
 from bookbuild.model import Book, Section
 
 FILTER = resources.files("bookbuild.pdf").joinpath("typst.lua")
-ID, LINK, IMG = "bookbuild-id--", "bookbuild-link--", "bookbuild-img:"
+BLOCKS_FILTER = resources.files("bookbuild.pdf").joinpath("typst-blocks.lua")
+ID, IMG = "bookbuild-id--", "bookbuild-img:"
 DEST = "bookbuild:dest/"  # a link into another job, resolved when the jobs are merged
 _FACTS = re.compile(r"^// bookbuild: (.*)$", re.MULTILINE)
+# In pandoc's Typst output: an escaped character, raw text (code), or a link to a label.
+_TOKEN = re.compile(r'\\.|(`{3,})[\s\S]*?\1|`[^`]*`|'
+                    r'#link\((?:<([^<>\s]+)>|label\("((?:[^"\\]|\\.)*)"\))\)')
+# Markdown that needs the filter's inline functions: math, attributes on spans, links, code
+# or images, HTML spans, and images that are not a figure (a paragraph of its own).
+_INLINE = re.compile(r"\$|\]\{|\)\{|`\{|<span|!\[(?!\^)")
+_FIGURE_LINE = re.compile(r"(?:^|\n[ \t]*\n)[ \t]*!\[[^\]\n]+\]\([^)\n]*\)(?:\{[^}\n]*\})?[ \t]*"
+                          r"(?=\n[ \t]*\n|\n?$)")
 DISPLAY_ROLES = ("dedication", "epigraph")  # set before the contents, without a heading
 
 
@@ -62,17 +72,39 @@ def convert(book: Book, store: Cache = NO_CACHE) -> list[Part]:
     keys = [cache.key("typst-section", s.source, s.text) for s in sections]
     outputs = [store.get_bytes("typst", k) for k in keys]
     todo = [i for i, out in enumerate(outputs) if out is None]
-    if todo:
-        with resources.as_file(FILTER) as lua:
-            fresh = pandoc.convert([sections[i].text for i in todo],
-                                   [sections[i].source for i in todo],
+    rich = [i for i in todo if needs_inlines(sections[i].text)]
+    for group, lua_filter in ((rich, FILTER), ([i for i in todo if i not in rich], BLOCKS_FILTER)):
+        if not group:
+            continue
+        with resources.as_file(lua_filter) as lua:
+            fresh = pandoc.convert([sections[i].text for i in group],
+                                   [sections[i].source for i in group],
                                    writer="typst", lua_filter=str(lua))
-        for i, out in zip(todo, fresh):
+        for i, out in zip(group, fresh):
             outputs[i] = out.encode("utf-8")
             store.put_bytes("typst", keys[i], outputs[i])
     return [_part(s, i, out.decode("utf-8"))
             for i, (s, out) in enumerate(zip(sections, outputs))]
 
+
+def needs_inlines(markdown: str) -> bool:
+    """Whether a section may hold an inline element the Typst filter must change. Figures
+    (an image alone in its paragraph) are blocks; when in doubt, the answer is yes."""
+    return bool(_INLINE.search(_FIGURE_LINE.sub("\n\n", markdown)))
+
+
+def links(typst: str) -> list[str]:
+    """The labels that the links in pandoc's Typst output point to, code left alone."""
+    found = []
+    for m in _TOKEN.finditer(typst):
+        target = m.group(2) or _unescape(m.group(3))
+        if target:
+            found.append(target)
+    return found
+
+
+def _unescape(value: str | None) -> str | None:
+    return re.sub(r"\\(.)", r"\1", value) if value is not None else None
 
 def _part(section: Section, index: int, output: str) -> Part:
     facts = {}
@@ -80,7 +112,7 @@ def _part(section: Section, index: int, output: str) -> Part:
     if m:
         facts = json.loads(m.group(1))
         output = output[:m.start()] + output[m.end():]
-    return Part(section, index, output, facts.get("ids") or [], facts.get("links") or [],
+    return Part(section, index, output, facts.get("ids") or [], links(output),
                 facts.get("images") or [], facts.get("title"),
                 bool(facts.get("opens_with_heading")), facts.get("headings") or [])
 
@@ -107,28 +139,35 @@ def link_labels(parts: list[Part], problems: Problems,
         for id_ in part.ids:
             owner.setdefault(id_, part)
     for part in parts:
-        text = part.text.replace(ID, part.prefix)
+        where: dict[str, str | None] = {}  # link target → what the link points at now
         for target in dict.fromkeys(part.links):
             holder = part if target in part.ids else owner.get(target)
             if holder is None:
                 problems.add(f"link to #{target}, but no heading or element has that id",
                              part.section.source, line_of(part.section.text, f"#{target}"))
+                where[target] = None
                 continue
             label = holder.prefix + target
-            if job_of(holder) != job_of(part):
+            if job_of(holder) == job_of(part):
+                where[target] = f"<{label}>" if _PLAIN_LABEL.fullmatch(label) \
+                    else f"label({typst_string(label)})"
+            else:
                 if label not in holder.targets:
                     holder.targets.append(label)
-                text = _external(text, LINK + target, label)
-            text = re.sub(re.escape(LINK + target) + r'(?=[>"])', label, text)
-        part.text = _images(part, text)
+                where[target] = typst_string(DEST + label)
+        text = _TOKEN.sub(functools.partial(_pointed, where=where), part.text)
+        part.text = _images(part, text.replace(ID, part.prefix))
         part.headings = [_images(part, h) for h in part.headings]
 
 
-def _external(text: str, placeholder: str, label: str) -> str:
-    """`link(<placeholder>)` or `link(label("placeholder"))` → `link("bookbuild:dest/label")`."""
-    uri = typst_string(DEST + label)
-    text = text.replace(f"<{placeholder}>", uri)
-    return text.replace(f'label("{placeholder}")', uri)
+_PLAIN_LABEL = re.compile(r"[^<>\s]+")
+
+
+def _pointed(m: re.Match, where: dict[str, str | None]) -> str:
+    target = m.group(2) or _unescape(m.group(3))
+    if not target or where.get(target) is None:
+        return m.group(0)
+    return f"#link({where[target]})"
 
 
 def _images(part: Part, text: str) -> str:

@@ -2,13 +2,16 @@
 --
 -- Pandoc's Typst writer drops what a printed book needs (alt text, language spans, image
 -- placement), so those elements become calls to functions of our template (book.typ).
--- Ids and link targets get placeholder prefixes that Python replaces with a per-section
--- prefix, since all sections share one Typst document and their ids may clash.
+-- Ids get a placeholder prefix that Python replaces with a per-section prefix, since ids of
+-- different sections may clash; Python finds and points the links itself, in the output.
 -- The last block is a comment holding JSON facts about the section for Python:
---   // bookbuild: {"ids": [...], "links": [...], "images": [...], "title": "...", ...}
+--   // bookbuild: {"ids": [...], "images": [...], "title": "...", ...}
+--
+-- Walking every inline element costs as much as pandoc's Markdown reader does: sections
+-- whose Markdown has no inline construct that needs us (Python decides) get typst-blocks.lua,
+-- which sets BOOKBUILD_BLOCKS_ONLY and walks blocks only.
 
 local ID = 'bookbuild-id--'
-local LINK = 'bookbuild-link--'
 local OPENING_BLOCKS = 4  -- a chapter's first blocks: their figures do not float
 
 local function typst_string(s)
@@ -42,7 +45,7 @@ end
 
 return {{
   Pandoc = function(doc)
-    local facts = {ids = {}, links = {}, images = {}, title = nil, opens_with_heading = false}
+    local facts = {ids = {}, images = {}, title = nil, opens_with_heading = false}
 
     local function image_call(img, figure, caption)
       local index = #facts.images
@@ -149,16 +152,12 @@ return {{
         return t
       end,
       Code = keep_id,
-      Link = function(link)
-        keep_id(link)
-        if link.target:sub(1, 1) == '#' and #link.target > 1 then
-          local target = link.target:sub(2)
-          table.insert(facts.links, target)
-          link.target = '#' .. LINK .. target
-        end
-        return link
-      end,
+      Link = keep_id,
     }
+    if BOOKBUILD_BLOCKS_ONLY then
+      filter.traverse = nil  -- type by type: blocks only, their inlines are never visited
+      for _, name in ipairs({'Image', 'Span', 'Math', 'Code', 'Link'}) do filter[name] = nil end
+    end
 
     local first = doc.blocks[1]
     if first and first.t == 'Header' and first.level == 1 then
@@ -200,7 +199,6 @@ return {{
     end
     if #facts.headings == 0 then facts.headings = pandoc.json.null end
     if #facts.ids == 0 then facts.ids = pandoc.json.null end
-    if #facts.links == 0 then facts.links = pandoc.json.null end
     if #facts.images == 0 then facts.images = pandoc.json.null end
     local trailer = '// bookbuild: ' .. pandoc.json.encode(facts)
     table.insert(doc.blocks, pandoc.RawBlock('typst', trailer))
