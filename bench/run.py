@@ -13,6 +13,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,12 +35,15 @@ class Run:
 
 def measure(label: str, argv: list[str], env: dict | None = None) -> Run:
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env={**os.environ, **(env or {})})
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    err = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
+    # stderr to a file, not a pipe: pandoc's warnings on the big book fill a pipe's buffer,
+    # and a child blocked on a full pipe never exits for wait4().
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=log,
+                                env={**os.environ, **(env or {})})
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        log.seek(0)
+        err = log.read().decode(errors="replace")
     ok = os.waitstatus_to_exitcode(status) == 0
     if not ok:
         print(f"  {label} failed:\n{err[-2000:]}", file=sys.stderr)

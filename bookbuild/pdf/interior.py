@@ -108,7 +108,7 @@ def typeset(book: Book, progress: Progress) -> Interior:
     s = print_settings(book)
     store = _store(book)
     with tempfile.TemporaryDirectory(prefix="bookbuild-pdf-") as tmp, \
-            jobs.Runner(Path(tmp), fonts.font_paths(), workers(book), store) as runner:
+            jobs.Runner(Path(tmp), fonts.static_font_paths(), workers(book), store) as runner:
         work = Path(tmp)
         progress("converting sections to Typst")
         parts = source.convert(book, store)
@@ -245,7 +245,7 @@ def job_name(group: list[source.Part]) -> str:
 # ── The jobs ─────────────────────────────────────────────────────────────────────────────
 
 class Setter:
-    """One pass over the book: its jobs written, run (or found in the cache) and merged."""
+    """Passes over the book: its jobs written, run (or found in the cache) and merged."""
 
     def __init__(self, work: Path, book: Book, plan: Plan, pics: dict[str, pictures.Picture],
                  standards: list[str], runner: jobs.Runner):
@@ -254,6 +254,8 @@ class Setter:
         self.digests = {p.file: hashlib.sha256((work / p.file.lstrip("/")).read_bytes()).digest()
                         for p in pics.values()}
         self.warnings: list[str] = []
+        self.pass_key: str | None = None  # config.json and images.json change between passes
+        self.table: dict | None = None
 
     def run(self, openers: str, progress: Progress) -> tuple[object, str]:
         """The merged book (a pikepdf.Pdf) and the PDF version it is to be saved as.
@@ -261,6 +263,7 @@ class Setter:
         Body jobs are merged as they come in; every FOLIO_CHUNK pages of them get their
         folios set at once, ahead of the body jobs still waiting, and laid over them.
         """
+        self.pass_key = self.table = None
         merger = merge.Merger()
         folios = Folios(self, merger)
         body = []
@@ -274,7 +277,7 @@ class Setter:
             merger.pad()  # printers want an even page count
             folios.labels.append(None)
         folios.submit()
-        progress(f"setting the front matter; {len(body)} body sections set")
+        progress(f"setting the front matter; {len(body)} body jobs set")
         front = self._front(body, folios.starts)
         self.runner.close()  # nothing more to set: the workers stop once these are done
         folios.lay(wait=True)
@@ -316,11 +319,17 @@ class Setter:
         return result
 
     def _common(self) -> str:
-        return cache.key("typst-job", (self.work / "config.json").read_bytes(),
-                         ",".join(self.standards))
+        """The part of every job's cache key that this pass shares: page, type, standards."""
+        if self.pass_key is None:
+            self.pass_key = cache.key("typst-job", (self.work / "config.json").read_bytes(),
+                                      ",".join(self.standards))
+        return self.pass_key
 
     def _images(self, parts: list[source.Part]) -> bytes:
-        table = json.loads((self.work / "images.json").read_text())
+        """The placed pictures a job draws, and their files' digests: part of its key."""
+        if self.table is None:
+            self.table = json.loads((self.work / "images.json").read_text())
+        table = self.table
         used = {}
         for part in parts:
             for n in range(len(part.images)):

@@ -72,16 +72,17 @@ class JobFailed(Exception):
 
 # ── In the worker ────────────────────────────────────────────────────────────────────────
 
-_fonts = None
+_fonts: dict[tuple[str, ...], object] = {}
 
 
 def _load_fonts(font_paths: list[str]):
-    global _fonts
-    if _fonts is None:
+    """Typst's font book for these folders, loaded once per process."""
+    key = tuple(font_paths)
+    if key not in _fonts:
         import typst
 
-        _fonts = typst.Fonts(include_system_fonts=False, font_paths=font_paths)
-    return _fonts
+        _fonts[key] = typst.Fonts(include_system_fonts=False, font_paths=font_paths)
+    return _fonts[key]
 
 
 def compile_job(work: str, job: Job, standards: list[str], font_paths: list[str]) -> dict:

@@ -11,6 +11,7 @@ as pagination artifacts, as Typst marks running heads.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from dataclasses import dataclass
@@ -169,6 +170,7 @@ class Merger:
         out.Root.Names = Dictionary(Dests=_name_tree(out, self.dests))
         kinds = {t.name: t.kind for t in targets}
         self._resolve_links(kinds)
+        self._share_images()
         self._bookmarks()
         out.Root.PageLabels = Dictionary(Nums=Array([
             0, Dictionary(S=Name.r), self.front_pages, Dictionary(S=Name.D)]))
@@ -206,6 +208,21 @@ class Merger:
                 annot.Dest = String(name)
                 where = self.label(index[dest[0].objgen])
                 annot.Contents = String(f"{kinds.get(name, 'Section')}, page {where}")
+
+    def _share_images(self) -> None:
+        """Each job embeds the pictures it shows: one copy of each is enough for the book."""
+        seen: dict[tuple, pikepdf.Object] = {}
+        for page in self.out.pages:
+            xobjects = page.obj.get("/Resources", Dictionary()).get("/XObject")
+            if xobjects is None:
+                continue
+            for name, xobject in list(xobjects.items()):
+                if xobject.get("/Subtype") != Name.Image:
+                    continue
+                key = _identity(xobject)
+                first = seen.setdefault(key, xobject)
+                if first.objgen != xobject.objgen:
+                    xobjects[name] = first
 
     def lay_folios(self, folios: bytes, pages: list[tuple[int, int]]) -> None:
         """Lay folio page f over body page b for each (b, f) in `pages` (both 0-based)."""
@@ -263,6 +280,22 @@ def _links_to(link: Dictionary, prefix: str) -> bool:
             if action is not None and str(action.get("/URI", "")).startswith(prefix):
                 return True
     return False
+
+
+def _identity(obj, depth: int = 0):
+    """What makes two objects the same, whichever job they came from: streams by their bytes,
+    containers by what they hold (a colour profile or a soft mask included)."""
+    if depth > 6:
+        return ("deep", obj.objgen)
+    if isinstance(obj, pikepdf.Stream):
+        data = hashlib.sha256(obj.read_raw_bytes()).digest()
+        return ("stream", data, _identity(Dictionary(obj.stream_dict), depth + 1))
+    if isinstance(obj, Dictionary):
+        return ("dict", tuple(sorted((k, _identity(v, depth + 1)) for k, v in obj.items()
+                                     if k != "/Length")))
+    if isinstance(obj, Array):
+        return ("array", tuple(_identity(v, depth + 1) for v in obj))
+    return ("value", repr(obj))
 
 
 def _document(tree: Dictionary) -> Dictionary:

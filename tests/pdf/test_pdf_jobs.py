@@ -203,3 +203,23 @@ def test_many_small_sections_share_jobs():
     assert _groups(parts, 20) == [[p] for p in parts]
     groups = _groups(parts, 4)
     assert len(groups) <= 4 and [p for g in groups for p in g] == parts
+
+
+def test_static_body_face_keeps_the_default_instance():
+    """The static face Typst sets weight-400 text from has the variable font's glyphs,
+    spacing and PostScript name, under a family of its own."""
+    from pathlib import Path
+
+    from fontTools.ttLib import TTFont
+
+    from bookbuild.pdf import fonts
+
+    static = next(Path(p) for p in fonts.static_font_paths() if "bookbuild-fonts" in p)
+    for name in fonts.BODY.files:
+        original = TTFont(str(fonts.folder(fonts.BODY) / name))
+        made = TTFont(str(static / name))
+        assert "fvar" in original and "fvar" not in made and "gvar" not in made
+        for tag in ("glyf", "hmtx", "cmap", "GSUB", "GPOS"):
+            assert original.reader[tag] == made.reader[tag], tag
+        assert made["name"].getDebugName(1) == fonts.STATIC_FAMILY
+        assert made["name"].getDebugName(6) == original["name"].getDebugName(6)
