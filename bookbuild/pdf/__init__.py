@@ -11,23 +11,19 @@ import json
 import os
 import resource
 from pathlib import Path
-from typing import Callable
 
 from bookbuild import output
 from bookbuild.model import Book
-
-Progress = Callable[[str], None]
+from bookbuild.progress import Progress, silent
 
 # The last interior typeset in this process: `--format all` sets the book once for both the
 # interior and the cover, whose spine depends on the page count.
 _last: tuple[Book, object] | None = None
 
 
-def _quiet(_msg: str) -> None:
-    pass
 
 
-def typeset_interior(book: Book, progress: Progress = _quiet):
+def typeset_interior(book: Book, progress: Progress = silent):
     global _last
     from bookbuild.pdf.interior import typeset
 
@@ -54,7 +50,7 @@ def _digest(path: Path) -> str | None:
         return None
 
 
-def build_pdf(book: Book, out_dir: Path, progress: Progress = _quiet) -> Path:
+def build_pdf(book: Book, out_dir: Path, progress: Progress = silent) -> Path:
     target = out_dir / f"{book.metadata.slug}.pdf"
     store, stamp = _record(book)
     known = store.get_json("print", stamp)
@@ -66,7 +62,9 @@ def build_pdf(book: Book, out_dir: Path, progress: Progress = _quiet) -> Path:
     result = typeset_interior(book, progress)
     with output.locked(out_dir), output.atomic(target) as tmp:
         tmp.write_bytes(result.pdf)
-        from bookbuild.check import gate  # preflight: an error keeps the previous PDF, exit 2
+        from bookbuild.check import (
+            gate,  # preflight: an error keeps the previous PDF, exit 2
+        )
 
         gate.pdf(tmp, book, progress, (result.settings.width, result.settings.height),
                  result.settings.bleed_pt)
@@ -102,7 +100,7 @@ def _page_count(book: Book, progress: Progress) -> int:
     return typeset_interior(book, progress).pages
 
 
-def build_cover(book: Book, out_dir: Path, progress: Progress = _quiet) -> Path:
+def build_cover(book: Book, out_dir: Path, progress: Progress = silent) -> Path:
     from bookbuild.pdf.interior import print_settings
     from bookbuild.pdf.wrap import cover_pdf
 

@@ -26,7 +26,6 @@ import tempfile
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Callable
 
 from bookbuild import cache
 from bookbuild.cache import Cache
@@ -36,6 +35,7 @@ from bookbuild.metadata import FILE as METADATA_FILE
 from bookbuild.model import Book
 from bookbuild.pdf import fonts, jobs, layout, merge, pictures, settings, source
 from bookbuild.pdf.settings import PrintSettings
+from bookbuild.progress import Progress
 
 TEMPLATES = resources.files("bookbuild.pdf").joinpath("templates")
 WORDS_PER_PAGE = 400  # 5.5×8.5 in at 11 pt sets about this many: a first guess for the gutter
@@ -48,7 +48,6 @@ JOB_TIMESTAMP = 0  # body jobs' own metadata is dropped in the merge: keep their
 FOLIO_CHUNK = 400  # body pages whose folios are set in one Typst job
 BODY_JOBS = 400  # at most: more sections than that share jobs, to bound the merging
 
-Progress = Callable[[str], None]
 
 
 @dataclass

@@ -12,7 +12,6 @@ import json
 import tempfile
 from importlib import resources
 from pathlib import Path
-from typing import Callable
 
 import pikepdf
 import typst
@@ -25,11 +24,11 @@ from bookbuild.model import Book
 from bookbuild.pdf import fonts, pictures
 from bookbuild.pdf.layout import Placement, dpi_warning
 from bookbuild.pdf.settings import BLEED, INCH, PrintSettings
+from bookbuild.progress import Progress
 
 SPINE_TEXT_PAGES = 79  # below this the spine is too thin for text (KDP)
 SPINE_CLEARANCE = 0.0625 * INCH  # text stays this far from each spine edge
 
-Progress = Callable[[str], None]
 
 
 def geometry(s: PrintSettings, pages: int) -> dict:
