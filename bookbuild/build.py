@@ -25,7 +25,8 @@ def book_cache(book: Book) -> Cache:
     return Cache(book.root / "build" / ".cache")
 
 
-def render(book: Book, progress: Progress = silent, store: Cache = NO_CACHE) -> list[Document]:
+def render(book: Book, progress: Progress = silent, store: Cache = NO_CACHE,
+           pending: Problems | None = None) -> list[Document]:
     """Every section as EPUB-ready XHTML, with cross-section links resolved.
 
     Sections whose Markdown, options and tools are unchanged come from the cache; only the rest
@@ -48,7 +49,9 @@ def render(book: Book, progress: Progress = silent, store: Cache = NO_CACHE) -> 
             if docs[i] is not None and len(problems.items) == before:
                 store.put_json("sections", keys[i], docs[i].to_json())
     problems.raise_if_any()
-    resolve_links(docs, problems)
+    # A dangling link does not stop the images being checked: with `pending`, link problems
+    # wait for the writer, so the author sees every problem of the book in one run.
+    resolve_links(docs, problems if pending is None else pending)
     problems.raise_if_any()
     return docs
 
@@ -69,10 +72,11 @@ def build_epub(book: Book, out_dir: Path, progress: Progress = silent) -> Path:
     if done is not None and store.get_json("outputs", stamp) == done:
         progress("EPUB is up to date")
         return target
-    docs = render(book, progress, store)
+    pending = Problems()
+    docs = render(book, progress, store, pending)
     progress("processing images and packaging")
     with output.locked(out_dir), output.atomic(target) as tmp:
-        write_epub(book, docs, tmp, store)
+        write_epub(book, docs, tmp, store, pending)
         from bookbuild.check import (
             gate,  # preflight: an error keeps the previous EPUB, exit 2
         )

@@ -79,3 +79,14 @@ def test_kobo_and_kindle_formats(tmp_path):
     with zipfile.ZipFile(tmp_path / "when-lenin-proclaimed-soviet-power.kepub.epub") as z:
         chapter = z.read("EPUB/chapter-01-when-lenin-proclaimed-soviet-power.xhtml").decode()
     assert 'class="koboSpan" id="kobo.1.1"' in chapter
+
+
+def test_a_bad_link_and_a_bad_image_are_reported_together(tmp_path):
+    book = copy_book(SAMPLE, tmp_path / "book")
+    chapter = next((book / "manuscript/chapters").glob("*.md"))
+    chapter.write_text(chapter.read_text() + "\nSee [here](#nowhere).\n\n![A picture.](images/gone.png)\n")
+    result = run_cli("build", book, "-q")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2
+    assert "link to #nowhere" in lines[0] and "images/gone.png not found" in lines[1]

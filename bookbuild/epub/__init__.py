@@ -21,9 +21,13 @@ from bookbuild.paths import UnsafePath, inside
 XHTML_TYPE = "application/xhtml+xml"
 
 
-def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE) -> dict:
-    """Package the book into `target` (a path or file object). Returns a short summary."""
-    problems = Problems()
+def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE,
+               problems: Problems | None = None) -> dict:
+    """Package the book into `target` (a path or file object). Returns a short summary.
+
+    `problems` may already hold what earlier steps found; all are reported together.
+    """
+    problems = problems if problems is not None else Problems()
     renditions = _images(book, docs, problems, store)
     cover = _cover(book, renditions, problems, store)
     problems.raise_if_any()
