@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
@@ -11,11 +12,9 @@ from bookbuild import cache, output
 from bookbuild.cache import NO_CACHE, Cache
 from bookbuild.convert import pandoc
 from bookbuild.convert.html import Document, resolve_links, to_document
-from bookbuild.epub import write_epub
 from bookbuild.errors import BookError, Problem, Problems
 from bookbuild.manuscript import read_book
 from bookbuild.model import Book
-from bookbuild.pdf import build_cover, build_pdf
 from bookbuild.progress import Progress, silent
 
 
@@ -26,34 +25,50 @@ def book_cache(book: Book) -> Cache:
 
 
 def render(book: Book, progress: Progress = silent, store: Cache = NO_CACHE,
-           pending: Problems | None = None) -> list[Document]:
+           pending: Problems | None = None,
+           meanwhile: Callable[[], None] | None = None) -> list[Document]:
     """Every section as EPUB-ready XHTML, with cross-section links resolved.
 
     Sections whose Markdown, options and tools are unchanged come from the cache; only the rest
-    go through pandoc.
+    go through pandoc. Pandoc starts first and works on the other core while the cached
+    sections are read and `meanwhile` runs (the writer's imports, for a build).
     """
     allow_scripts = bool(book.config.get("allow_scripts"))
     keys = [cache.key("section", s.name, s.source, str(allow_scripts), s.text)
             for s in book.sections]
-    docs: list[Document | None] = [_cached(store, k, s) for k, s in zip(keys, book.sections)]
-    todo = [i for i, d in enumerate(docs) if d is None]
+    todo = [i for i, k in enumerate(keys) if not store.has("sections", k)]
+    docs: list[Document | None] = [None] * len(keys)
     problems = Problems()
-    if todo:
-        progress(f"converting {len(todo)} of {len(docs)} sections with pandoc "
-                 f"{pandoc.pandoc_version()}")
-        sections = [book.sections[i] for i in todo]
-        markup = pandoc.convert([s.text for s in sections], [s.source for s in sections])
-        for i, section, m in zip(todo, sections, markup):
-            before = len(problems.items)
-            docs[i] = to_document(section, m, problems, allow_scripts)
-            if docs[i] is not None and len(problems.items) == before:
-                store.put_json("sections", keys[i], docs[i].to_json())
+    with ThreadPoolExecutor(1) as pool:
+        converting = pool.submit(_convert, book, todo, progress, len(keys)) if todo else None
+        waiting = set(todo)
+        for i, (k, section) in enumerate(zip(keys, book.sections)):
+            if i not in waiting:
+                docs[i] = _cached(store, k, section)
+        if meanwhile is not None:
+            meanwhile()
+        markup = converting.result() if converting else []
+    # An entry that was there but could not be read (corrupt, another layout): convert it now.
+    unreadable = [i for i, d in enumerate(docs) if d is None and i not in waiting]
+    if unreadable:
+        markup += _convert(book, unreadable, progress, len(keys))
+    for i, m in zip(todo + unreadable, markup):
+        before = len(problems.items)
+        docs[i] = to_document(book.sections[i], m, problems, allow_scripts)
+        if docs[i] is not None and len(problems.items) == before:
+            store.put_json("sections", keys[i], docs[i].to_json())
     problems.raise_if_any()
     # A dangling link does not stop the images being checked: with `pending`, link problems
     # wait for the writer, so the author sees every problem of the book in one run.
     resolve_links(docs, problems if pending is None else pending)
     problems.raise_if_any()
     return docs
+
+
+def _convert(book: Book, indices: list[int], progress: Progress, total: int) -> list[str]:
+    progress(f"converting {len(indices)} of {total} sections with pandoc")
+    sections = [book.sections[i] for i in indices]
+    return pandoc.convert([s.text for s in sections], [s.source for s in sections])
 
 
 def _cached(store: Cache, key: str, section) -> Document | None:
@@ -73,17 +88,25 @@ def build_epub(book: Book, out_dir: Path, progress: Progress = silent) -> Path:
         progress("EPUB is up to date")
         return target
     pending = Problems()
-    docs = render(book, progress, store, pending)
+    docs = render(book, progress, store, pending, meanwhile=_load_writer)
+    from bookbuild.check import gate  # preflight: an error keeps the previous EPUB, exit 2
+    from bookbuild.epub import write_epub
+
     progress("processing images and packaging")
     with output.locked(out_dir), output.atomic(target) as tmp:
         write_epub(book, docs, tmp, store, pending)
-        from bookbuild.check import (
-            gate,  # preflight: an error keeps the previous EPUB, exit 2
-        )
-
-        gate.epub(tmp, book, progress)
+        gate.epub(tmp, book, progress, store)
     store.put_json("outputs", stamp, _digest(target))
     return target
+
+
+def _load_writer() -> None:
+    """Import the EPUB writer and its preflight rules: about as long as pandoc takes to convert
+    one chapter, so it is done while pandoc works."""
+    import bookbuild.epub  # noqa: F401
+    from bookbuild.check import gate, registry  # noqa: F401
+
+    registry.load("epub")
 
 
 def inputs_key(book: Book, fmt: str) -> str:
@@ -142,6 +165,18 @@ def build_kindle(book: Book, out_dir: Path, progress: Progress = silent) -> Path
     if errors:
         raise BookError([Problem(f"Kindle preflight: {f.message}", f.file, f.line) for f in errors])
     return target
+
+
+def build_pdf(book: Book, out_dir: Path, progress: Progress = silent) -> Path:
+    from bookbuild.pdf import build_pdf as typeset_pdf
+
+    return typeset_pdf(book, out_dir, progress)
+
+
+def build_cover(book: Book, out_dir: Path, progress: Progress = silent) -> Path:
+    from bookbuild.pdf import build_cover as draw_cover
+
+    return draw_cover(book, out_dir, progress)
 
 
 WRITERS: dict[str, Callable[[Book, Path, Progress], Path]] = {

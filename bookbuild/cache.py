@@ -23,10 +23,10 @@ VERSION = b"bookbuild-cache-1"
 @cache
 def fingerprint() -> str:
     """Hash of bookbuild's own files and the pandoc it drives."""
-    from bookbuild.convert.pandoc import pandoc_version
+    from bookbuild.convert.pandoc import pandoc_identity
 
     digest = hashlib.sha256(VERSION)
-    digest.update(pandoc_version().encode())
+    digest.update(pandoc_identity().encode())
     package = Path(bookbuild.__file__).parent
     for path in sorted(package.rglob("*")):
         if path.suffix in {".py", ".lua", ".css", ".xhtml", ".svg", ".typ", ".txt", ".html"}:
@@ -50,6 +50,10 @@ class Cache:
 
     def _path(self, kind: str, name: str) -> Path:
         return self.folder / kind / name[:2] / name
+
+    def has(self, kind: str, name: str) -> bool:
+        """Whether an entry is there (it may still turn out corrupt when read)."""
+        return self.folder is not None and self._path(kind, name).is_file()
 
     def get_bytes(self, kind: str, name: str) -> bytes | None:
         if self.folder is None:

@@ -57,8 +57,18 @@ def _progress(quiet: bool):
     return say
 
 
+def _version(ctx: click.Context, _param, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from bookbuild.convert.pandoc import pandoc_version
+
+    click.echo(f"bookbuild {__version__} (pandoc {pandoc_version()})")
+    ctx.exit()
+
+
 @click.group()
-@click.version_option(__version__, prog_name="bookbuild")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_version,
+              help="Show the version (and pandoc's) and exit.")
 def main() -> None:
     """bookbuild: a book folder in, store-ready EPUB 3 and print PDF out."""
     # `kill` must leave outputs as Ctrl-C does: unwinding runs the temp-file cleanup.

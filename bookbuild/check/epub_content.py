@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
+from bookbuild.check.epub_docs import Doc, Image, documents
 from bookbuild.check.epub_file import SVG_TYPE, XLINK_HREF, EpubFile, local
 from bookbuild.check.epub_links import resources
 from bookbuild.check.registry import Hit, rule
@@ -16,19 +19,16 @@ REMOTE = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
 FORBIDDEN_NAME = re.compile(r'["*:<>?\\|\x00-\x1f\x7f]|\.$')
 URL_SAFE = re.compile(r"^[A-Za-z0-9._~/-]+$")
 PRESENTATIONAL = {"presentation", "none"}
-EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 
 
-def _content_images(epub: EpubFile) -> list[tuple[str, object]]:
+def _content_images(epub: EpubFile) -> list[tuple[str, Image]]:
     """(document, <img>/<svg:image>) that carry meaning: not the cover, not decorative."""
     out = []
-    for item, root in epub.parsed_documents():
-        types = {t for el in root.iter("{*}body", "{*}section") for t in
-                 (el.get(EPUB_TYPE) or "").split()}
-        if "cover" in types:
+    for item, facts in documents(epub):
+        if "cover" in facts.page_types:
             continue
-        for img in root.iter("{*}img", "{*}image"):
-            if img.get("role") not in PRESENTATIONAL | {"doc-cover"}:
+        for img in facts.images:
+            if img.role not in PRESENTATIONAL | {"doc-cover"}:
                 out.append((item.path, img))
     return out
 
@@ -61,13 +61,11 @@ def a11y_consistent(epub: EpubFile):
         yield Hit("accessMode lists visual, but the book has no images besides the cover",
                   epub.opf_path)
     if "alternativeText" in features:
-        bare = [img for _d, img in images
-                if local(img) == "img" and not (img.get("alt") or "").strip()]
+        bare = [img for _d, img in images if img.tag == "img" and not (img.alt or "").strip()]
         if bare:
             yield Hit(f"accessibilityFeature claims alternativeText, but {len(bare)} images "
                       f"have none", epub.opf_path)
-    docs = list(epub.parsed_documents())
-    if any(root.find(".//{*}math") is not None for _i, root in docs) and "MathML" not in features:
+    if any("mathml" in f.uses for _i, f in documents(epub)) and "MathML" not in features:
         yield Hit("the book contains MathML but accessibilityFeature does not list MathML",
                   epub.opf_path)
 
@@ -126,25 +124,22 @@ def no_remote_resources(epub: EpubFile):
 
 @rule("EPUB-SCRIPT-001", "error",
       "remove the script; if the book really needs one, set allow_scripts: true in book.yaml",
-      "epub")
-def no_scripts(epub: EpubFile):
+      "epub", scope="document")
+def no_scripts(doc: Doc):
     """No scripts, event handlers or javascript: links in content documents."""
-    if epub.options.get("allow_scripts"):
+    if doc.options.get("allow_scripts"):
         return
-    for item, root in epub.parsed_documents():
-        for el in root.iter():
-            if not isinstance(el.tag, str):
-                continue
-            if local(el) == "script":
-                yield Hit("<script> in a content document", item.path, el.sourceline,
-                          needle="<script")
-                continue
-            handlers = [a for a in el.attrib if str(a).lower().startswith("on")]
-            if handlers:
-                yield Hit(f"event handler {handlers[0]} on <{local(el)}>", item.path,
-                          el.sourceline, needle=handlers[0])
-            if any(v.strip().lower().startswith("javascript:") for v in el.attrib.values()):
-                yield Hit("javascript: URL", item.path, el.sourceline, needle="javascript:")
+    for el in doc.root.iter(etree.Element):
+        if local(el) == "script":
+            yield Hit("<script> in a content document", doc.path, el.sourceline,
+                      needle="<script")
+            continue
+        handlers = [a for a in el.attrib if str(a).lower().startswith("on")]
+        if handlers:
+            yield Hit(f"event handler {handlers[0]} on <{local(el)}>", doc.path,
+                      el.sourceline, needle=handlers[0])
+        if any(v.strip().lower().startswith("javascript:") for v in el.attrib.values()):
+            yield Hit("javascript: URL", doc.path, el.sourceline, needle="javascript:")
 
 
 @rule("EPUB-SVG-001", "error", "remove scripts and outside references from the SVG", "epub")

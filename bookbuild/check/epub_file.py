@@ -15,9 +15,11 @@ import zlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from lxml import etree
+
+from bookbuild.cache import NO_CACHE, Cache
 
 MAX_ENTRY = 64 * 1024 * 1024  # bytes read from one entry; a 10 MB chapter is fine
 MAX_TOTAL = 1024 * 1024 * 1024  # declared uncompressed size of the whole archive
@@ -40,6 +42,7 @@ PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False
                          dtd_validation=False, huge_tree=True, remove_comments=False)
 # A DOCTYPE with an internal subset that declares entities: XXE or entity expansion.
 ENTITY_DECL = re.compile(rb"<!DOCTYPE[^>\[]*\[[^\]]*<!ENTITY", re.IGNORECASE | re.DOTALL)
+TEXT_SUFFIXES = (".xhtml", ".html", ".htm", ".opf", ".ncx", ".xml", ".css")
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
@@ -71,6 +74,9 @@ class EpubFile:
     _xml: dict[str, etree._Element | None] = field(default_factory=dict)
     cache: dict = field(default_factory=dict)  # for rules that share derived facts
     options: dict = field(default_factory=dict)  # from book.yaml: allow_scripts
+    memo: Cache = NO_CACHE  # per-document facts across builds (check.epub_docs)
+    _bytes: dict[str, bytes] = field(default_factory=dict)
+    _joined: dict[tuple[str, str], str | None] = field(default_factory=dict)
 
     @classmethod
     def open(cls, path: Path) -> EpubFile:
@@ -114,6 +120,8 @@ class EpubFile:
 
     def read(self, name: str, limit: int = MAX_ENTRY) -> bytes | None:
         """The entry's bytes, or None (missing, too large, a bomb, or corrupt; see problems)."""
+        if name in self._bytes and limit >= MAX_ENTRY:
+            return self._bytes[name]
         if self.zip is None or name not in self.names:
             return None
         if name in self.problems and self.problems[name].kind in ("too-large", "unreadable"):
@@ -133,6 +141,8 @@ class EpubFile:
         if len(data) > limit:
             self.problems[name] = Problem("too-large", f"more than {limit:,} bytes; not read")
             return None
+        if name.lower().endswith(TEXT_SUFFIXES):
+            self._bytes[name] = data  # several rules read the markup; images are read once
         return data
 
     # ---- XML ------------------------------------------------------------------------------
@@ -142,6 +152,10 @@ class EpubFile:
         if name not in self._xml:
             self._xml[name] = self._parse(name)
         return self._xml[name]
+
+    def forget(self, name: str) -> None:
+        """Drop an entry's parsed tree once everything needed from it is taken."""
+        self._xml.pop(name, None)
 
     def _parse(self, name: str) -> etree._Element | None:
         data = self.read(name)
@@ -221,13 +235,6 @@ class EpubFile:
         """XHTML content documents (the nav included), in manifest order."""
         return self.items_of(XHTML_TYPE)
 
-    def parsed_documents(self):
-        """(item, root) of every content document that parsed."""
-        for item in self.documents:
-            root = self.xml(item.path) if item.path in self.names else None
-            if root is not None:
-                yield item, root
-
     @cached_property
     def nav_path(self) -> str | None:
         return next((i.path for i in self.manifest.values() if "nav" in i.properties), None)
@@ -251,15 +258,20 @@ class EpubFile:
     def resolve(self, base: str, href: str) -> tuple[str, str] | None:
         """(zip entry name, fragment) that `href` in entry `base` points at; None for a URL
         with a scheme (http:, mailto:) or a path that leaves the container."""
-        href = href.strip()
+        href = href.strip().replace("\t", "").replace("\r", "").replace("\n", "")  # as URLs do
         if not href or SCHEME.match(href) or href.startswith("//"):
             return None
-        parts = urlsplit(href)
-        if not parts.path:
-            return base, unquote(parts.fragment)
-        joined = posixpath.join(posixpath.dirname(base), unquote(parts.path))
-        path = _normalise(joined)
-        return (path, unquote(parts.fragment)) if path else None
+        # urlsplit's answer for a relative reference, without its cost (a big book has
+        # tens of thousands of links): the path ends at the first ? or #.
+        before, _hash, fragment = href.partition("#")
+        path = before.split("?", 1)[0]
+        if not path:
+            return base, unquote(fragment)
+        key = (posixpath.dirname(base), path)
+        if key not in self._joined:
+            self._joined[key] = _normalise(posixpath.join(key[0], unquote(path)))
+        joined = self._joined[key]
+        return (joined, unquote(fragment)) if joined else None
 
     def ids(self, name: str) -> set[str]:
         root = self.xml(name)

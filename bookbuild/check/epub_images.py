@@ -6,6 +6,7 @@ import io
 
 from PIL import Image
 
+from bookbuild.check.epub_docs import documents
 from bookbuild.check.epub_file import EpubFile, Item
 from bookbuild.check.registry import Hit, rule
 
@@ -17,10 +18,11 @@ PRESENTATIONAL = {"presentation", "none"}
 
 
 def _images(epub: EpubFile):
-    """(document path, <img>) for every img element."""
-    for item, root in epub.parsed_documents():
-        for img in root.iter("{*}img"):
-            yield item.path, img
+    """(document path, image facts) for every img element."""
+    for item, facts in documents(epub):
+        for img in facts.images:
+            if img.tag == "img":
+                yield item.path, img
 
 
 def _stem(src: str) -> str:
@@ -33,9 +35,9 @@ def _stem(src: str) -> str:
 def alt_present(epub: EpubFile):
     """Every <img> has an alt attribute."""
     for path, img in _images(epub):
-        if img.get("alt") is None:
-            src = img.get("src") or ""
-            yield Hit(f"image {src or '(no src)'} has no alt attribute", path, img.sourceline,
+        if img.alt is None:
+            src = img.src or ""
+            yield Hit(f"image {src or '(no src)'} has no alt attribute", path, img.line,
                       needle=_stem(src) or None)
 
 
@@ -44,20 +46,19 @@ def alt_present(epub: EpubFile):
 def alt_not_empty(epub: EpubFile):
     """An empty alt is only for images marked decorative (role="presentation")."""
     for path, img in _images(epub):
-        alt = img.get("alt")
-        if alt is not None and not alt.strip() and img.get("role") not in PRESENTATIONAL:
-            src = img.get("src") or ""
+        if img.alt is not None and not img.alt.strip() and img.role not in PRESENTATIONAL:
+            src = img.src or ""
             yield Hit(f"image {src} has an empty alt but is not marked decorative", path,
-                      img.sourceline, needle=_stem(src) or None)
+                      img.line, needle=_stem(src) or None)
 
 
 def _users(epub: EpubFile) -> dict[str, tuple[str, int]]:
     """Image entry → (first document that shows it, line)."""
     users: dict[str, tuple[str, int]] = {}
     for path, img in _images(epub):
-        target = epub.resolve(path, img.get("src") or "")
+        target = epub.resolve(path, img.src or "")
         if target:
-            users.setdefault(target[0], (path, img.sourceline))
+            users.setdefault(target[0], (path, img.line))
     return users
 
 
@@ -77,6 +78,8 @@ def _header(data: bytes | None):
             return im.width, im.height, im.format
     except Image.DecompressionBombError as e:
         return f"too large to open safely ({e})"
+    except Image.UnidentifiedImageError:
+        return "not a readable image (its bytes are no image format we know)"
     except Exception as e:  # noqa: BLE001 - any decoder failure means a broken file
         return f"not a readable image ({type(e).__name__}: {e})"
 

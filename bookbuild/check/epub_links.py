@@ -4,26 +4,26 @@ from __future__ import annotations
 
 import re
 
-from bookbuild.check.epub_file import NCX_NS, XLINK_HREF, EpubFile, local
+from bookbuild.check.epub_docs import documents, facts
+from bookbuild.check.epub_file import NCX_NS, XHTML_TYPE, EpubFile
 from bookbuild.check.registry import Hit, rule
 
-# Elements whose attribute embeds a resource (as opposed to linking to a document).
-RESOURCE_ATTRS = {("img", "src"), ("source", "src"), ("audio", "src"), ("video", "src"),
-                  ("video", "poster"), ("track", "src"), ("script", "src"), ("embed", "src"),
-                  ("object", "data"), ("iframe", "src"), ("input", "src")}
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
 
 
-def hyperlinks(epub: EpubFile):
+def hyperlinks(epub: EpubFile) -> list[tuple[str, str, int | None, tuple[str, str]]]:
     """(source entry, href, line, resolved (path, fragment)) of every document link."""
-    for item, root in epub.parsed_documents():
-        for el in root.iter("{*}a", "{*}area"):
-            href = el.get("href")
-            if href is None:
-                continue
+    if "hyperlinks" not in epub.cache:
+        epub.cache["hyperlinks"] = list(_hyperlinks(epub))
+    return epub.cache["hyperlinks"]
+
+
+def _hyperlinks(epub: EpubFile):
+    for item, page in documents(epub):
+        for href, line in page.links:
             target = epub.resolve(item.path, href)
             if target:
-                yield item.path, href, el.sourceline, target
+                yield item.path, href, line, target
     if epub.ncx_path and epub.xml(epub.ncx_path) is not None:
         for el in epub.xml(epub.ncx_path).iter(f"{{{NCX_NS}}}content"):
             href = el.get("src") or ""
@@ -35,16 +35,9 @@ def hyperlinks(epub: EpubFile):
 def resources(epub: EpubFile):
     """(source entry, reference, line) of every embedded resource: images, stylesheets,
     media, and url() in CSS."""
-    for item, root in epub.parsed_documents():
-        for el in root.iter():
-            name = local(el)
-            for attr in ("src", "data", "poster"):
-                if (name, attr) in RESOURCE_ATTRS and el.get(attr):
-                    yield item.path, el.get(attr), el.sourceline
-            if name == "link" and "stylesheet" in (el.get("rel") or "").split() and el.get("href"):
-                yield item.path, el.get("href"), el.sourceline
-            if name == "image" and (el.get(XLINK_HREF) or el.get("href")):
-                yield item.path, el.get(XLINK_HREF) or el.get("href"), el.sourceline
+    for item, page in documents(epub):
+        for ref, line in page.resources:
+            yield item.path, ref, line
     for item in epub.items_of("text/css"):
         data = epub.read(item.path)
         if data is None:
@@ -70,11 +63,19 @@ def link_targets_exist(epub: EpubFile):
 def fragments_exist(epub: EpubFile):
     """Every #fragment names an id in its target document."""
     for source, href, line, (path, frag) in hyperlinks(epub):
-        if not frag or path not in epub.names or epub.xml(path) is None:
-            continue
-        if frag not in epub.ids(path):
+        ids = _ids(epub, path) if frag and path in epub.names else None
+        if ids is not None and frag not in ids:
             yield Hit(f"link to {href}: {path} has no element with id {frag!r}", source, line,
                       needle=f"#{frag}")
+
+
+def _ids(epub: EpubFile, path: str) -> set[str] | None:
+    """The ids in an entry; None when it does not parse (EPUB-XML-001 says so)."""
+    item = epub.by_path.get(path)
+    if item is not None and item.media_type == XHTML_TYPE:
+        found = facts(epub, item)
+        return found.ids if found.parsed else None
+    return epub.ids(path) if epub.xml(path) is not None else None
 
 
 @rule("EPUB-LINK-003", "error", "add the file under assets/, or fix the path", "epub")

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-import re
-
-from lxml import etree
-
-from bookbuild.check.epub_file import EPUB_NS, NCX_NS, EpubFile, local, text_of
+from bookbuild.check.epub_docs import Facts, facts
+from bookbuild.check.epub_file import EPUB_NS, NCX_NS, XHTML_TYPE, EpubFile, text_of
 from bookbuild.check.registry import Hit, rule
 
 EPUB_TYPE = f"{{{EPUB_NS}}}type"
-HEADING = re.compile(r"^h[1-6]$")
 # Generated pages whose heading is the book's title, not the label the contents give them.
 UNNAMED_PAGES = {"titlepage", "halftitlepage", "copyright-page", "cover", "toc"}
 
 
 def toc_links(epub: EpubFile) -> list[tuple[str, str, str, int]]:
     """(label, zip path, fragment, line) of every link in the nav's toc."""
+    if "toc-links" not in epub.cache:
+        epub.cache["toc-links"] = _toc_links(epub)
+    return epub.cache["toc-links"]
+
+
+def _toc_links(epub: EpubFile) -> list[tuple[str, str, str, int]]:
     if not epub.nav_path:
         return []
     root = epub.xml(epub.nav_path)
@@ -46,18 +48,13 @@ def toc_present(epub: EpubFile):
         yield Hit("the table of contents has no entries", epub.nav_path, tocs[0].sourceline)
 
 
-def _first_heading(root: etree._Element) -> etree._Element | None:
-    body = next(root.iter("{*}body"), None)
-    if body is None:
+def _page(epub: EpubFile, path: str) -> Facts | None:
+    """The facts of a content document that parsed, or None."""
+    item = epub.by_path.get(path)
+    if item is None or item.media_type != XHTML_TYPE or path not in epub.names:
         return None
-    return next((el for el in body.iter() if HEADING.match(local(el))), None)
-
-
-def _page_type(root: etree._Element) -> set[str]:
-    types: set[str] = set()
-    for el in root.iter("{*}body", "{*}section"):
-        types |= set((el.get(EPUB_TYPE) or "").split())
-    return types
+    found = facts(epub, item)
+    return found if found.parsed else None
 
 
 @rule("EPUB-NAV-002", "warning",
@@ -71,34 +68,28 @@ def headings_in_toc(epub: EpubFile):
         item = epub.manifest.get(idref)
         if not item or item.path == epub.nav_path or el.get("linear") == "no":
             continue
-        root = epub.xml(item.path) if item.path in epub.names else None
-        if root is None or item.path in listed or _page_type(root) & UNNAMED_PAGES:
+        page = _page(epub, item.path)
+        if page is None or item.path in listed or page.page_types & UNNAMED_PAGES:
             continue
-        heading = _first_heading(root)
-        if heading is not None:
-            yield Hit(f"{item.path} opens with the heading “{text_of(heading)}” but is not in "
-                      f"the table of contents", item.path, heading.sourceline,
-                      needle=text_of(heading))
+        if page.first_heading is not None:
+            text, line = page.first_heading
+            yield Hit(f"{item.path} opens with the heading “{text}” but is not in the table "
+                      f"of contents", item.path, line, needle=text)
 
 
 @rule("EPUB-NAV-003", "warning", "let the contents use the heading's own words", "epub")
 def labels_match_headings(epub: EpubFile):
     """A contents entry reads the same as the heading it points at."""
     for label, path, fragment, line in toc_links(epub):
-        root = epub.xml(path) if path in epub.names else None
-        if root is None:
+        page = _page(epub, path)
+        if page is None:
             continue
         if fragment:
-            target = next((el for el in root.iter() if el.get("id") == fragment), None)
-            if target is None or not HEADING.match(local(target)):
-                continue
+            heading = page.headings.get(fragment)
+        elif page.page_types & UNNAMED_PAGES or page.first_heading is None:
+            continue
         else:
-            if _page_type(root) & UNNAMED_PAGES:
-                continue
-            target = _first_heading(root)
-            if target is None:
-                continue
-        heading = text_of(target)
+            heading = page.first_heading[0]
         if heading and label.casefold() != heading.casefold():
             yield Hit(f"the contents entry “{label}” points at the heading “{heading}”",
                       epub.nav_path, line, needle=heading)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from bookbuild.check.epub_file import OPF_NS, XHTML_TYPE, XML_LANG, EpubFile, local
+from bookbuild.check.epub_docs import documents
+from bookbuild.check.epub_file import OPF_NS, XHTML_TYPE, XML_LANG, EpubFile
 from bookbuild.check.registry import Hit, rule
 from bookbuild.metadata import _LANGTAG
 
@@ -188,10 +189,8 @@ def has_cover(epub: EpubFile):
 @rule("EPUB-OPF-011", "error", "declare the property the content document needs", "epub")
 def item_properties(epub: EpubFile):
     """Content documents declare the scripted, svg and mathml properties when they use them."""
-    needs = {"script": "scripted", "svg": "svg", "math": "mathml"}
-    for item, root in epub.parsed_documents():
-        used = {needs[local(el)] for el in root.iter() if local(el) in needs}
-        for prop in sorted(used - item.properties):
+    for item, facts in documents(epub):
+        for prop in sorted(facts.uses - item.properties):
             yield Hit(f"{item.path} uses {prop} content but its manifest item lacks "
                       f"properties=\"{prop}\"", epub.opf_path, item.line)
 

@@ -13,6 +13,7 @@ import contextvars
 from pathlib import Path
 from typing import Callable
 
+from bookbuild.cache import NO_CACHE, Cache
 from bookbuild.check import Finding, registry, suppress
 from bookbuild.check.epub_file import EpubFile
 from bookbuild.check.locate import Locator
@@ -33,12 +34,18 @@ def disabled():
         _enabled.reset(token)
 
 
-def epub(path: Path, book: Book, progress: Callable[[str], None]) -> list[Finding]:
-    """Run the fast EPUB rules on a freshly written EPUB; raise BookError on any error."""
+def epub(path: Path, book: Book, progress: Callable[[str], None],
+         memo: Cache = NO_CACHE) -> list[Finding]:
+    """Run the fast EPUB rules on a freshly written EPUB; raise BookError on any error.
+
+    `memo` keeps what was learnt about each content document for the next build, so after a
+    one-chapter edit only that chapter is parsed and checked again.
+    """
     if not _enabled.get():
         return []
     with EpubFile.open(path) as doc:
         doc.options = {"allow_scripts": bool(book.config.get("allow_scripts"))}
+        doc.memo = memo
         findings = registry.run("epub", doc, Locator(book))
     return _verdict(findings, book, "EPUB", progress)
 

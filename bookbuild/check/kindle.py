@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bookbuild.check.epub_docs import documents
 from bookbuild.check.epub_file import EpubFile
 from bookbuild.check.epub_links import hyperlinks
 from bookbuild.check.registry import Hit, rule
@@ -27,11 +28,7 @@ def xml_declaration(epub: EpubFile):
 @rule("KINDLE-002", "error", "link to a heading's id, not to the <body>", "epub")
 def no_body_links(epub: EpubFile):
     """No link points at the id of a <body> element."""
-    bodies = {}
-    for item, root in epub.parsed_documents():
-        body = next(root.iter("{*}body"), None)
-        if body is not None and body.get("id"):
-            bodies[item.path] = body.get("id")
+    bodies = {item.path: f.body_id for item, f in documents(epub) if f.body_id}
     for source, href, line, (path, frag) in hyperlinks(epub):
         if frag and bodies.get(path) == frag:
             yield Hit(f"link to {href} targets the <body> of {path}", source, line,
@@ -56,10 +53,10 @@ def valid_language(epub: EpubFile):
 @rule("KINDLE-004", "error", "give every image a src, or remove it", "epub")
 def img_src(epub: EpubFile):
     """No <img> without a src."""
-    for item, root in epub.parsed_documents():
-        for img in root.iter("{*}img"):
-            if not (img.get("src") or "").strip():
-                yield Hit("<img> without a src", item.path, img.sourceline)
+    for item, facts in documents(epub):
+        for img in facts.images:
+            if img.tag == "img" and not (img.src or "").strip():
+                yield Hit("<img> without a src", item.path, img.line)
 
 
 @rule("KINDLE-005", "error", "remove `--` from the comment (or the comment itself)", "epub")

@@ -41,6 +41,7 @@ class Rule:
     hint: str
     target: str
     func: Callable[..., Iterable[Hit]]
+    scope: str = "book"  # "document": runs on one content document at a time, cached
 
     @property
     def family(self) -> str:
@@ -56,15 +57,22 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(code: str, severity: str, hint: str, target: str):
-    """Register a rule function under `code`."""
+def rule(code: str, severity: str, hint: str, target: str, scope: str = "book"):
+    """Register a rule function under `code`.
+
+    A rule with scope="document" takes one EPUB content document (check.epub_docs.Doc) and must
+    look at nothing else; its hits are cached with the document's bytes, so an unchanged
+    chapter is never checked twice.
+    """
     if severity not in SEVERITIES or target not in TARGETS:
         raise ValueError(f"{code}: bad severity {severity!r} or target {target!r}")
+    if scope not in ("book", "document") or (scope == "document" and target != "epub"):
+        raise ValueError(f"{code}: scope {scope!r} is not for {target} rules")
 
     def register(func):
         if code in RULES:
             raise ValueError(f"rule code {code} registered twice")
-        RULES[code] = Rule(code, severity, hint, target, func)
+        RULES[code] = Rule(code, severity, hint, target, func, scope)
         return func
     return register
 
@@ -76,9 +84,9 @@ def load(target: str | None = None) -> None:
                 importlib.import_module(f"bookbuild.check.{name}")
 
 
-def rules_for(target: str) -> list[Rule]:
+def rules_for(target: str, scope: str | None = None) -> list[Rule]:
     load(target)
-    return [r for r in RULES.values() if r.target == target]
+    return [r for r in RULES.values() if r.target == target and scope in (None, r.scope)]
 
 
 Locate = Callable[[Hit], tuple[str | None, int | None, str]]
@@ -94,7 +102,8 @@ def run(target: str, subject, locate: Locate = _as_is) -> list[Finding]:
     findings = []
     for r in rules_for(target):
         try:
-            hits = list(r.func(subject))
+            hits = list(_document_hits(subject, r.code) if r.scope == "document"
+                        else r.func(subject))
         except Exception as e:  # noqa: BLE001 - untrusted input must not stop the check
             findings.append(Finding("CHECK-900", "error",
                                     f"rule {r.code} failed: {type(e).__name__}: {e} "
@@ -105,3 +114,9 @@ def run(target: str, subject, locate: Locate = _as_is) -> list[Finding]:
             findings.append(Finding(r.code, r.severity, message, file, line,
                                     hit.column if line == hit.line else None, r.hint))
     return findings
+
+
+def _document_hits(subject, code: str):
+    from bookbuild.check.epub_docs import document_hits
+
+    return document_hits(subject, code)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -19,9 +20,24 @@ RTS = ["+RTS", "-A64m", "-RTS"]
 
 @cache
 def pandoc_path() -> str:
-    import pypandoc
+    """The pandoc that pypandoc_binary bundles. Found without importing pypandoc, which pulls
+    in urllib, ssl and email: a fifth of a no-op rebuild."""
+    spec = None if os.environ.get("PYPANDOC_PANDOC") else importlib.util.find_spec("pypandoc")
+    if spec is not None and spec.origin:
+        bundled = os.path.join(os.path.dirname(spec.origin), "files", "pandoc")
+        if os.access(bundled, os.X_OK):
+            return bundled
+    import pypandoc  # an outside pandoc: let pypandoc find and vet it
 
     return pypandoc.get_pandoc_path()
+
+
+@cache
+def pandoc_identity() -> str:
+    """Which pandoc binary this is, without starting it (for cache keys): asking it its
+    version costs a process start on every build."""
+    info = os.stat(pandoc_path())
+    return f"{pandoc_path()}:{info.st_size}:{info.st_mtime_ns}"
 
 
 @cache

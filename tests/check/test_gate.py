@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 import bookbuild.build as build_module
+import bookbuild.epub as epub_writer
 from bookbuild.check import gate
 from bookbuild.cli import main
 from bookbuild.errors import BookError
@@ -30,7 +31,7 @@ def book(tmp_path) -> Path:
 
 def break_writer(monkeypatch) -> None:
     """Give the EPUB writer a bug: it leaves a declared image out of the zip."""
-    real = build_module.write_epub
+    real = epub_writer.write_epub
 
     def write(book, docs, target, *args, **kwargs):
         real(book, docs, target, *args, **kwargs)
@@ -40,7 +41,7 @@ def break_writer(monkeypatch) -> None:
             for info, data in entries:
                 z.writestr(info, data)
     monkeypatch.setenv("BOOKBUILD_CACHE", "0")
-    monkeypatch.setattr(build_module, "write_epub", write)
+    monkeypatch.setattr(epub_writer, "write_epub", write)
 
 
 @pytest.fixture
@@ -78,7 +79,7 @@ def test_a_suppression_lets_the_build_through(book, tmp_path, faulty_writer):
 
 
 def test_warnings_are_printed_and_do_not_stop(book, tmp_path, monkeypatch):
-    real = build_module.write_epub
+    real = epub_writer.write_epub
 
     def write(b, docs, target, *args, **kwargs):
         real(b, docs, target, *args, **kwargs)
@@ -91,7 +92,7 @@ def test_warnings_are_printed_and_do_not_stop(book, tmp_path, monkeypatch):
                                         b'property="x:summary"')
                 z.writestr(info, data)
     monkeypatch.setenv("BOOKBUILD_CACHE", "0")
-    monkeypatch.setattr(build_module, "write_epub", write)
+    monkeypatch.setattr(epub_writer, "write_epub", write)
     said = []
     (path,) = build_module.build(book, tmp_path / "o", ["epub"], said.append)
     assert path.is_file()

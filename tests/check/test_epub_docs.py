@@ -1,0 +1,91 @@
+"""Per-document facts and document-rule hits, cached by each document's bytes: a warm run reports
+exactly what a cold one does, and parses only the documents that changed."""
+
+from __future__ import annotations
+
+import pytest
+
+from bookbuild.build import build
+from bookbuild.cache import Cache
+from bookbuild.check import epub_docs, registry
+from bookbuild.check.epub_file import EpubFile
+from test_epub_rules import CASES, make
+from tests.conftest import EVERYTHING, copy_book
+
+
+def findings(path, memo: Cache, **options) -> list[str]:
+    with EpubFile.open(path) as epub:
+        epub.options = options
+        epub.memo = memo
+        return [str(f) for f in registry.run("epub", epub)]
+
+
+@pytest.fixture
+def parsed(monkeypatch) -> list[str]:
+    """The content documents whose facts were taken from the markup, not the cache."""
+    taken: list[str] = []
+    real = epub_docs._take
+
+    def counting(epub, path, data):
+        taken.append(path)
+        return real(epub, path, data)
+    monkeypatch.setattr(epub_docs, "_take", counting)
+    return taken
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_a_warm_run_reports_what_a_cold_one_does(sample_epub, tmp_path, code, parsed):
+    path = make(sample_epub, tmp_path, code)
+    memo = Cache(tmp_path / "cache")
+    cold = findings(path, memo)
+    with EpubFile.open(path) as epub:
+        assert bool(parsed) == bool(epub.documents)  # no package document, no documents
+    parsed.clear()
+    warm = findings(path, memo)
+    assert warm == cold
+    assert any(code in f for f in warm)
+    assert parsed == []
+
+
+def test_options_are_part_of_the_key(sample_epub, tmp_path):
+    path = make(sample_epub, tmp_path, "EPUB-SCRIPT-001")
+    memo = Cache(tmp_path / "cache")
+    assert any("EPUB-SCRIPT-001" in f for f in findings(path, memo))
+    assert not any("EPUB-SCRIPT-001" in f for f in findings(path, memo, allow_scripts=True))
+    assert any("EPUB-SCRIPT-001" in f for f in findings(path, memo))
+
+
+def test_a_crashing_document_rule_is_reported_cold_and_warm(sample_epub, tmp_path, monkeypatch):
+    def broken(doc):
+        raise ValueError(f"cannot read {doc.path}")
+    monkeypatch.setitem(registry.RULES, "EPUB-TEST-999",
+                        registry.Rule("EPUB-TEST-999", "error", "x", "epub", broken, "document"))
+    memo = Cache(tmp_path / "cache")
+    for _run in ("cold", "warm"):
+        crashes = [f for f in findings(sample_epub, memo) if "CHECK-900" in f]
+        assert len(crashes) == 1 and "EPUB-TEST-999" in crashes[0] and "cannot read" in crashes[0]
+
+
+def test_an_entry_of_another_layout_is_taken_again(sample_epub, tmp_path, parsed):
+    memo = Cache(tmp_path / "cache")
+    cold = findings(sample_epub, memo)
+    entries = [p for p in (tmp_path / "cache" / epub_docs.KIND).rglob("*") if p.is_file()]
+    assert entries
+    for entry in entries:  # well-formed, checksummed, and nonsense
+        memo.put_json(epub_docs.KIND, entry.name, {"ids": 5, "hits": {"X": [[1, 2, 3, 4, 5, 6]]}})
+    parsed.clear()
+    assert findings(sample_epub, memo) == cold
+    assert len(parsed) == len(entries)
+
+
+def test_after_a_one_chapter_edit_the_gate_parses_that_chapter_only(tmp_path, monkeypatch,
+                                                                     parsed):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    book = copy_book(EVERYTHING, tmp_path / "book")
+    build(book, tmp_path / "out", ["epub"])
+    assert len(parsed) > 5
+    parsed.clear()
+    chapter = book / "manuscript/chapters/03-scripts.md"
+    chapter.write_text(chapter.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    build(book, tmp_path / "out", ["epub"])
+    assert parsed == ["EPUB/chapter-03-scripts.xhtml"]
