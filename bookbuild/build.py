@@ -138,7 +138,10 @@ def build(folder: str | Path, out_dir: str | Path | None, formats: list[str],
     if book.metadata.identifier_generated:
         progress(f"identifier {book.metadata.identifier} (derived from title and author; "
                  f"pin it in book.yaml as identifier:)")
-    return [WRITERS[fmt](book, out, progress) for fmt in formats]
+    try:
+        return [WRITERS[fmt](book, out, progress) for fmt in formats]
+    finally:
+        cache.prune_written()
 
 
 # One entry per output format; each takes (book, out_dir, progress) and returns the written path.

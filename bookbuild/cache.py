@@ -12,12 +12,18 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from functools import cache
 from pathlib import Path
 
 import bookbuild
 
 VERSION = b"bookbuild-cache-1"
+LIMIT_MB = 1024  # the cache's size after a build, unless BOOKBUILD_CACHE_MB says otherwise
+STALE_TEMP = 3600  # seconds: a temp file this old was left by a build that was killed
+LEDGER = ".size"  # bytes in the cache when last counted, plus what builds have written since
+
+_written: dict[Path, int] = {}  # bytes this process wrote, per cache folder
 
 
 @cache
@@ -63,19 +69,26 @@ class Cache:
         except OSError:
             return None
         digest, payload = blob[:32], blob[32:]
-        return payload if hashlib.sha256(payload).digest() == digest else None
+        if hashlib.sha256(payload).digest() != digest:
+            return None
+        _touch(self._path(kind, name))
+        return payload
 
     def put_bytes(self, kind: str, name: str, payload: bytes) -> None:
         if self.folder is None:
             return
         path = self._path(kind, name)
+        tmp = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             with os.fdopen(fd, "wb") as f:
                 f.write(hashlib.sha256(payload).digest() + payload)
             os.replace(tmp, path)
+            _written[self.folder] = _written.get(self.folder, 0) + 32 + len(payload)
         except OSError:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)  # a full disk leaves no half entry behind
             self.folder = None  # a read-only book folder builds fine, just without a cache
 
     def get_json(self, kind: str, name: str):
@@ -90,3 +103,77 @@ class Cache:
 
 
 NO_CACHE = Cache(None)
+
+
+def _touch(path: Path) -> None:
+    """Mark an entry as used now: pruning removes the least recently used first."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass  # a read-only cache is still a cache
+
+
+def limit() -> int:
+    try:
+        return max(0, int(os.environ.get("BOOKBUILD_CACHE_MB", LIMIT_MB))) * 1024 * 1024
+    except ValueError:
+        return LIMIT_MB * 1024 * 1024
+
+
+def prune_written() -> None:
+    """Keep every cache this process wrote to within its limit (called when a build ends).
+
+    Counting a cache means a stat of every entry, as long as a no-op build takes on a big book;
+    so each cache keeps a running total of its size and is counted only when that total passes
+    the limit (or is missing or unreadable). The total can only err high (an entry written
+    twice counts twice), and erring high costs nothing but a count.
+    """
+    while _written:
+        folder, added = _written.popitem()
+        ledger = folder / LEDGER
+        try:
+            total = int(ledger.read_text("ascii")) + added
+        except (OSError, ValueError):
+            total = None
+        if total is None or total > limit():
+            total = prune(folder, limit())
+        try:
+            ledger.write_text(str(total), "ascii")
+        except OSError:
+            pass  # counted again next time
+
+
+def prune(folder: Path, max_bytes: int) -> int:
+    """Delete the least recently used entries until the cache holds at most `max_bytes`.
+
+    Every edit leaves entries for text that no longer exists; without this the cache of a book
+    that is being written would only grow. It goes down to 80% of the limit, so that the next
+    builds do not prune again at once. A build running beside this one may find an entry gone:
+    it treats it as a miss and computes it again, as it does a corrupt entry. Returns the bytes
+    left.
+    """
+    entries, total = [], 0
+    now = time.time()
+    for top, _dirs, names in os.walk(folder):
+        for name in names:
+            path = Path(top, name)
+            try:
+                info = path.stat()
+                if name.startswith(".tmp-") and now - info.st_mtime > STALE_TEMP:
+                    path.unlink()
+            except OSError:
+                continue
+            if not name.startswith("."):  # the ledger and temp files are not entries
+                entries.append((info.st_mtime_ns, info.st_size, path))
+                total += info.st_size
+    if total <= max_bytes:
+        return total
+    for _used, size, path in sorted(entries):
+        if total <= max_bytes * 0.8:
+            break
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        total -= size
+    return total

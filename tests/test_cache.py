@@ -1,5 +1,8 @@
 """The build cache: byte-identical outputs cold or warm, only edited sections reconverted."""
 
+import os
+import time
+
 import pytest
 
 from bookbuild import cache
@@ -97,3 +100,64 @@ def test_keys_depend_on_every_part():
     assert cache.key("a", "b") != cache.key("ab")
     assert cache.key("a", b"b") == cache.key("a", "b")
     assert cache.key("section", "x") != cache.key("section", "y")
+
+
+def _aged(store: Cache, kind: str, name: str, seconds_ago: int) -> None:
+    store.put_bytes(kind, name, b"x" * 1000)
+    when = time.time() - seconds_ago
+    os.utime(store._path(kind, name), (when, when))
+
+
+def test_pruning_drops_the_least_recently_used_entries(tmp_path):
+    store = Cache(tmp_path)
+    for n in range(10):
+        _aged(store, "k", f"e{n}", 1000 - n * 10)  # e0 is the oldest
+    assert store.get_bytes("k", "e0") is not None  # reading e0 makes it the newest
+    (tmp_path / "k/.tmp-old").write_bytes(b"half")
+    os.utime(tmp_path / "k/.tmp-old", (1, 1))
+    cache.prune(tmp_path, 5 * 1032)  # room for five entries (32 bytes of checksum each)
+    kept = sorted(p.name for p in tmp_path.rglob("e*") if p.is_file())
+    assert kept == ["e0", "e7", "e8", "e9"]  # down to 80%: the newest four
+    assert not (tmp_path / "k/.tmp-old").exists()
+
+
+def test_a_cache_under_its_limit_is_left_alone(tmp_path):
+    store = Cache(tmp_path)
+    for n in range(3):
+        _aged(store, "k", f"e{n}", 100)
+    cache.prune(tmp_path, 10 * 1032)
+    assert len([p for p in tmp_path.rglob("e*") if p.is_file()]) == 3
+
+
+def test_a_build_keeps_its_cache_within_the_limit(book, tmp_path, monkeypatch):
+    (first,) = build(book, tmp_path / "a", ["epub"])
+    entries = [p for p in (book / "build/.cache").rglob("*") if p.is_file()]
+    assert len(entries) > 10
+    monkeypatch.setenv("BOOKBUILD_CACHE_MB", "0")
+    chapter = book / "manuscript/chapters/03-scripts.md"
+    chapter.write_text(chapter.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    (second,) = build(book, tmp_path / "b", ["epub"])
+    assert [p.name for p in (book / "build/.cache").rglob("*") if p.is_file()] == [".size"]
+    monkeypatch.delenv("BOOKBUILD_CACHE_MB")
+    (third,) = build(book, tmp_path / "c", ["epub"])
+    assert third.read_bytes() == second.read_bytes()
+
+
+def test_the_cache_is_counted_only_when_its_running_total_passes_the_limit(tmp_path,
+                                                                            monkeypatch):
+    monkeypatch.setattr(cache, "_written", {})  # what earlier tests wrote is not this test's
+    counts = []
+    real = cache.prune
+    monkeypatch.setattr(cache, "prune", lambda folder, limit: counts.append(limit)
+                        or real(folder, limit))
+    store = Cache(tmp_path)
+    store.put_bytes("k", "aa1", b"x" * 1000)
+    cache.prune_written()  # no running total yet: counted
+    assert counts and (tmp_path / ".size").read_text() == "1032"
+    store.put_bytes("k", "aa2", b"x" * 1000)
+    cache.prune_written()  # 2064 bytes, far under the limit: not counted again
+    assert len(counts) == 1 and (tmp_path / ".size").read_text() == "2064"
+    monkeypatch.setenv("BOOKBUILD_CACHE_MB", "0")
+    store.put_bytes("k", "aa3", b"x" * 1000)
+    cache.prune_written()
+    assert len(counts) == 2 and (tmp_path / ".size").read_text() == "0"

@@ -7,7 +7,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bookbuild import output
+from bookbuild import cache, output
 from bookbuild.check import Finding
 from bookbuild.manuscript import read_book
 from bookbuild.model import Book
@@ -54,15 +54,18 @@ def build_editions(book: Book, out: Path, progress: Progress = silent) -> Editio
     """The EPUB, and from it the Kobo and Kindle editions; the PDF when a writer exists."""
     from bookbuild.build import WRITERS, build_epub
 
-    epub = build_epub(book, out, progress)
-    slug = book.metadata.slug
-    progress("writing the Kobo and Kindle editions")
-    with output.locked(out):
-        kepub = make_kepub(epub, kepub_path(out, slug))
-        findings = make_kindle(epub, kindle_path(out, slug))
-    pdf = out / f"{slug}.pdf"
-    if "pdf" in WRITERS:
-        pdf = WRITERS["pdf"](book, out, progress)
+    try:
+        epub = build_epub(book, out, progress)
+        slug = book.metadata.slug
+        progress("writing the Kobo and Kindle editions")
+        with output.locked(out):
+            kepub = make_kepub(epub, kepub_path(out, slug))
+            findings = make_kindle(epub, kindle_path(out, slug))
+        pdf = out / f"{slug}.pdf"
+        if "pdf" in WRITERS:
+            pdf = WRITERS["pdf"](book, out, progress)
+    finally:
+        cache.prune_written()
     return Editions(epub, kepub, kindle_path(out, slug), pdf if pdf.exists() else None, findings)
 
 
