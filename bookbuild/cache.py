@@ -8,7 +8,10 @@ a corrupt entry is ignored and rebuilt.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
+import importlib.util
 import json
 import os
 import tempfile
@@ -23,22 +26,43 @@ LIMIT_MB = 1024  # the cache's size after a build, unless BOOKBUILD_CACHE_MB say
 STALE_TEMP = 3600  # seconds: a temp file this old was left by a build that was killed
 LEDGER = ".size"  # bytes in the cache when last counted, plus what builds have written since
 
+# Libraries whose output is cached (XHTML reshaped by lxml, renditions by Pillow, PDFs by
+# Typst in our fonts…): a new version of one must not be served the old one's results.
+LIBRARIES = ("lxml", "PIL", "ebooklib", "typst", "pikepdf", "fontTools", "yaml",
+             "fontpkg_eb_garamond", "fontpkg_amiri", "pylopdf_fonts_zh_cn", "pylopdf_fonts_jp")
+
 _written: dict[Path, int] = {}  # bytes this process wrote, per cache folder
 
 
 @cache
 def fingerprint() -> str:
-    """Hash of bookbuild's own files and the pandoc it drives."""
+    """Hash of bookbuild's own files, and of which pandoc and libraries it drives."""
     from bookbuild.convert.pandoc import pandoc_identity
 
     digest = hashlib.sha256(VERSION)
     digest.update(pandoc_identity().encode())
+    for name in LIBRARIES:
+        digest.update(_installed(name).encode())
     package = Path(bookbuild.__file__).parent
     for path in sorted(package.rglob("*")):
         if path.suffix in {".py", ".lua", ".css", ".xhtml", ".svg", ".typ", ".txt", ".html"}:
             digest.update(path.relative_to(package).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _installed(name: str) -> str:
+    """Which installation of a library this is, without importing it (several are slow to
+    import) or asking importlib.metadata (slower still): its file, size and time. Installing
+    another version writes the file anew."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.origin:
+        return f"{name}: none"
+    try:
+        info = os.stat(spec.origin)
+    except OSError:
+        return f"{name}: {spec.origin}"
+    return f"{name}: {spec.origin}:{info.st_size}:{info.st_mtime_ns}"
 
 
 def key(*parts: str | bytes) -> str:
@@ -130,17 +154,37 @@ def prune_written() -> None:
     """
     while _written:
         folder, added = _written.popitem()
-        ledger = folder / LEDGER
         try:
-            total = int(ledger.read_text("ascii")) + added
-        except (OSError, ValueError):
-            total = None
-        if total is None or total > limit():
-            total = prune(folder, limit())
-        try:
-            ledger.write_text(str(total), "ascii")
+            with _locked(folder):
+                _account(folder, added)
         except OSError:
-            pass  # counted again next time
+            pass  # a cache that cannot be locked or counted is left as it is
+
+
+def _account(folder: Path, added: int) -> None:
+    """Add what this build wrote to the running total; count and prune when it is too big.
+    Builds take turns here, so no addition is lost and two never prune at once."""
+    ledger = folder / LEDGER
+    try:
+        total = int(ledger.read_text("ascii")) + added
+    except (OSError, ValueError):
+        total = None
+    if total is None or total > limit():
+        total = prune(folder, limit())
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    with os.fdopen(fd, "w") as f:
+        f.write(str(total))
+    os.replace(tmp, ledger)
+
+
+@contextlib.contextmanager
+def _locked(folder: Path):
+    with open(folder / ".lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def prune(folder: Path, max_bytes: int) -> int:

@@ -62,7 +62,11 @@ def _version(ctx: click.Context, _param, value: bool) -> None:
         return
     from bookbuild.convert.pandoc import pandoc_version
 
-    click.echo(f"bookbuild {__version__} (pandoc {pandoc_version()})")
+    try:
+        pandoc = f"pandoc {pandoc_version()}"
+    except (BookError, OSError):  # pypandoc_binary missing and no pandoc on PATH
+        pandoc = "pandoc not found"
+    click.echo(f"bookbuild {__version__} ({pandoc})")
     ctx.exit()
 
 

@@ -70,7 +70,8 @@ def test_a_changed_output_is_rebuilt(book, tmp_path):
 
 def test_corrupt_entries_are_ignored(book, tmp_path):
     (first,) = build(book, tmp_path / "a", ["epub"])
-    entries = [p for p in (book / "build/.cache").rglob("*") if p.is_file()]
+    entries = [p for p in (book / "build/.cache").rglob("*")
+               if p.is_file() and not p.name.startswith(".")]  # not the lock or the ledger
     assert len(entries) > 10
     for path in entries:
         data = bytearray(path.read_bytes())
@@ -137,7 +138,8 @@ def test_a_build_keeps_its_cache_within_the_limit(book, tmp_path, monkeypatch):
     chapter = book / "manuscript/chapters/03-scripts.md"
     chapter.write_text(chapter.read_text("utf-8") + "\nOne more line.\n", "utf-8")
     (second,) = build(book, tmp_path / "b", ["epub"])
-    assert [p.name for p in (book / "build/.cache").rglob("*") if p.is_file()] == [".size"]
+    left = sorted(p.name for p in (book / "build/.cache").rglob("*") if p.is_file())
+    assert left == [".lock", ".size"]
     monkeypatch.delenv("BOOKBUILD_CACHE_MB")
     (third,) = build(book, tmp_path / "c", ["epub"])
     assert third.read_bytes() == second.read_bytes()
@@ -161,3 +163,43 @@ def test_the_cache_is_counted_only_when_its_running_total_passes_the_limit(tmp_p
     store.put_bytes("k", "aa3", b"x" * 1000)
     cache.prune_written()
     assert len(counts) == 2 and (tmp_path / ".size").read_text() == "0"
+
+
+def test_another_library_installation_changes_every_key(monkeypatch):
+    before = cache.key("x")
+    real = cache._installed
+    monkeypatch.setattr(cache, "_installed",
+                        lambda name: real(name) + (" reinstalled" if name == "typst" else ""))
+    cache.fingerprint.cache_clear()
+    try:
+        assert cache.key("x") != before
+    finally:
+        monkeypatch.undo()
+        cache.fingerprint.cache_clear()
+    assert cache.key("x") == before
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from bookbuild import cache
+store = cache.Cache(Path(sys.argv[1]))
+for n in range(40):
+    store.put_bytes("k", f"{sys.argv[2]}-{n:02d}", b"x" * 968)
+    if n % 10 == 9:
+        cache.prune_written()
+"""
+
+
+def test_builds_at_once_lose_nothing_from_the_running_total(tmp_path):
+    import subprocess
+    import sys
+
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), f"p{i}"])
+             for i in range(6)]
+    assert [p.wait() for p in procs] == [0] * 6
+    entries = [p for p in tmp_path.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    assert len(entries) == 240
+    # No build's addition is lost. (The first count may see entries another build has not
+    # added yet, which then count twice: the total errs high, never low.)
+    assert 240 * 1000 <= int((tmp_path / ".size").read_text()) < 2 * 240 * 1000

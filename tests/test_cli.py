@@ -1,5 +1,7 @@
 """The command line as a user meets it: exit codes, one line per problem, no traceback."""
 
+import os
+import re
 import zipfile
 
 from tests.conftest import SAMPLE, copy_book, run_cli
@@ -68,7 +70,20 @@ def test_unknown_format_is_usage_error():
 
 def test_python_m_and_version():
     result = run_cli("--version")
-    assert result.returncode == 0 and "bookbuild" in result.stdout
+    assert result.returncode == 0 and re.match(r"bookbuild [\d.]+ \(pandoc 3\.[\d.]+\)$",
+                                               result.stdout.strip())
+
+
+def test_a_missing_pandoc_is_one_line_not_a_bug(tmp_path):
+    env = dict(os.environ, PYPANDOC_PANDOC=str(tmp_path / "no-pandoc"))
+    result = run_cli("build", SAMPLE, "--out", tmp_path / "out", "-q", env=env)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"error: pandoc not found at {tmp_path / 'no-pandoc'}: reinstall bookbuild (it brings "
+        f"pypandoc_binary), or set PYPANDOC_PANDOC to a pandoc 3"]
+    assert not (tmp_path / "out").exists()
+    version = run_cli("--version", env=env)
+    assert version.returncode == 0 and "pandoc not found" in version.stdout
 
 
 def test_kobo_and_kindle_formats(tmp_path):

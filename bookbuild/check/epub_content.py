@@ -7,7 +7,7 @@ import re
 from lxml import etree
 
 from bookbuild.check.epub_docs import Doc, Image, documents
-from bookbuild.check.epub_file import SVG_TYPE, XLINK_HREF, EpubFile, local
+from bookbuild.check.epub_file import SVG_TYPE, URL_NOISE, XLINK_HREF, EpubFile, local
 from bookbuild.check.epub_links import resources
 from bookbuild.check.registry import Hit, rule
 
@@ -19,6 +19,7 @@ REMOTE = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
 FORBIDDEN_NAME = re.compile(r'["*:<>?\\|\x00-\x1f\x7f]|\.$')
 URL_SAFE = re.compile(r"^[A-Za-z0-9._~/-]+$")
 PRESENTATIONAL = {"presentation", "none"}
+C0_AND_SPACE = "".join(chr(c) for c in range(0x21))
 
 
 def _content_images(epub: EpubFile) -> list[tuple[str, Image]]:
@@ -138,8 +139,14 @@ def no_scripts(doc: Doc):
         if handlers:
             yield Hit(f"event handler {handlers[0]} on <{local(el)}>", doc.path,
                       el.sourceline, needle=handlers[0])
-        if any(v.strip().lower().startswith("javascript:") for v in el.attrib.values()):
+        if any(_as_url(v).startswith("javascript:") for v in el.attrib.values()):
             yield Hit("javascript: URL", doc.path, el.sourceline, needle="javascript:")
+
+
+def _as_url(value: str) -> str:
+    """An attribute as a browser reads a URL: tabs and line breaks dropped, controls and spaces
+    stripped from both ends ("java&#10;script:" runs as a script)."""
+    return URL_NOISE.sub("", value).strip(C0_AND_SPACE).lower()
 
 
 @rule("EPUB-SVG-001", "error", "remove scripts and outside references from the SVG", "epub")

@@ -16,8 +16,7 @@ from dataclasses import asdict, dataclass, field
 from lxml import etree
 
 from bookbuild import cache
-from bookbuild.check.epub_file import EPUB_NS, XLINK_HREF, XML_LANG, EpubFile, Item, local, \
-    text_of
+from bookbuild.check.epub_file import EPUB_NS, XLINK_HREF, XML_LANG, EpubFile, local, text_of
 from bookbuild.check.registry import Hit, rules_for
 
 EPUB_TYPE = f"{{{EPUB_NS}}}type"
@@ -42,7 +41,8 @@ class Image:
 
 @dataclass
 class Facts:
-    """One content document, as the book-wide rules see it."""
+    """One content document (or any XML entry a link points into), as the book-wide rules
+    see it."""
     parsed: bool = False  # False: not readable or not well-formed (see problem)
     problem: tuple[str, str, int | None] | None = None  # (kind, message, line)
     ids: set[str] = field(default_factory=set)
@@ -53,7 +53,8 @@ class Facts:
     body_id: str | None = None
     page_types: set[str] = field(default_factory=set)  # epub:type on <body> and <section>
     first_heading: tuple[str, int | None] | None = None  # (text, line) in <body>
-    headings: dict[str, str] = field(default_factory=dict)  # id → text of an <h1>…<h6>
+    headings: dict[str, str] = field(default_factory=dict)  # id → text, when the first
+    # element with that id is an <h1>…<h6>
     uses: set[str] = field(default_factory=set)  # manifest properties the content needs
     hits: dict[str, list[Hit] | str] = field(default_factory=dict)  # document rules; str: crash
 
@@ -89,19 +90,19 @@ class Doc:
     options: dict
 
 
-def facts(epub: EpubFile, item: Item) -> Facts:
-    """The facts of one content document (from the cache when its bytes are unchanged)."""
+def facts(epub: EpubFile, path: str) -> Facts:
+    """The facts of one entry (from the cache when its bytes are unchanged)."""
     memo = epub.cache.setdefault(KIND, {})
-    if item.path not in memo:
-        memo[item.path] = _load_or_take(epub, item.path)
-    return memo[item.path]
+    if path not in memo:
+        memo[path] = _load_or_take(epub, path)
+    return memo[path]
 
 
 def documents(epub: EpubFile):
     """(item, facts) of every content document that is in the EPUB."""
     for item in epub.documents:
         if item.path in epub.names:
-            yield item, facts(epub, item)
+            yield item, facts(epub, item.path)
 
 
 def document_hits(epub: EpubFile, code: str):
@@ -109,8 +110,18 @@ def document_hits(epub: EpubFile, code: str):
     for _item, f in documents(epub):
         found = f.hits.get(code, [])
         if isinstance(found, str):
-            raise RuntimeError(found)
+            kind, _colon, message = found.partition(": ")
+            raise RuleCrash(kind, message)
         yield from found
+
+
+class RuleCrash(Exception):
+    """A document rule crashed (on this run or when its result was cached): reported as the
+    exception it was."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
 
 
 def _load_or_take(epub: EpubFile, path: str) -> Facts:
@@ -118,15 +129,19 @@ def _load_or_take(epub: EpubFile, path: str) -> Facts:
     if data is None:
         problem = epub.problems.get(path)
         return Facts(problem=(problem.kind, problem.message, problem.line) if problem else None)
-    key = cache.key(KIND, path, json.dumps(epub.options, sort_keys=True), data)
+    codes = sorted(r.code for r in rules_for("epub", scope="document"))
+    key = cache.key(KIND, path, json.dumps(epub.options, sort_keys=True), " ".join(codes), data)
     stored = epub.memo.get_json(KIND, key)
     if stored is not None:
         try:
-            return Facts.from_json(stored)
-        except (TypeError, ValueError, KeyError):
-            pass  # an entry from another layout: take the facts again
+            found = Facts.from_json(stored)
+            if not found.parsed or sorted(found.hits) == codes:  # every rule's answer is there
+                return found
+        except Exception:  # noqa: BLE001, S110 - an entry of another layout: take them again
+            pass
     found = _take(epub, path, data)
-    epub.memo.put_json(KIND, key, found.to_json())
+    if not any(isinstance(h, str) for h in found.hits.values()):
+        epub.memo.put_json(KIND, key, found.to_json())  # a crash may not happen next time
     return found
 
 
@@ -156,10 +171,10 @@ def _collect(found: Facts, el: etree._Element, name: str) -> None:
     """Everything one element contributes to the facts."""
     line = el.sourceline
     id_ = el.get("id")
-    if id_:
+    if id_ and id_ not in found.ids:  # a link lands on the first element with the id
         found.ids.add(id_)
         if HEADING.match(name):
-            found.headings.setdefault(id_, text_of(el))
+            found.headings[id_] = text_of(el)
     if name in ("a", "area") and el.get("href") is not None:
         found.links.append((el.get("href"), line))
     for attr in ("src", "data", "poster"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bookbuild.check.epub_docs import documents, facts
-from bookbuild.check.epub_file import NCX_NS, XHTML_TYPE, EpubFile
+from bookbuild.check.epub_file import NCX_NS, EpubFile
 from bookbuild.check.registry import Hit, rule
 
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
@@ -71,11 +71,8 @@ def fragments_exist(epub: EpubFile):
 
 def _ids(epub: EpubFile, path: str) -> set[str] | None:
     """The ids in an entry; None when it does not parse (EPUB-XML-001 says so)."""
-    item = epub.by_path.get(path)
-    if item is not None and item.media_type == XHTML_TYPE:
-        found = facts(epub, item)
-        return found.ids if found.parsed else None
-    return epub.ids(path) if epub.xml(path) is not None else None
+    found = facts(epub, path)
+    return found.ids if found.parsed else None
 
 
 @rule("EPUB-LINK-003", "error", "add the file under assets/, or fix the path", "epub")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bookbuild.check.epub_docs import Facts, facts
-from bookbuild.check.epub_file import EPUB_NS, NCX_NS, XHTML_TYPE, EpubFile, text_of
+from bookbuild.check.epub_file import EPUB_NS, NCX_NS, EpubFile, text_of
 from bookbuild.check.registry import Hit, rule
 
 EPUB_TYPE = f"{{{EPUB_NS}}}type"
@@ -49,11 +49,10 @@ def toc_present(epub: EpubFile):
 
 
 def _page(epub: EpubFile, path: str) -> Facts | None:
-    """The facts of a content document that parsed, or None."""
-    item = epub.by_path.get(path)
-    if item is None or item.media_type != XHTML_TYPE or path not in epub.names:
+    """The facts of an entry that parsed, or None."""
+    if path not in epub.names:
         return None
-    found = facts(epub, item)
+    found = facts(epub, path)
     return found if found.parsed else None
 
 

@@ -105,8 +105,9 @@ def run(target: str, subject, locate: Locate = _as_is) -> list[Finding]:
             hits = list(_document_hits(subject, r.code) if r.scope == "document"
                         else r.func(subject))
         except Exception as e:  # noqa: BLE001 - untrusted input must not stop the check
+            kind = getattr(e, "kind", type(e).__name__)  # a cached crash keeps its own name
             findings.append(Finding("CHECK-900", "error",
-                                    f"rule {r.code} failed: {type(e).__name__}: {e} "
+                                    f"rule {r.code} failed: {kind}: {e} "
                                     f"(a bug in bookbuild; please report it)"))
             continue
         for hit in hits:

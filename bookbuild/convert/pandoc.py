@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
@@ -20,8 +21,10 @@ RTS = ["+RTS", "-A64m", "-RTS"]
 
 @cache
 def pandoc_path() -> str:
-    """The pandoc that pypandoc_binary bundles. Found without importing pypandoc, which pulls
-    in urllib, ssl and email: a fifth of a no-op rebuild."""
+    """The pandoc bookbuild drives: the one pypandoc_binary bundles, so that every machine
+    converts with the same pandoc whatever else is on PATH, unless PYPANDOC_PANDOC names
+    another. Found without importing pypandoc, which pulls in urllib, ssl and email: a fifth of
+    a no-op rebuild."""
     spec = None if os.environ.get("PYPANDOC_PANDOC") else importlib.util.find_spec("pypandoc")
     if spec is not None and spec.origin:
         bundled = os.path.join(os.path.dirname(spec.origin), "files", "pandoc")
@@ -29,22 +32,34 @@ def pandoc_path() -> str:
             return bundled
     import pypandoc  # an outside pandoc: let pypandoc find and vet it
 
-    return pypandoc.get_pandoc_path()
+    try:
+        return pypandoc.get_pandoc_path()
+    except OSError:
+        where = os.environ.get("PYPANDOC_PANDOC")
+        raise BookError(f"pandoc not found{f' at {where}' if where else ''}: reinstall "
+                        f"bookbuild (it brings pypandoc_binary), or set PYPANDOC_PANDOC to a "
+                        f"pandoc 3") from None
 
 
 @cache
 def pandoc_identity() -> str:
-    """Which pandoc binary this is, without starting it (for cache keys): asking it its
-    version costs a process start on every build."""
-    info = os.stat(pandoc_path())
-    return f"{pandoc_path()}:{info.st_size}:{info.st_mtime_ns}"
+    """Which pandoc binary this is, for cache keys: its path, size and time, read without
+    starting it (asking its version would cost a process start on every build)."""
+    path = pandoc_path()
+    try:
+        found = shutil.which(path) or path  # pypandoc may answer a bare "pandoc" on PATH
+        info = os.stat(found)
+    except OSError:
+        return pandoc_version()
+    return f"{found}:{info.st_size}:{info.st_mtime_ns}"
 
 
 @cache
 def pandoc_version() -> str:
-    import pypandoc
-
-    return pypandoc.get_pandoc_version()
+    """The version of the pandoc `pandoc_path()` names, from its first line of --version."""
+    proc = subprocess.run([pandoc_path(), "--version"], capture_output=True, text=True)
+    first = proc.stdout.split("\n", 1)[0].split()
+    return first[1] if len(first) > 1 else "(unknown version)"
 
 
 def convert(texts: list[str], sources: list[str], writer: str = "html5",
