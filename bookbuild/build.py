@@ -14,6 +14,7 @@ from bookbuild.convert import pandoc
 from bookbuild.convert.html import Document, resolve_links, to_document
 from bookbuild.errors import BookError, Problem, Problems
 from bookbuild.manuscript import read_book
+from bookbuild.metadata import FILE as METADATA_FILE
 from bookbuild.model import Book
 from bookbuild.progress import Progress, silent
 
@@ -135,13 +136,24 @@ def build(folder: str | Path, out_dir: str | Path | None, formats: list[str],
     book = read_book(folder)
     out = Path(out_dir) if out_dir else book.root / "build"
     output.writable(out)  # fail early, but create the folder only when writing into it
-    if book.metadata.identifier_generated:
-        progress(f"identifier {book.metadata.identifier} (derived from title and author; "
-                 f"pin it in book.yaml as identifier:)")
+    announce(book, progress)
     try:
         return [WRITERS[fmt](book, out, progress) for fmt in formats]
     finally:
         cache.prune_written()
+
+
+def announce(book: Book, progress: Progress) -> None:
+    """What the author should know about book.yaml before anything is built."""
+    meta = book.metadata
+    if meta.identifier_generated:
+        progress(f"identifier {meta.identifier} (derived from title and author; "
+                 f"pin it in book.yaml as identifier:)")
+    if meta.untranslated:
+        which = "" if meta.labels.keys() == set(meta.untranslated) else \
+            f" ({', '.join(meta.untranslated)})"
+        progress(f"warning: {METADATA_FILE}: bookbuild has no '{meta.language}' words for the "
+                 f"pages it makes{which}; they stay English until you set them under labels:")
 
 
 # One entry per output format; each takes (book, out_dir, progress) and returns the written path.

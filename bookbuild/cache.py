@@ -45,7 +45,8 @@ def fingerprint() -> str:
         digest.update(_installed(name).encode())
     package = Path(bookbuild.__file__).parent
     for path in sorted(package.rglob("*")):
-        if path.suffix in {".py", ".lua", ".css", ".xhtml", ".svg", ".typ", ".txt", ".html"}:
+        if path.suffix in {".py", ".lua", ".css", ".xhtml", ".svg", ".typ", ".txt", ".html",
+                           ".json"}:
             digest.update(path.relative_to(package).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from bookbuild import labels
 from bookbuild.errors import Problems
 from bookbuild.model import ROLES, Contributor, Metadata
 from bookbuild.paths import slugify
@@ -17,7 +18,7 @@ FILE = "manuscript/book.yaml"
 KNOWN_KEYS = {
     "title", "subtitle", "author", "language", "identifier", "publisher", "date", "rights",
     "description", "subjects", "series", "series_index", "cover", "slug", "source", "order",
-    "print", "check", "allow_scripts",
+    "print", "check", "allow_scripts", "labels",
 }
 
 # RFC 5646 well-formedness (langtag production). Primary subtags of 4–8 letters are reserved
@@ -72,10 +73,25 @@ def derived_identifier(title: str, contributors: list[Contributor]) -> str:
 
 
 def _line_of(data_lines: list[str], key: str) -> int | None:
-    for i, line in enumerate(data_lines, 1):
-        if re.match(rf"^{re.escape(key)}\s*:", line):
-            return i
-    return None
+    return line_of(data_lines, key)
+
+
+def line_of(lines: list[str], key: str, under: str | None = None) -> int | None:
+    """Line of `key:` in book.yaml: at the top level, or inside the block `under:` (then the
+    block's own line when the key is not written out, as in a flow mapping)."""
+    start = 0
+    if under is not None:
+        start = line_of(lines, under)
+        if start is None:
+            return None
+    pattern = rf"^\s+{re.escape(key)}\s*:" if under else rf"^{re.escape(key)}\s*:"
+    for i in range(start, len(lines)):
+        if under and lines[i].strip() and not lines[i][0].isspace():
+            break  # left the block
+        if re.match(pattern, lines[i]) or (under and re.search(rf"[{{,]\s*{re.escape(key)}\s*:",
+                                                                lines[i])):
+            return i + 1
+    return start or None
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -196,6 +212,23 @@ def _identifier(raw: str | None, problems: Problems, line: int | None) -> str | 
     return None
 
 
+def _labels(data: dict, problems: Problems) -> dict[str, str]:
+    raw = data.get("labels") or {}
+    lines = data["_lines"]
+    if not isinstance(raw, dict):
+        problems.add("'labels' must be a mapping of label: text (e.g. contents: Inhalt)", FILE,
+                     _line_of(lines, "labels"))
+        return {}
+    found = {}
+    for name, value in raw.items():
+        why = labels.problem(str(name), value)
+        if why:
+            problems.add(why, FILE, line_of(lines, str(name), under="labels"))
+        else:
+            found[str(name)] = value
+    return found
+
+
 def parse_metadata(data: dict, problems: Problems) -> Metadata | None:
     lines = data["_lines"]
     for key in data:
@@ -227,8 +260,10 @@ def parse_metadata(data: dict, problems: Problems) -> Metadata | None:
     if slug and slugify(slug) != slug:
         problems.add(f"slug {slug!r} must be lower-case letters, digits and hyphens "
                      f"(e.g. {slugify(slug)!r})", FILE, _line_of(lines, "slug"))
+    overrides = _labels(data, problems)
     if problems or not (title and language and contributors):
         return None
+    words, missing = labels.for_book(language, overrides)
     return Metadata(
         title=title,
         language=language,
@@ -246,4 +281,6 @@ def parse_metadata(data: dict, problems: Problems) -> Metadata | None:
         cover=_text(data, "cover", problems),
         slug=slug or slugify(title),
         source=_text(data, "source", problems),
+        labels=words,
+        untranslated=missing,
     )

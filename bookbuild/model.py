@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bookbuild.labels import english
+
 # MARC relator codes, the vocabulary EPUB's `role` refinement expects.
 ROLES = {
     "author": "aut",
@@ -45,6 +47,8 @@ class Metadata:
     cover: str | None = None  # path under assets/
     slug: str = "book"
     source: str | None = None
+    labels: dict[str, str] = field(default_factory=english)  # the words we add, in its language
+    untranslated: list[str] = field(default_factory=list)  # labels left in English
 
     @property
     def authors(self) -> list[Contributor]:
@@ -53,9 +57,13 @@ class Metadata:
     @property
     def author_line(self) -> str:
         names = [c.name for c in self.authors] or [self.contributors[0].name]
-        if len(names) <= 2:
-            return " and ".join(names)
-        return ", ".join(names[:-1]) + " and " + names[-1]
+        if len(names) == 1:
+            return names[0]
+        return self.labels["and"].format(self.labels["list_sep"].join(names[:-1]), names[-1])
+
+    def credit(self, contributor: Contributor) -> str:
+        """"Translated by …" and the like, in the book's language."""
+        return self.labels[contributor.role].format(contributor.name)
 
     @property
     def isbn(self) -> str | None:

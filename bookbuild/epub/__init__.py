@@ -15,7 +15,7 @@ from bookbuild.cache import NO_CACHE, Cache
 from bookbuild.convert.html import ORNAMENT, REMOTE, Document, line_of
 from bookbuild.epub import accessibility, documents, package
 from bookbuild.errors import BookError, Problems
-from bookbuild.model import Book
+from bookbuild.model import Book, Metadata
 from bookbuild.paths import UnsafePath, inside
 
 XHTML_TYPE = "application/xhtml+xml"
@@ -56,8 +56,8 @@ def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE
         spine.append(_document(eb, doc.section.name, doc.section.file_name,
                                documents.section_page(meta, doc), props))
     eb.spine = spine
-    entries = _toc(docs)
-    nav.content = documents.nav_page(meta, _nav_entries(entries), _landmarks(docs))
+    entries = _front_pages(meta) + _toc(docs)
+    nav.content = documents.nav_page(meta, entries, _landmarks(meta, docs))
     eb.toc = _ncx_toc(entries)
     eb.add_item(epub.EpubNcx())
     direction = "rtl" if documents.text_dir(meta.language) else None
@@ -229,11 +229,10 @@ def _toc(docs: list[Document]) -> list:
     return entries
 
 
-FRONT_PAGES = [("Title Page", "titlepage.xhtml", []), ("Copyright", "copyright.xhtml", [])]
-
-
-def _nav_entries(entries: list) -> list:
-    return FRONT_PAGES + entries
+def _front_pages(meta: Metadata) -> list:
+    """The generated pages the contents list before the book's own sections."""
+    return [(meta.labels["titlepage"], "titlepage.xhtml", []),
+            (meta.labels["copyright"], "copyright.xhtml", [])]
 
 
 def _ncx_toc(entries: list) -> list:
@@ -242,12 +241,11 @@ def _ncx_toc(entries: list) -> list:
         if not children:
             return link
         return (link, [node(t, h, [], f"{uid}-{i}") for i, (t, h, _c) in enumerate(children, 1)])
-    all_entries = FRONT_PAGES + entries
-    return [node(t, h, c, f"nav-{i}") for i, (t, h, c) in enumerate(all_entries, 1)]
+    return [node(t, h, c, f"nav-{i}") for i, (t, h, c) in enumerate(entries, 1)]
 
 
-def _landmarks(docs: list[Document]) -> list[tuple[str, str, str]]:
-    labels = documents.LABELS
+def _landmarks(meta: Metadata, docs: list[Document]) -> list[tuple[str, str, str]]:
+    labels = meta.labels
     marks = [("cover", "cover.xhtml", labels["cover"]),
              ("titlepage", "titlepage.xhtml", labels["titlepage"]),
              ("copyright-page", "copyright.xhtml", labels["copyright"]),

@@ -19,11 +19,6 @@ ARIA = {t: f"doc-{t}" for t in (
     "colophon", "conclusion")}
 ARIA["acknowledgements"] = "doc-acknowledgments"
 ROLE_TYPE = {"acknowledgements": "acknowledgments", "notes": "rearnotes"}
-LABELS = {"contents": "Contents", "landmarks": "Landmarks", "cover": "Cover",
-          "titlepage": "Title Page", "copyright": "Copyright", "start": "Start of Content"}
-CONTRIBUTOR_LINES = {"translator": "Translated by {}", "editor": "Edited by {}",
-                     "illustrator": "Illustrated by {}", "introduction": "Introduction by {}",
-                     "foreword": "Foreword by {}", "contributor": "With {}"}
 
 
 @cache
@@ -60,9 +55,10 @@ def section_page(meta: Metadata, doc: Document) -> bytes:
 
 
 def cover_page(meta: Metadata, src: str) -> bytes:
-    alt = f"Cover: {meta.title}, by {meta.author_line}"
+    alt = meta.labels["cover_alt"].format(title=meta.title, author=meta.author_line)
     content = template("cover.xhtml").substitute(src=escape(src), alt=escape(alt))
-    return page(meta, LABELS["cover"], content, "cover", "cover", "cover", label=LABELS["cover"])
+    label = meta.labels["cover"]
+    return page(meta, label, content, "cover", "cover", "cover", label=label)
 
 
 def title_page(meta: Metadata) -> bytes:
@@ -71,23 +67,23 @@ def title_page(meta: Metadata) -> bytes:
     lines.append(f'<p class="author">{escape(meta.author_line)}</p>' if authors else "")
     for c in meta.contributors:
         if c.role != "author":
-            lines.append(f"<p>{escape(CONTRIBUTOR_LINES[c.role].format(c.name))}</p>")
+            lines.append(f"<p>{escape(meta.credit(c))}</p>")
     content = template("titlepage.xhtml").substitute(
         title=escape(meta.title),
         subtitle=f'<p class="subtitle">{escape(meta.subtitle)}</p>' if meta.subtitle else "",
         contributors="\n".join(line for line in lines if line),
         publisher=f'<p class="publisher">{escape(meta.publisher)}</p>' if meta.publisher else "")
     return page(meta, meta.title, content, "frontmatter", "titlepage", "titlepage",
-                label=LABELS["titlepage"])
+                label=meta.labels["titlepage"])
 
 
 def copyright_page(meta: Metadata) -> bytes:
     lines = [f"<p><i>{escape(meta.title)}</i>"
              + (f": {escape(meta.subtitle)}" if meta.subtitle else "")
-             + f"<br/>by {escape(meta.author_line)}</p>"]
+             + f"<br/>{escape(meta.labels['by'].format(meta.author_line))}</p>"]
     for c in meta.contributors:
         if c.role != "author":
-            lines.append(f"<p>{escape(CONTRIBUTOR_LINES[c.role].format(c.name))}</p>")
+            lines.append(f"<p>{escape(meta.credit(c))}</p>")
     if meta.rights:
         lines.append(f"<p>{escape(meta.rights)}</p>")
     if meta.publisher or meta.date:
@@ -95,14 +91,14 @@ def copyright_page(meta: Metadata) -> bytes:
     if meta.isbn:
         lines.append(f"<p>ISBN {escape(meta.isbn)}</p>")
     else:
-        lines.append(f"<p>Identifier: {escape(meta.identifier)}</p>")
+        lines.append(f"<p>{escape(meta.labels['identifier'])}: {escape(meta.identifier)}</p>")
     if meta.source:
         url = escape(meta.source)
-        lines.append(f'<p>Source: <a href="{url}">{url}</a></p>')
-    lines.append("<p>Made with bookbuild.</p>")
+        lines.append(f'<p>{escape(meta.labels["source"])}: <a href="{url}">{url}</a></p>')
+    lines.append(f"<p>{escape(meta.labels['made_with'])}</p>")
     content = template("copyright.xhtml").substitute(lines="\n".join(lines))
-    return page(meta, LABELS["copyright"], content, "frontmatter", "copyright", "copyright-page",
-                label=LABELS["copyright"])
+    label = meta.labels["copyright"]
+    return page(meta, label, content, "frontmatter", "copyright", "copyright-page", label=label)
 
 
 def nav_page(meta: Metadata, entries: list, landmarks: list[tuple[str, str, str]]) -> bytes:
@@ -111,8 +107,8 @@ def nav_page(meta: Metadata, entries: list, landmarks: list[tuple[str, str, str]
         f'<li><a epub:type="{t}" href="{escape(h)}">{escape(label)}</a></li>'
         for t, h, label in landmarks)
     return template("nav.xhtml").substitute(
-        lang=meta.language, dir=text_dir(meta.language), contents=LABELS["contents"],
-        landmarks=LABELS["landmarks"], toc=_toc_list(entries), landmark_items=items
+        lang=meta.language, dir=text_dir(meta.language), contents=escape(meta.labels["contents"]),
+        landmarks=escape(meta.labels["landmarks"]), toc=_toc_list(entries), landmark_items=items
     ).encode("utf-8")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bookbuild.epub.documents import CONTRIBUTOR_LINES, RTL
+from bookbuild.epub.documents import RTL
 from bookbuild.model import Book
 from bookbuild.pdf import fonts
 from bookbuild.pdf.pictures import MIN_DPI, Picture, effective_dpi
@@ -71,15 +71,14 @@ def config(book: Book, geometry: Geometry, missing: str | None) -> dict:
         "book": book_facts(book),
         "openers": s.openers,
         "running_head": s.running_head,
-        "labels": {"contents": "Contents"},
+        "labels": {"contents": meta.labels["contents"]},
         "missing": missing,
     }
 
 
 def book_facts(book: Book) -> dict:
     meta = book.metadata
-    others = [CONTRIBUTOR_LINES[c.role].format(c.name) for c in meta.contributors
-              if c.role != "author"]
+    others = [meta.credit(c) for c in meta.contributors if c.role != "author"]
     series = None
     if meta.series:
         index = meta.series_index
@@ -97,17 +96,18 @@ def book_facts(book: Book) -> dict:
 def copyright_lines(book: Book) -> dict:
     meta = book.metadata
     title = meta.title + (f": {meta.subtitle}" if meta.subtitle else "")
-    lines = [CONTRIBUTOR_LINES[c.role].format(c.name) for c in meta.contributors
-             if c.role != "author"]
+    words = meta.labels
+    lines = [meta.credit(c) for c in meta.contributors if c.role != "author"]
     if meta.rights:
         lines.append(meta.rights)
     if meta.publisher or meta.date:
         lines.append(", ".join(x for x in (meta.publisher, meta.date) if x))
-    lines.append(f"ISBN {meta.isbn}" if meta.isbn else f"Identifier: {meta.identifier}")
+    lines.append(f"ISBN {meta.isbn}" if meta.isbn
+                 else f"{words['identifier']}: {meta.identifier}")
     if meta.source:
-        lines.append(f"Source: {meta.source}")
-    lines.append(f"Set in {fonts.BODY.family}. Made with bookbuild.")
-    return {"title": title, "byline": f"by {meta.author_line}", "lines": lines}
+        lines.append(f"{words['source']}: {meta.source}")
+    lines.append(f"{words['set_in'].format(fonts.BODY.family)} {words['made_with']}")
+    return {"title": title, "byline": words["by"].format(meta.author_line), "lines": lines}
 
 
 @dataclass

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from bookbuild.errors import Problems
-from bookbuild.metadata import FILE
+from bookbuild.metadata import FILE, line_of
 
 INCH = 72.0  # PostScript points
 MM = INCH / 25.4
@@ -199,19 +199,4 @@ def trim_size(raw: str) -> tuple[float, float] | str:
 
 def _line(lines: list[str], key: str, nested: bool = False) -> int | None:
     """Line of `key:` in book.yaml: top level, or indented under `print:`."""
-    start = 0
-    if nested:
-        for i, line in enumerate(lines):
-            if re.match(r"^print\s*:", line):
-                start = i + 1
-                break
-        else:
-            return None
-    pattern = rf"^\s+{re.escape(key)}\s*:" if nested else rf"^{re.escape(key)}\s*:"
-    for i in range(start, len(lines)):
-        if nested and lines[i].strip() and not lines[i][0].isspace():
-            break  # left the print block
-        if re.match(pattern, lines[i]) or (nested and re.search(rf"[{{,]\s*{re.escape(key)}\s*:",
-                                                                 lines[i])):
-            return i + 1
-    return _line(lines, "print") if nested else None
+    return line_of(lines, key, under="print" if nested else None)

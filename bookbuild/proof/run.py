@@ -52,8 +52,9 @@ def kindle_path(out: Path, slug: str) -> Path:
 
 def build_editions(book: Book, out: Path, progress: Progress = silent) -> Editions:
     """The EPUB, and from it the Kobo and Kindle editions; the PDF when a writer exists."""
-    from bookbuild.build import WRITERS, build_epub
+    from bookbuild.build import WRITERS, announce, build_epub
 
+    announce(book, progress)
     try:
         epub = build_epub(book, out, progress)
         slug = book.metadata.slug
