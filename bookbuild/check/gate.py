@@ -51,13 +51,15 @@ def epub(path: Path, book: Book, progress: Callable[[str], None],
 
 
 def pdf(path: Path, book: Book, progress: Callable[[str], None],
-        trim: tuple[float, float] | None = None, bleed: float = 0.0) -> list[Finding]:
-    """Run the PDF preflight on a freshly written PDF; raise BookError on any error."""
+        trim: tuple[float, float] | None = None, bleed: float = 0.0,
+        cover: bool = False) -> list[Finding]:
+    """Run the PDF preflight on a freshly written PDF (an interior, or a cover wrap whose
+    `trim` is the whole wrap without its bleed); raise BookError on any error."""
     from bookbuild.check.pdf_file import PdfFile
 
     if not _enabled.get():
         return []
-    with PdfFile.open(path, trim=trim, bleed=bleed) as doc:
+    with PdfFile.open(path, trim=trim, bleed=bleed, cover=cover) as doc:
         findings = registry.run("pdf", doc)
     # The PDF writer reports its own warnings (page count, image resolution): only stop here.
     return _verdict(findings, book, "PDF", progress, show_warnings=False)

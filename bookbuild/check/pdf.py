@@ -56,7 +56,8 @@ def trim_matches(doc: PdfFile):
     """The pages are the book's trim size (plus bleed when it is on), and TrimBox says so."""
     if doc.pdf is None or doc.trim is None:
         return
-    want = (doc.trim[0] + doc.bleed, doc.trim[1] + 2 * doc.bleed)
+    # An interior page bleeds on three sides (not into the spine); a cover wrap on all four.
+    want = (doc.trim[0] + (2 if doc.cover else 1) * doc.bleed, doc.trim[1] + 2 * doc.bleed)
     for number, page in enumerate(doc.pages, 1):
         media = _size(_box(page, "/MediaBox") or [0, 0, 0, 0])
         trim_box = _box(page, "/TrimBox")
@@ -109,7 +110,7 @@ def _inside(inner, outer) -> bool:
       "pdf")
 def even_pages(doc: PdfFile):
     """The page count is even (a printed book has two sides to every leaf)."""
-    if doc.pdf is not None and len(doc.pdf.pages) % 2:
+    if doc.pdf is not None and not doc.cover and len(doc.pdf.pages) % 2:
         yield Hit(f"{len(doc.pdf.pages)} pages: an odd count")
 
 
@@ -117,11 +118,18 @@ def even_pages(doc: PdfFile):
       "KDP prints paperbacks of 24 to 828 pages; change the trim or font size", "pdf")
 def page_range(doc: PdfFile):
     """The page count is within 24–828, what paperback printers bind."""
-    if doc.pdf is None:
+    if doc.pdf is None or doc.cover:
         return
     count = len(doc.pdf.pages)
     if not MIN_PAGES <= count <= MAX_PAGES:
         yield Hit(f"{count} pages; printers bind {MIN_PAGES}–{MAX_PAGES}")
+
+
+@rule("PDF-COVER-001", "error", "print the back, spine and front on one sheet", "pdf")
+def cover_one_sheet(doc: PdfFile):
+    """A cover wrap is a single page: back, spine and front side by side."""
+    if doc.pdf is not None and doc.cover and len(doc.pdf.pages) != 1:
+        yield Hit(f"the cover wrap has {len(doc.pdf.pages)} pages; printers take one")
 
 
 @rule("PDF-IMG-001", "warning",
@@ -175,7 +183,7 @@ def _is_js(action) -> bool:
 @rule("PDF-OUTLINE-001", "warning", "give the PDF bookmarks for its chapters", "pdf")
 def has_outline(doc: PdfFile):
     """The PDF has an outline (bookmarks)."""
-    if doc.pdf is None:
+    if doc.pdf is None or doc.cover:
         return
     with doc.pdf.open_outline() as outline:
         if not outline.root:

@@ -37,13 +37,14 @@ class PdfFile:
     needs_password: bool = False
     trim: tuple[float, float] | None = None  # expected trim in points, when known
     bleed: float = 0.0  # expected bleed in points on the outside, top and bottom
+    cover: bool = False  # a cover wrap: one sheet, bleed on all four sides, no page rules
     sources: dict = field(default_factory=dict)  # (width, height) px → the book's image file
     cache: dict = field(default_factory=dict)
 
     @classmethod
     def open(cls, path: Path, trim: tuple[float, float] | None = None,
-             bleed: float = 0.0) -> PdfFile:
-        doc = cls(Path(path), trim=trim, bleed=bleed)
+             bleed: float = 0.0, cover: bool = False) -> PdfFile:
+        doc = cls(Path(path), trim=trim, bleed=bleed, cover=cover)
         try:
             doc.pdf = pikepdf.open(path)
         except pikepdf.PasswordError:

@@ -60,8 +60,10 @@ class _Run:
         self.codes: set[str] = set()
         self.ran: list[str] = []
 
-    def rules(self, target: str, subject, locate=None, name: str | None = None) -> None:
-        """Run a target's rules; findings about the whole file are filed under `name`."""
+    def rules(self, target: str, subject, locate=None, name: str | None = None,
+              what: str | None = None) -> None:
+        """Run a target's rules; findings about the whole file are filed under `name`.
+        `what` is how the report names the check (the target's name by default)."""
         locate = locate or (lambda hit: (hit.file, hit.line, hit.message))
 
         def place(hit):
@@ -69,7 +71,7 @@ class _Run:
             return file or name, line, message
         self.findings += registry.run(target, subject, place)
         self.codes |= {r.code for r in registry.rules_for(target)}
-        self.ran.append(target)
+        self.ran.append(what or target)
 
     def tool(self, name: str, prefix: str, findings: list[Finding]) -> None:
         self.findings += findings
@@ -109,6 +111,9 @@ def check_book(folder: Path, options: Options = Options(), progress: Progress = 
             pdf = _build(run, book, "pdf", Path(tmp), progress)
             if pdf is not None:
                 _pdf(run, pdf, book)
+                cover = _build(run, book, "cover", Path(tmp), progress)
+                if cover is not None:
+                    _cover(run, cover, book, pdf)
     return _result(str(folder), run, suppressions)
 
 
@@ -197,6 +202,20 @@ def _pdf(run: _Run, path: Path, book: Book | None) -> None:
     with PdfFile.open(path, trim=trim, bleed=bleed) as doc:
         doc.sources = _image_sizes(book) if book else {}
         run.rules("pdf", doc, name=path.name)
+
+
+def _cover(run: _Run, path: Path, book: Book, interior: Path) -> None:
+    """The cover wrap, sized for the interior's page count."""
+    from bookbuild.pdf import settings
+    from bookbuild.pdf.wrap import geometry
+
+    with PdfFile.open(interior) as doc:
+        pages = len(doc.pdf.pages) if doc.pdf is not None else 0
+    g = geometry(settings.parse(book.config, _yaml(book).splitlines()), pages)
+    trim = (g["width"] - 2 * g["bleed"], g["trim_height"])
+    with PdfFile.open(path, trim=trim, bleed=g["bleed"], cover=True) as doc:
+        doc.sources = _image_sizes(book)
+        run.rules("pdf", doc, name=path.name, what="cover")
 
 
 def _image_sizes(book: Book) -> dict[tuple[int, int], str]:

@@ -102,7 +102,9 @@ def _page_count(book: Book, progress: Progress) -> int:
 
 def build_cover(book: Book, out_dir: Path, progress: Progress = silent) -> Path:
     from bookbuild.pdf.interior import print_settings
+    from bookbuild.check import gate  # preflight: an error keeps the previous cover, exit 2
     from bookbuild.pdf.wrap import cover_pdf
+    from bookbuild.pdf.wrap import geometry as wrap_geometry
 
     settings = print_settings(book)
     pages = _page_count(book, progress)
@@ -110,6 +112,9 @@ def build_cover(book: Book, out_dir: Path, progress: Progress = silent) -> Path:
     pdf, warnings = cover_pdf(book, settings, pages, progress)
     for warning in warnings:
         progress(f"warning: {warning}")
+    g = wrap_geometry(settings, pages)
     with output.locked(out_dir), output.atomic(target) as tmp:
         tmp.write_bytes(pdf)
+        gate.pdf(tmp, book, progress, trim=(g["width"] - 2 * g["bleed"], g["trim_height"]),
+                 bleed=g["bleed"], cover=True)
     return target

@@ -3,6 +3,7 @@ keeps the previous good output; warnings are printed; book.yaml suppressions app
 
 from __future__ import annotations
 
+import io
 import shutil
 import zipfile
 from pathlib import Path
@@ -109,6 +110,29 @@ def test_the_pdf_gate_stops_on_an_error(book, tmp_path):
     with pytest.raises(BookError) as e:
         gate.pdf(pdf, read_book(book), lambda _m: None, (396, 612))
     assert any("PDF-JS-001" in p.message for p in e.value.problems)
+
+
+def test_the_cover_wrap_is_gated_too(book, tmp_path, monkeypatch):
+    """A cover wrap that printers would refuse keeps the previous one (exit 2)."""
+    import bookbuild.pdf.wrap as wrap
+
+    out = tmp_path / "o"
+    (good,) = build_module.build(book, out, ["cover"])
+    before = good.read_bytes()
+    real = wrap.cover_pdf
+
+    def two_sheets(*args, **kwargs):
+        pdf, warnings = real(*args, **kwargs)
+        doc = pikepdf.open(io.BytesIO(pdf))
+        doc.pages.append(doc.pages[0])
+        buffer = io.BytesIO()
+        doc.save(buffer)
+        return buffer.getvalue(), warnings
+    monkeypatch.setattr(wrap, "cover_pdf", two_sheets)
+    with pytest.raises(BookError) as e:
+        build_module.build(book, out, ["cover"])
+    assert any("PDF-COVER-001" in p.message for p in e.value.problems)
+    assert good.read_bytes() == before
 
 
 def test_check_builds_without_the_gate(book, faulty_writer):

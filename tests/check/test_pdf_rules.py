@@ -41,8 +41,8 @@ def good(tmp_path_factory) -> Path:
     return compile_pdf(tmp_path_factory.mktemp("pdf"), "good", 650, pdf_standards=["ua-1"])
 
 
-def run(path: Path, trim=TRIM, bleed: float = 0.0) -> list[str]:
-    with PdfFile.open(path, trim=trim, bleed=bleed) as doc:
+def run(path: Path, trim=TRIM, bleed: float = 0.0, cover: bool = False) -> list[str]:
+    with PdfFile.open(path, trim=trim, bleed=bleed, cover=cover) as doc:
         return [f.code for f in registry.run("pdf", doc)]
 
 
@@ -167,7 +167,40 @@ def test_bleed_is_expected_when_on(good, tmp_path):
 
 def test_every_pdf_rule_has_a_fixture():
     registered = {r.code for r in registry.rules_for("pdf")}
-    assert registered - set(CASES) == {"PDF-FILE-001", "PDF-SEC-001", "PDF-IMG-001"}
+    assert registered - set(CASES) == {"PDF-FILE-001", "PDF-SEC-001", "PDF-IMG-001",
+                                       "PDF-COVER-001"}
+
+
+WRAP = (2 * 6 * 72.0 + 36, 9 * 72.0)  # two 6×9 in covers and a half-inch spine
+COVER = """#set document(title: "A Test Interior (cover)", author: "Ann Author")
+#set text(lang: "en")
+#set page(width: 12.75in, height: 9.25in, margin: 0pt)
+#rect(width: 100%, height: 100%, fill: rgb("#5a1414"))
+"""
+
+
+@pytest.fixture(scope="module")
+def wrap(tmp_path_factory) -> Path:
+    """A one-sheet cover wrap with 9 pt of bleed on every side, TrimBox inside it."""
+    folder = tmp_path_factory.mktemp("cover")
+    (folder / "cover.typ").write_text(COVER)
+    out = folder / "cover.pdf"
+    typst.compile(str(folder / "cover.typ"), output=str(out), root=str(folder))
+    with pikepdf.open(out, allow_overwriting_input=True) as pdf:
+        pdf.pages[0].trimbox = [9, 9, 9 + WRAP[0], 9 + WRAP[1]]
+        pdf.pages[0].bleedbox = [0, 0, WRAP[0] + 18, WRAP[1] + 18]
+        pdf.save(out)
+    return out
+
+
+def test_a_cover_wrap_is_one_sheet_with_bleed_all_round(wrap, tmp_path):
+    assert run(wrap, trim=WRAP, bleed=9.0, cover=True) == []
+    # As an interior it would break the page rules; as a cover those do not apply.
+    assert {"PDF-PAGES-001", "PDF-PAGES-002", "PDF-OUTLINE-001"} <= set(
+        run(wrap, trim=None, cover=False))
+    two = edit(wrap, tmp_path, lambda pdf: pdf.pages.append(pdf.pages[0]))
+    assert run(two, trim=WRAP, bleed=9.0, cover=True) == ["PDF-COVER-001"]
+    assert run(wrap, trim=(WRAP[0] - 36, WRAP[1]), bleed=9.0, cover=True) == ["PDF-BOX-001"]
 
 
 def _findings(path: Path):
