@@ -14,10 +14,14 @@ from functools import cache
 from importlib import resources
 
 # Labels that are templates, and the fields each must have: {} is a name, a title, a font.
-FIELDS = {"and": ["", ""], "by": [""], "cover_alt": ["author", "title"], "translator": [""],
-          "editor": [""], "illustrator": [""], "introduction": [""], "foreword": [""],
-          "contributor": [""], "set_in": [""]}
+# The other labels are plain text, braces included.
+FIELDS = {"and": ["", ""], "by": [""], "subtitle": ["", ""], "cover_alt": ["author", "title"],
+          "translator": [""], "editor": [""], "illustrator": [""], "introduction": [""],
+          "foreword": [""], "contributor": [""], "identifier": [""], "source": [""],
+          "set_in": [""], "link": ["page", "what"]}
 ALIASES = {"no": "nb"}  # Norwegian: the Bokmål words
+# Regions that write Chinese in traditional characters.
+SCRIPT_OF_REGION = {("zh", "tw"): "hant", ("zh", "hk"): "hant", ("zh", "mo"): "hant"}
 
 
 @cache
@@ -30,13 +34,19 @@ def names() -> list[str]:
 
 
 def built_in(language: str) -> dict[str, str]:
-    """The words bookbuild knows for a BCP 47 tag; empty for a language it does not know."""
-    tag = language.lower()
-    primary = tag.split("-")[0]
-    words = dict(table().get(ALIASES.get(primary, primary), {}))
-    for key, more in table().items():  # pt-BR: what differs from pt
-        if "-" in key and (tag == key.lower() or tag.startswith(key.lower() + "-")):
-            words.update(more)
+    """The words bookbuild knows for a BCP 47 tag; empty for a language it does not know.
+
+    A script (zh-Hant) or a region (pt-BR) changes what differs from the language's words,
+    wherever it stands in the tag (pt-Latn-BR)."""
+    subtags = [s.lower() for s in language.split("-")]
+    primary = ALIASES.get(subtags[0], subtags[0])
+    script = next((s for s in subtags[1:] if len(s) == 4 and s.isalpha()), None)
+    region = next((s for s in subtags[1:] if len(s) == 2 and s.isalpha()), None)
+    script = script or SCRIPT_OF_REGION.get((primary, region or ""))
+    by_tag = {tag.lower(): words for tag, words in table().items()}
+    words = dict(by_tag.get(primary, {}))
+    for more in (script, region):
+        words.update(by_tag.get(f"{primary}-{more}", {}) if more else {})
     return words
 
 
@@ -57,13 +67,17 @@ def problem(name: str, value) -> str | None:
         return f"labels: unknown label '{name}' (known: {', '.join(names())})"
     if not isinstance(value, str) or not value.strip():
         return f"labels: {name} must be text"
+    if name not in FIELDS:
+        return None  # plain text
+    english_value = table()["en"][name]
     try:
-        fields = sorted(f or "" for _t, f, _s, _c in string.Formatter().parse(value)
-                        if f is not None)
+        parsed = [(f, spec, conv) for _t, f, spec, conv in string.Formatter().parse(value)
+                  if f is not None]
     except ValueError as e:
         return f"labels: {name}: {e} (write {{{{ and }}}} for a brace)"
-    wanted = sorted(FIELDS.get(name, []))
-    if fields != wanted:
-        need = ", ".join(f"{{{f}}}" for f in FIELDS.get(name, [])) or "no {…}"
-        return f"labels: {name} {value!r} must contain {need}, as the English {table()['en'][name]!r} does"
+    if any(spec or conv for _f, spec, conv in parsed):
+        return f"labels: {name} {value!r}: write the fields bare, as in {english_value!r}"
+    if sorted(f for f, _s, _c in parsed) != sorted(FIELDS[name]):
+        need = ", ".join(f"{{{f}}}" for f in FIELDS[name])
+        return f"labels: {name} {value!r} must contain {need}, as the English {english_value!r} does"
     return None

@@ -213,8 +213,10 @@ def _identifier(raw: str | None, problems: Problems, line: int | None) -> str | 
 
 
 def _labels(data: dict, problems: Problems) -> dict[str, str]:
-    raw = data.get("labels") or {}
+    raw = data.get("labels")
     lines = data["_lines"]
+    if raw is None:
+        return {}
     if not isinstance(raw, dict):
         problems.add("'labels' must be a mapping of label: text (e.g. contents: Inhalt)", FILE,
                      _line_of(lines, "labels"))

@@ -28,7 +28,11 @@ def test_a_region_changes_only_what_differs():
     assert labels.built_in("pt-BR")["contents"] == "Sumário"
     assert labels.built_in("pt-PT")["contents"] == "Índice"
     assert labels.built_in("pt-br")["cover"] == labels.built_in("pt")["cover"] == "Capa"
+    assert labels.built_in("pt-Latn-BR")["contents"] == "Sumário"
     assert labels.built_in("no")["contents"] == labels.built_in("nb")["contents"]
+    assert labels.built_in("zh")["contents"] == "目录"
+    assert labels.built_in("zh-TW")["contents"] == labels.built_in("zh-Hant")["contents"] == "目錄"
+    assert labels.built_in("zh-Hant")["and"] == labels.built_in("zh")["and"]
     assert labels.built_in("hu") == {}
 
 
@@ -58,8 +62,11 @@ def test_labels_in_book_yaml_win_and_fill_a_language_we_lack(tmp_path):
     ("  by: written", 5, "by 'written' must contain {}"),
     ("  cover_alt: '{title} {who}'", 5, "must contain {author}, {title}"),
     ("  contents: ''", 5, "contents must be text"),
-    ("  contents: 'Inhalt {'", 5, "labels: contents: "),
+    ("  by: 'von {'", 5, "labels: by: "),
     ("  and: '{} & {} & {}'", 5, "must contain {}, {}"),
+    ("  translator: 'Translated by {:d}'", 5, "write the fields bare"),
+    ("  cover_alt: '{title!r} {author}'", 5, "write the fields bare"),
+    ("  and: '{0} und {1}'", 5, "must contain {}, {}"),
 ])
 def test_bad_labels_are_named_at_their_line(tmp_path, entry, line, message):
     meta, problems = parse(tmp_path, f"title: T\nauthor: A\nlanguage: de\nlabels:\n{entry}\n")
@@ -68,9 +75,16 @@ def test_bad_labels_are_named_at_their_line(tmp_path, entry, line, message):
                for p in problems), problems
 
 
-def test_labels_must_be_a_mapping(tmp_path):
-    _meta, problems = parse(tmp_path, "title: T\nauthor: A\nlanguage: de\nlabels: Inhalt\n")
+@pytest.mark.parametrize("value", ["Inhalt", "[]", "''"])
+def test_labels_must_be_a_mapping(tmp_path, value):
+    _meta, problems = parse(tmp_path, f"title: T\nauthor: A\nlanguage: de\nlabels: {value}\n")
     assert any(p.startswith("manuscript/book.yaml:4:") and "mapping" in p for p in problems)
+
+
+def test_plain_labels_keep_their_braces(tmp_path):
+    meta, problems = parse(tmp_path, "title: T\nauthor: A\nlanguage: en\n"
+                                     "labels: {contents: '{Contents}'}\n")
+    assert problems == [] and meta.labels["contents"] == "{Contents}"
 
 
 def test_a_model_made_in_code_speaks_english():
@@ -97,7 +111,8 @@ def test_a_german_epub_and_pdf_use_german_words(tmp_path):
     assert not [m for m in said if "words" in m]  # German is known: no warning
     with pymupdf.open(pdf) as doc:
         front = "\n".join(doc[i].get_text() for i in range(6))
-    assert "Inhalt" in front and "Gesetzt aus der EB Garamond. Erstellt mit bookbuild." in front
+    assert "Inhalt" in front and "Kennung: urn:uuid:" in front
+    assert "Gesetzt aus der EB Garamond.\nErstellt mit bookbuild." in front
     assert "Contents" not in front and "Made with" not in front
 
 
@@ -111,3 +126,14 @@ def test_a_language_without_words_is_warned_about_once(tmp_path):
     build(book, tmp_path / "out", ["epub"], said.append)
     warnings = [m for m in said if m.startswith("warning: manuscript/book.yaml") and "'hu'" in m]
     assert len(warnings) == 1 and "labels:" in warnings[0]
+
+
+def test_the_colophon_names_every_face_the_text_is_set_in(tmp_path):
+    from bookbuild.manuscript import read_book
+    from bookbuild.pdf.layout import copyright_lines
+
+    book = read_book(SAMPLE)
+    book.metadata.language = "ja"
+    book.metadata.labels = labels.for_book("ja", {})[0]
+    lines = copyright_lines(book)["lines"]
+    assert "書体：EB Garamond、Noto Serif JP" in lines and "bookbuildで作成" in lines

@@ -19,6 +19,7 @@ from bookbuild.model import Book, Metadata
 from bookbuild.paths import UnsafePath, inside
 
 XHTML_TYPE = "application/xhtml+xml"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE,
@@ -215,7 +216,10 @@ def _metadata(eb: epub.EpubBook, book: Book, docs: list[Document]) -> None:
         math=any(d.has_math for d in docs),
         tables=any(d.has_tables for d in docs))
     for prop, value in accessibility.properties(content, meta.publisher or "bookbuild"):
-        eb.add_metadata(None, "meta", value, {"property": prop})
+        attrs = {"property": prop}
+        if prop == "schema:accessibilitySummary" and not meta.language.lower().startswith("en"):
+            attrs[XML_LANG] = "en"  # written in English whatever the book's language
+        eb.add_metadata(None, "meta", value, attrs)
 
 
 def _toc(docs: list[Document]) -> list:

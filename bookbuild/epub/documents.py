@@ -78,24 +78,28 @@ def title_page(meta: Metadata) -> bytes:
 
 
 def copyright_page(meta: Metadata) -> bytes:
-    lines = [f"<p><i>{escape(meta.title)}</i>"
-             + (f": {escape(meta.subtitle)}" if meta.subtitle else "")
-             + f"<br/>{escape(meta.labels['by'].format(meta.author_line))}</p>"]
+    words = meta.labels
+    title = f"<i>{escape(meta.title)}</i>"
+    if meta.subtitle:
+        title = escape(words["subtitle"]).format(title, escape(meta.subtitle))
+    lines = [f"<p>{title}<br/>{escape(words['by'].format(meta.author_line))}</p>"]
     for c in meta.contributors:
         if c.role != "author":
             lines.append(f"<p>{escape(meta.credit(c))}</p>")
     if meta.rights:
         lines.append(f"<p>{escape(meta.rights)}</p>")
     if meta.publisher or meta.date:
-        lines.append("<p>" + escape(", ".join(x for x in (meta.publisher, meta.date) if x)) + "</p>")
+        imprint = words["list_sep"].join(x for x in (meta.publisher, meta.date) if x)
+        lines.append(f"<p>{escape(imprint)}</p>")
     if meta.isbn:
         lines.append(f"<p>ISBN {escape(meta.isbn)}</p>")
     else:
-        lines.append(f"<p>{escape(meta.labels['identifier'])}: {escape(meta.identifier)}</p>")
+        lines.append(f"<p>{escape(words['identifier'].format(meta.identifier))}</p>")
     if meta.source:
         url = escape(meta.source)
-        lines.append(f'<p>{escape(meta.labels["source"])}: <a href="{url}">{url}</a></p>')
-    lines.append(f"<p>{escape(meta.labels['made_with'])}</p>")
+        link = f'<a href="{url}">{url}</a>'
+        lines.append(f"<p>{escape(words['source']).format(link)}</p>")
+    lines.append(f"<p>{escape(words['made_with'])}</p>")
     content = template("copyright.xhtml").substitute(lines="\n".join(lines))
     label = meta.labels["copyright"]
     return page(meta, label, content, "frontmatter", "copyright", "copyright-page", label=label)

@@ -55,6 +55,16 @@ def folder(face: Face) -> Path:
     return Path(str(resources.files(face.package).joinpath(face.folder)))
 
 
+# Languages whose text is set in a face of its own beside the body face.
+SCRIPT_FACES = {"ja": JAPANESE, "zh": CHINESE, "ar": ARABIC, "fa": ARABIC, "ur": ARABIC}
+
+
+def faces_for(language: str) -> list[str]:
+    """The families a book in `language` is set in, for its colophon."""
+    face = SCRIPT_FACES.get(language.split("-")[0].lower())
+    return [BODY.family] + ([face.family] if face else [])
+
+
 def font_paths() -> list[str]:
     """Folders for typst.compile(font_paths=…), one per package."""
     return sorted({str(folder(face)) for face in FACES})

@@ -263,7 +263,7 @@ class Setter:
         folios set at once, ahead of the body jobs still waiting, and laid over them.
         """
         self.pass_key = self.table = None
-        merger = merge.Merger()
+        merger = merge.Merger(self.book.metadata.labels)
         folios = Folios(self, merger)
         body = []
         for result in self._body(openers):

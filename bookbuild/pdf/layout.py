@@ -95,19 +95,25 @@ def book_facts(book: Book) -> dict:
 
 def copyright_lines(book: Book) -> dict:
     meta = book.metadata
-    title = meta.title + (f": {meta.subtitle}" if meta.subtitle else "")
     words = meta.labels
+    title = words["subtitle"].format(meta.title, meta.subtitle) if meta.subtitle else meta.title
     lines = [meta.credit(c) for c in meta.contributors if c.role != "author"]
     if meta.rights:
         lines.append(meta.rights)
     if meta.publisher or meta.date:
-        lines.append(", ".join(x for x in (meta.publisher, meta.date) if x))
-    lines.append(f"ISBN {meta.isbn}" if meta.isbn
-                 else f"{words['identifier']}: {meta.identifier}")
+        lines.append(words["list_sep"].join(x for x in (meta.publisher, meta.date) if x))
+    lines.append(f"ISBN {meta.isbn}" if meta.isbn else words["identifier"].format(meta.identifier))
     if meta.source:
-        lines.append(f"{words['source']}: {meta.source}")
-    lines.append(f"{words['set_in'].format(fonts.BODY.family)} {words['made_with']}")
+        lines.append(words["source"].format(meta.source))
+    lines.append(words["set_in"].format(_joined(meta, fonts.faces_for(meta.language))))
+    lines.append(words["made_with"])
     return {"title": title, "byline": words["by"].format(meta.author_line), "lines": lines}
+
+
+def _joined(meta, names: list[str]) -> str:
+    if len(names) == 1:
+        return names[0]
+    return meta.labels["and"].format(meta.labels["list_sep"].join(names[:-1]), names[-1])
 
 
 @dataclass

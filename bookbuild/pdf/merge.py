@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
+from bookbuild.labels import english
 from bookbuild.pdf.source import DEST
 
 # Typst puts a destination this far above its target, so the target is not flush with the
@@ -54,7 +55,8 @@ class Merger:
     """Body jobs are added in order while later ones are still being set; the front matter,
     which waits for the body's page numbers, goes in front of them at the end."""
 
-    def __init__(self):
+    def __init__(self, words: dict[str, str] | None = None):
+        self.words = words or english()  # the book's words for a link's description
         self.sources: list[pikepdf.Pdf] = []  # kept open: copied streams are read on save
         self.out = pikepdf.new()
         self.document = self.out.make_indirect(Dictionary(
@@ -207,7 +209,9 @@ class Merger:
                 del annot["/A"]
                 annot.Dest = String(name)
                 where = self.label(index[dest[0].objgen])
-                annot.Contents = String(f"{kinds.get(name, 'Section')}, page {where}")
+                kind = kinds.get(name, "Section").lower()
+                what = self.words.get(f"link_{kind}", self.words["link_section"])
+                annot.Contents = String(self.words["link"].format(what=what, page=where))
 
     def _share_images(self) -> None:
         """Each job embeds the pictures it shows: one copy of each is enough for the book."""

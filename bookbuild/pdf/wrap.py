@@ -51,6 +51,7 @@ def cover_pdf(book: Book, s: PrintSettings, pages: int, progress: Progress) -> t
         work = Path(tmp)
         art, colors = _front_art(book, s, g, work, warnings)
         config = dict(g, title=meta.title, subtitle=meta.subtitle, author=meta.author_line,
+                      document_title=f"{meta.title} ({meta.labels['cover']})",
                       publisher=meta.publisher, description=meta.description,
                       lang=meta.language.split("-")[0].lower(), fonts=fonts.chain(meta.language),
                       spine_text=pages >= SPINE_TEXT_PAGES, spine_font=spine_font(g["spine"]),
@@ -92,7 +93,9 @@ def _front_art(book: Book, s: PrintSettings, g: dict, work: Path,
     background = _edge_colour(work / pic.file.lstrip("/")) if pic.pixels else design["background"]
     light = sum(c * k for c, k in zip(background, (0.299, 0.587, 0.114))) > 140
     ink = [20, 20, 20] if light else [250, 248, 242]
-    art = {"path": pic.file, "alt": f"Front cover of {book.metadata.title}",
+    meta = book.metadata
+    alt = meta.labels["cover_alt"].format(title=meta.title, author=meta.author_line)
+    art = {"path": pic.file, "alt": alt,
            "cmyk_without_profile": pic.cmyk_without_profile}
     return art, {"background": background, "ink": ink, "accent": ink}
 
