@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+import pikepdf
+
 from bookbuild import cache
 from bookbuild.cache import Cache
 from bookbuild.convert.html import line_of
@@ -138,7 +140,7 @@ def typeset(book: Book, progress: Progress) -> Interior:
                 break
             pages = count
         warnings += setter.warnings + dpi_warnings
-        pdf = finish(doc, s, version)
+        pdf = finish(doc, s, version, rtl=layout.right_to_left(book.metadata.language))
     if not PAGE_RANGE[0] <= count <= PAGE_RANGE[1]:
         warnings.append(f"the interior has {count} pages; KDP and IngramSpark print "
                         f"paperbacks of {PAGE_RANGE[0]}–{PAGE_RANGE[1]} pages")
@@ -498,15 +500,21 @@ def _typst_problems(error: dict, parts: list[source.Part]) -> list[Problem]:
     return [Problem(text, where)]
 
 
-def finish(doc, s: PrintSettings, version: str = "1.7") -> bytes:
+def finish(doc, s: PrintSettings, version: str = "1.7", rtl: bool = False) -> bytes:
     """TrimBox and BleedBox on every page, as printers' preflight expects; then the bytes."""
     b = s.bleed_pt
     for number, page in enumerate(doc.pages, start=1):
         w, h = float(page.mediabox[2]), float(page.mediabox[3])
-        # The bleed lies outside the trim on the fore-edge: right on rectos, left on versos.
-        left = 0.0 if number % 2 else b
+        # The bleed lies outside the trim on the fore-edge: right on rectos, left on versos,
+        # and the other way round in a book bound on the right (Arabic, Hebrew).
+        left = b if (number % 2 == 1) == rtl else 0.0
         page.trimbox = [left, b, left + s.width, b + s.height]
         page.bleedbox = [0, 0, w, h]
+    if rtl:  # viewers show the spreads as the bound book opens (Typst writes L2R)
+        prefs = doc.Root.get("/ViewerPreferences")
+        if prefs is None:
+            doc.Root.ViewerPreferences = prefs = pikepdf.Dictionary()
+        prefs.Direction = pikepdf.Name.R2L
     out = io.BytesIO()
     doc.save(out, deterministic_id=True, min_version=version)
     return out.getvalue()

@@ -62,7 +62,7 @@ def config(book: Book, geometry: Geometry, missing: str | None) -> dict:
     return {
         "page": geometry.page(),
         "text": {"size": s.font_size, "lang": lang, "region": region,
-                 "dir": "rtl" if lang in RTL else "ltr",
+                 "dir": "rtl" if right_to_left(meta.language) else "ltr",
                  "fonts": fonts.chain(meta.language, static=True),
                  "chains": {code: fonts.chain(code, static=True)
                             for code in fonts.CJK_PREFERENCE},
@@ -74,6 +74,11 @@ def config(book: Book, geometry: Geometry, missing: str | None) -> dict:
         "labels": {"contents": meta.labels["contents"]},
         "missing": missing,
     }
+
+
+def right_to_left(language: str) -> bool:
+    """Whether a book in `language` is written, and bound, right to left."""
+    return language.split("-")[0].lower() in RTL
 
 
 def book_facts(book: Book) -> dict:

@@ -22,7 +22,7 @@ from bookbuild.errors import BookError, Problems
 from bookbuild.metadata import FILE as METADATA_FILE
 from bookbuild.model import Book
 from bookbuild.pdf import fonts, pictures
-from bookbuild.pdf.layout import Placement, dpi_warning
+from bookbuild.pdf.layout import Placement, dpi_warning, right_to_left
 from bookbuild.pdf.settings import BLEED, INCH, PrintSettings
 from bookbuild.progress import Progress
 
@@ -54,6 +54,7 @@ def cover_pdf(book: Book, s: PrintSettings, pages: int, progress: Progress) -> t
                       document_title=f"{meta.title} ({meta.labels['cover']})",
                       publisher=meta.publisher, description=meta.description,
                       lang=meta.language.split("-")[0].lower(), fonts=fonts.chain(meta.language),
+                      rtl=right_to_left(meta.language),
                       spine_text=pages >= SPINE_TEXT_PAGES, spine_font=spine_font(g["spine"]),
                       art=art, colors=colors)
         (work / "cover.json").write_text(json.dumps(config))
