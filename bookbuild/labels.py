@@ -79,5 +79,6 @@ def problem(name: str, value) -> str | None:
         return f"labels: {name} {value!r}: write the fields bare, as in {english_value!r}"
     if sorted(f for f, _s, _c in parsed) != sorted(FIELDS[name]):
         need = ", ".join(f"{{{f}}}" for f in FIELDS[name])
-        return f"labels: {name} {value!r} must contain {need}, as the English {english_value!r} does"
+        return (f"labels: {name} {value!r} must contain {need}, as the English "
+                f"{english_value!r} does")
     return None

@@ -72,10 +72,6 @@ def derived_identifier(title: str, contributors: list[Contributor]) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'bookbuild:{title}|{names}')}"
 
 
-def _line_of(data_lines: list[str], key: str) -> int | None:
-    return line_of(data_lines, key)
-
-
 def line_of(lines: list[str], key: str, under: str | None = None) -> int | None:
     """Line of `key:` in book.yaml: at the top level, or inside the block `under:` (then the
     block's own line when the key is not written out, as in a flow mapping)."""
@@ -153,7 +149,7 @@ def load_yaml(path: Path, problems: Problems) -> dict:
 
 def _text(data: dict, key: str, problems: Problems, required: bool = False) -> str | None:
     value = data.get(key)
-    line = _line_of(data["_lines"], key)
+    line = line_of(data["_lines"], key)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             problems.add(f"'{key}' is required", FILE, line)
@@ -170,7 +166,7 @@ def _text(data: dict, key: str, problems: Problems, required: bool = False) -> s
 
 def _contributors(data: dict, problems: Problems) -> list[Contributor]:
     value = data.get("author")
-    line = _line_of(data["_lines"], "author")
+    line = line_of(data["_lines"], "author")
     if value is None or value == "" or value == []:
         problems.add("'author' is required", FILE, line)
         return []
@@ -219,7 +215,7 @@ def _labels(data: dict, problems: Problems) -> dict[str, str]:
         return {}
     if not isinstance(raw, dict):
         problems.add("'labels' must be a mapping of label: text (e.g. contents: Inhalt)", FILE,
-                     _line_of(lines, "labels"))
+                     line_of(lines, "labels"))
         return {}
     found = {}
     for name, value in raw.items():
@@ -236,32 +232,33 @@ def parse_metadata(data: dict, problems: Problems) -> Metadata | None:
     for key in data:
         if key != "_lines" and key not in KNOWN_KEYS:
             problems.add(f"unknown key '{key}' (known: {', '.join(sorted(KNOWN_KEYS))})",
-                         FILE, _line_of(lines, key))
+                         FILE, line_of(lines, key))
     title = _text(data, "title", problems, required=True)
     language = _text(data, "language", problems, required=True)
     contributors = _contributors(data, problems)
     if language and (why := language_problem(language)):
-        problems.add(why, FILE, _line_of(lines, "language"))
+        problems.add(why, FILE, line_of(lines, "language"))
     date = _text(data, "date", problems)
     if date and not _DATE.match(date):
-        problems.add(f"date {date!r} must be YYYY, YYYY-MM or YYYY-MM-DD", FILE, _line_of(lines, "date"))
+        problems.add(f"date {date!r} must be YYYY, YYYY-MM or YYYY-MM-DD", FILE,
+                     line_of(lines, "date"))
     subjects = data.get("subjects") or []
     if isinstance(subjects, str):
         subjects = [subjects]
     if not isinstance(subjects, list) or not all(isinstance(s, str) for s in subjects):
-        problems.add("'subjects' must be a list of text", FILE, _line_of(lines, "subjects"))
+        problems.add("'subjects' must be a list of text", FILE, line_of(lines, "subjects"))
         subjects = []
     series_index = data.get("series_index")
     if series_index is not None and (isinstance(series_index, bool)
                                      or not isinstance(series_index, (int, float))):
-        problems.add("'series_index' must be a number", FILE, _line_of(lines, "series_index"))
+        problems.add("'series_index' must be a number", FILE, line_of(lines, "series_index"))
         series_index = None
     identifier = _identifier(_text(data, "identifier", problems), problems,
-                             _line_of(lines, "identifier"))
+                             line_of(lines, "identifier"))
     slug = _text(data, "slug", problems)
     if slug and slugify(slug) != slug:
         problems.add(f"slug {slug!r} must be lower-case letters, digits and hyphens "
-                     f"(e.g. {slugify(slug)!r})", FILE, _line_of(lines, "slug"))
+                     f"(e.g. {slugify(slug)!r})", FILE, line_of(lines, "slug"))
     overrides = _labels(data, problems)
     if problems or not (title and language and contributors):
         return None
