@@ -137,3 +137,4 @@ def test_the_colophon_names_every_face_the_text_is_set_in(tmp_path):
     book.metadata.labels = labels.for_book("ja", {})[0]
     lines = copyright_lines(book)["lines"]
     assert "書体：EB Garamond、Noto Serif JP" in lines and "bookbuildで作成" in lines
+

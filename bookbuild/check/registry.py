@@ -20,7 +20,7 @@ FAMILIES = {
     "epub": ["epub_ocf", "epub_opf", "epub_nav", "epub_links", "epub_xhtml", "epub_images",
              "epub_content", "kindle"],
     "pdf": ["pdf"],
-    "manuscript": ["ms_structure", "ms_typography", "ms_assets", "ms_names"],
+    "manuscript": ["ms_structure", "ms_typography", "ms_assets", "ms_names", "ms_metadata"],
 }
 
 

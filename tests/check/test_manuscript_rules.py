@@ -71,7 +71,21 @@ def test_rule_passes_the_good_text(tmp_path, code):
 
 
 def test_every_manuscript_rule_has_cases():
-    assert {r.code for r in registry.rules_for("manuscript")} == set(CASES)
+    book_yaml_rules = {"MS-LABEL-001"}  # tested below: a language, not a text
+    assert {r.code for r in registry.rules_for("manuscript")} == set(CASES) | book_yaml_rules
+
+
+def test_a_language_bookbuild_has_no_words_for(tmp_path):
+    hungarian = book(tmp_path / "hu", "# A\n\nSzöveg.\n", lang="hu")
+    found = [f for f in findings(hungarian) if f.code == "MS-LABEL-001"]
+    assert len(found) == 1 and found[0].file == "manuscript/book.yaml" and found[0].line == 3
+    assert "'hu'" in found[0].message and "any of the pages" in found[0].message
+    partly = book(tmp_path / "hu2", "# A\n\nSzöveg.\n", lang="hu",
+                  yaml_extra="labels: {contents: Tartalom}\n")
+    found = [f for f in findings(partly) if f.code == "MS-LABEL-001"]
+    assert len(found) == 1 and "some (landmarks, cover," in found[0].message
+    german = book(tmp_path / "de", "# A\n\nText.\n", lang="de")
+    assert not [f for f in findings(german) if f.code == "MS-LABEL-001"]
 
 
 @pytest.mark.parametrize("folder", [".", "tests/books/everything"])

@@ -1,0 +1,28 @@
+"""book.yaml, as the pages bookbuild makes from it will read."""
+
+from __future__ import annotations
+
+from bookbuild.check.ms_text import Manuscript
+from bookbuild.check.registry import Hit, rule
+from bookbuild.metadata import FILE, line_of
+
+
+@rule("MS-LABEL-001", "warning",
+      "give the words under labels: in book.yaml (contents: …, titlepage: …)", "manuscript")
+def labels_in_the_book_language(ms: Manuscript):
+    """The words bookbuild adds (contents, title page, "Translated by") exist in the book's
+    language; otherwise they stay English."""
+    meta = ms.book.metadata
+    if meta.untranslated:
+        which = "any" if meta.labels.keys() == set(meta.untranslated) else \
+            f"some ({', '.join(meta.untranslated)})"
+        yield Hit(f"bookbuild has no '{meta.language}' words for {which} of the pages it "
+                  f"makes; they stay English", FILE, _line(ms, "language"))
+
+
+def _line(ms: Manuscript, key: str) -> int | None:
+    try:
+        text = (ms.book.root / FILE).read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return line_of(text.splitlines(), key)
