@@ -69,7 +69,9 @@ def _verdict(findings: list[Finding], book: Book, what: str, progress,
              show_warnings: bool = True) -> list[Finding]:
     yaml_path = book.root / METADATA_FILE
     text = yaml_path.read_text("utf-8", "replace") if yaml_path.is_file() else ""
-    kept, _hidden = suppress.apply(findings, suppress.parse(book.config, text), set())
+    rules = suppress.parse(book.config, text) + suppress.inline(
+        [(s.source, s.text) for s in book.sections])
+    kept, _hidden = suppress.apply(findings, rules, set())
     kept = [f for f in kept if not f.code.startswith("CHECK-")]  # stale ones: `check` says
     for f in kept:
         if show_warnings and f.severity == "warning":

@@ -159,8 +159,15 @@ def _fenced(lines: list[str], i: int, marker: str, blocks: list[Block]) -> int:
 
 
 def _chunk(chunk: list[str], line: int, blocks: list[Block]) -> None:
-    """Classify a run of non-blank lines; a heading line splits it."""
+    """Classify a run of non-blank lines; a heading line splits it, and so does the end of a
+    comment that opens it (pandoc reads the lines after `-->` as a paragraph of their own)."""
     first = chunk[0]
+    if first.lstrip().startswith("<!--"):
+        end = next((k for k, c in enumerate(chunk) if "-->" in c), len(chunk) - 1)
+        blocks.append(Block("html", line, "\n".join(chunk[:end + 1])))
+        if end + 1 < len(chunk):
+            _chunk(chunk[end + 1:], line + end + 1, blocks)
+        return
     atx = ATX.match(first)
     if atx:
         blocks.append(Block("heading", line, first, level=len(atx.group(1))))

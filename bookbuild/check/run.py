@@ -99,7 +99,8 @@ def check_path(path: str | Path, options: Options = Options(),
 
 def check_book(folder: Path, options: Options = Options(), progress: Progress = silent) -> Result:
     book = read_book(folder)
-    suppressions = suppress.parse(book.config, _yaml(book))
+    suppressions = suppress.parse(book.config, _yaml(book)) + suppress.inline(
+        [(s.source, s.text) for s in book.sections])
     run = _Run()
     progress(f"linting {len(book.sections)} manuscript files")
     run.rules("manuscript", Manuscript.of(book))

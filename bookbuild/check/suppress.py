@@ -9,6 +9,12 @@
           match: Marie
           reason: Marie and Maria are two sisters
 
+Or in the Markdown, for one paragraph (the one the comment is in, or the next one when the
+comment stands alone):
+
+    <!-- bookbuild: ignore MS-WORD-001 -->
+    He had had enough of the the cats.
+
 A suppression that matches nothing, although its rule ran, is reported (CHECK-001): the problem
 it hid is gone, and the line should go too.
 """
@@ -24,6 +30,7 @@ from bookbuild.errors import Problems
 from bookbuild.metadata import FILE as METADATA_FILE
 
 CODE = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Za-z0-9*_.-]+)*\*?$")
+INLINE = re.compile(r"<!--\s*bookbuild:\s*ignore\s+(.*?)\s*-->", re.DOTALL)
 KEYS = {"code", "file", "match", "reason"}
 TOOLS = ("EPUBCHECK-", "ACE-")
 
@@ -34,13 +41,17 @@ class Suppression:
     file: str | None = None
     match: str | None = None
     reason: str | None = None
-    line: int | None = None
+    line: int | None = None  # where the suppression is written
     used: int = 0
+    lines: tuple[int, int] | None = None  # an inline one: the lines of `file` it covers
+    where: str = METADATA_FILE  # the file it is written in
 
     def matches(self, f: Finding) -> bool:
         return (fnmatch.fnmatchcase(f.code, self.code)
                 and (self.file is None or f.file == self.file)
-                and (self.match is None or self.match in f.message))
+                and (self.match is None or self.match in f.message)
+                and (self.lines is None or (f.line is not None
+                                            and self.lines[0] <= f.line <= self.lines[1])))
 
     def describe(self) -> str:
         extra = "".join(f", {k} {v!r}" for k, v in (("file", self.file), ("match", self.match))
@@ -97,6 +108,41 @@ def _entry(entry, lines: list[str], problems: Problems) -> Suppression | None:
     return Suppression(code, texts["file"], texts["match"], texts["reason"], line)
 
 
+def inline(sources: list[tuple[str, str]]) -> list[Suppression]:
+    """The `<!-- bookbuild: ignore CODE -->` comments in the Markdown: (file, text) pairs."""
+    out = []
+    for source, text in sources:
+        lines = text.split("\n")
+        for m in INLINE.finditer(text):
+            first = text.count("\n", 0, m.start()) + 1
+            last = first + m.group(0).count("\n")
+            scope = _paragraph(lines, first, last)
+            for code in re.split(r"[\s,]+", m.group(1).strip()):
+                if code:
+                    out.append(Suppression(code, source, line=first, lines=scope, where=source))
+    return out
+
+
+def _paragraph(lines: list[str], first: int, last: int) -> tuple[int, int]:
+    """The lines (1-based) of the paragraph a comment on lines first…last is in; the next
+    paragraph when the comment is a paragraph of its own."""
+    start, end = first, last
+    while start > 1 and lines[start - 2].strip():
+        start -= 1
+    while end < len(lines) and lines[end].strip():
+        end += 1
+    own = INLINE.sub("", "\n".join(lines[start - 1:end])).strip() == ""
+    if not own:
+        return start, end
+    nxt = end + 1
+    while nxt <= len(lines) and not lines[nxt - 1].strip():
+        nxt += 1
+    stop = nxt
+    while stop < len(lines) and lines[stop].strip():
+        stop += 1
+    return start, max(stop, nxt)
+
+
 def _line(lines: list[str], needle: str) -> int | None:
     for i, line in enumerate(lines, 1):
         if needle in line.split("#", 1)[0]:
@@ -125,13 +171,15 @@ def apply(findings: list[Finding], suppressions: list[Suppression],
         known = [c for c in ran if fnmatch.fnmatchcase(c, s.code)]
         tool = next((t for t in TOOLS if s.code.startswith(t)), None)
         if (tool and tool in ran) or known:
+            hint = "delete the comment" if s.lines else "delete the line from check.ignore"
+            what = s.code if s.lines else s.describe()
             kept.append(Finding("CHECK-001", "warning",
-                                f"the suppression {s.describe()} matches nothing; remove it",
-                                METADATA_FILE, s.line, hint="delete the line from check.ignore"))
+                                f"the suppression {what} matches nothing; remove it",
+                                s.where, s.line, hint=hint))
         elif not tool and not _registered(s.code):
             kept.append(Finding("CHECK-002", "warning",
                                 f"the suppression {s.code} names no rule bookbuild knows",
-                                METADATA_FILE, s.line, hint="check the code's spelling"))
+                                s.where, s.line, hint="check the code's spelling"))
     return kept, hidden
 
 

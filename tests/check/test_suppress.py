@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bookbuild.check import Finding
-from bookbuild.check.suppress import apply, parse
+from bookbuild.check.suppress import apply, inline, parse
 from bookbuild.errors import BookError
 
 YAML = """title: T
@@ -87,3 +87,63 @@ def test_a_malformed_block_is_bad_input(block, message):
     problem = e.value.problems[0]
     assert message in problem.message and problem.file == "manuscript/book.yaml"
     assert problem.line == 2
+
+
+CHAPTER = "manuscript/chapters/01.md"
+TEXT = """# A
+
+He said the the word. <!-- bookbuild: ignore MS-WORD-001 -->
+It went on.
+
+<!-- bookbuild: ignore MS-QUOTE-002, MS-NAME-* -->
+
+"An open quotation
+that runs on.
+
+Another the the paragraph.
+<!-- bookbuild: ignore MS-LONG-001 -->
+"""
+
+
+def at(code: str, line: int) -> Finding:
+    return Finding(code, "warning", "x", CHAPTER, line)
+
+
+def test_an_inline_comment_covers_its_own_paragraph_or_the_next():
+    rules = inline([(CHAPTER, TEXT)])
+    assert [(s.code, s.line, s.lines) for s in rules] == [
+        ("MS-WORD-001", 3, (3, 4)), ("MS-QUOTE-002", 6, (6, 9)), ("MS-NAME-*", 6, (6, 9)),
+        ("MS-LONG-001", 12, (11, 12))]
+    kept, hidden = apply([at("MS-WORD-001", 3), at("MS-WORD-001", 11), at("MS-QUOTE-002", 8),
+                          Finding("MS-WORD-001", "warning", "x", "manuscript/chapters/02.md",
+                                  3)], rules, set())
+    assert hidden == [at("MS-WORD-001", 3), at("MS-QUOTE-002", 8)]
+    assert at("MS-WORD-001", 11) in kept  # the same fault in another paragraph
+
+
+def test_a_stale_inline_comment_is_reported_where_it_is():
+    rules = inline([(CHAPTER, TEXT)])
+    kept, _hidden = apply([], rules, {"MS-WORD-001", "MS-LONG-001"})
+    stale = [(f.code, f.file, f.line, f.hint) for f in kept if f.code == "CHECK-001"]
+    assert stale == [("CHECK-001", CHAPTER, 3, "delete the comment"),
+                     ("CHECK-001", CHAPTER, 12, "delete the comment")]
+    kept, _hidden = apply([], inline([(CHAPTER, "<!-- bookbuild: ignore MS-NOPE-001 -->\n")]),
+                          set())
+    assert [(f.code, f.file, f.line) for f in kept] == [("CHECK-002", CHAPTER, 1)]
+
+
+def test_the_gate_and_check_honour_inline_comments(tmp_path):
+    from bookbuild.check.run import Options, check_path
+    from tests.conftest import SAMPLE, copy_book
+
+    book = copy_book(SAMPLE, tmp_path / "book")
+    chapter = book / "manuscript/chapters/01-when-lenin-proclaimed-soviet-power.md"
+    text = chapter.read_text("utf-8")
+    chapter.write_text(text + "\nWe saw the the crowd.\n", "utf-8")
+    codes = [f.code for f in check_path(book, Options(epubcheck=False, pdf=False)).findings]
+    assert "MS-WORD-001" in codes
+    chapter.write_text(text + "\n<!-- bookbuild: ignore MS-WORD-001 -->\nWe saw the the crowd.\n",
+                       "utf-8")
+    result = check_path(book, Options(epubcheck=False, pdf=False))
+    assert "MS-WORD-001" not in [f.code for f in result.findings]
+    assert "MS-WORD-001" in [f.code for f in result.suppressed]
