@@ -28,6 +28,9 @@ REFDEF = re.compile(r"^ {0,3}\[[^\]^][^\]]*\]:\s*\S")
 FIGURE = re.compile(r"^!\[.*\]\([^)]*\)(\{[^}]*\})?\s*$", re.DOTALL)
 DIV = re.compile(r"^ {0,3}:{3,}")
 DEFINITION = re.compile(r"^ {0,3}[:~](\s|$)")
+COMMENT_START = re.compile(r"^ {0,3}<!--")
+COMMENT = re.compile(r"[ \t]*<!--.*?-->[ \t]*", re.DOTALL)
+COMMENT_THEN_TEXT = re.compile(r"^ {0,3}(?:<!--.*?-->[ \t]*)+\S")
 
 # Blocks whose text is running prose, where typography rules apply.
 PROSE = {"para", "heading", "list", "quote", "note", "definition", "lineblock"}
@@ -44,6 +47,16 @@ _NOT_PROSE = [
     re.compile(r"(?<![\\$\w])\$(?=\S)(?:[^$\n]|\n(?!\s*\n))*?(?<=\S)\$(?!\d)"),  # $math$
     re.compile(r"https?://\S+"),  # bare URLs
 ]
+
+
+def blank_code(text: str) -> str:
+    """`text` with fenced code blocks and code spans replaced by spaces (newlines kept)."""
+    lines = text.split("\n")
+    for b in split(text):
+        if b.kind == "code":
+            for i in range(b.line - 1, b.line - 1 + b.text.count("\n") + 1):
+                lines[i] = " " * len(lines[i])
+    return _NOT_PROSE[0].sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), "\n".join(lines))
 
 
 def blank(text: str) -> str:
@@ -162,11 +175,11 @@ def _chunk(chunk: list[str], line: int, blocks: list[Block]) -> None:
     """Classify a run of non-blank lines; a heading line splits it, and so does the end of a
     comment that opens it (pandoc reads the lines after `-->` as a paragraph of their own)."""
     first = chunk[0]
-    if first.lstrip().startswith("<!--"):
-        end = next((k for k, c in enumerate(chunk) if "-->" in c), len(chunk) - 1)
-        blocks.append(Block("html", line, "\n".join(chunk[:end + 1])))
-        if end + 1 < len(chunk):
-            _chunk(chunk[end + 1:], line + end + 1, blocks)
+    comments = _comment_lines(chunk) if COMMENT_START.match(first) else 0
+    if comments:
+        blocks.append(Block("html", line, "\n".join(chunk[:comments])))
+        if comments < len(chunk):
+            _chunk(chunk[comments:], line + comments, blocks)
         return
     atx = ATX.match(first)
     if atx:
@@ -184,6 +197,23 @@ def _chunk(chunk: list[str], line: int, blocks: list[Block]) -> None:
     blocks.append(Block(_kind(chunk, blocks), line, "\n".join(chunk)))
 
 
+def _comment_lines(chunk: list[str]) -> int:
+    """How many lines open the chunk with comments and nothing else. A comment with text after
+    it on its line is inline (0): that text is the paragraph's."""
+    text = "\n".join(chunk)
+    pos = lines = 0
+    while m := COMMENT.match(text, pos):
+        pos = m.end()
+        if pos == len(text):
+            return len(chunk)
+        if text[pos] == "\n":
+            pos += 1
+            lines = text.count("\n", 0, pos)
+        elif not text.startswith("<!--", pos):
+            break  # text after the comment
+    return lines
+
+
 def _kind(chunk: list[str], blocks: list[Block]) -> str:
     first = chunk[0]
     previous = blocks[-1] if blocks else None
@@ -192,7 +222,7 @@ def _kind(chunk: list[str], blocks: list[Block]) -> str:
         return previous.kind  # a continuation paragraph of the item above
     if indented:
         return "code"
-    if first.lstrip().startswith("<"):
+    if first.lstrip().startswith("<") and not COMMENT_THEN_TEXT.match(first):
         return "html"
     if first.lstrip().startswith("$$"):
         return "math"

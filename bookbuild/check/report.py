@@ -41,7 +41,7 @@ def as_text(result: Result, colour: bool = False) -> str:
     line = (f"{result.subject}: {counts['error']} errors, {counts['warning']} warnings, "
             f"{counts['info']} notes")
     if counts["suppressed"]:
-        line += f" ({counts['suppressed']} suppressed in book.yaml)"
+        line += f" ({counts['suppressed']} suppressed)"
     line += f"; checked: {', '.join(result.ran) or 'nothing'}"
     tone = "red" if counts["error"] else "yellow" if counts["warning"] else "green"
     out.append(style(line, fg=tone, bold=True))

@@ -92,7 +92,11 @@ def check_path(path: str | Path, options: Options = Options(),
         return _result(str(path), run, [])
     if suffix == ".pdf":
         run = _Run()
-        _pdf(run, path, None)
+        if _looks_like_a_cover(path):
+            with PdfFile.open(path, cover=True) as doc:
+                run.rules("pdf", doc, name=path.name, what="cover")
+        else:
+            _pdf(run, path, None)
         return _result(str(path), run, [])
     raise BookError(f"{path}: not a book folder, an .epub or a .pdf")
 
@@ -203,6 +207,17 @@ def _pdf(run: _Run, path: Path, book: Book | None) -> None:
     with PdfFile.open(path, trim=trim, bleed=bleed) as doc:
         doc.sources = _image_sizes(book) if book else {}
         run.rules("pdf", doc, name=path.name)
+
+
+def _looks_like_a_cover(path: Path) -> bool:
+    """A cover wrap on its own: bookbuild's name for one, or one sheet wider than it is tall."""
+    if path.name.lower().endswith("-cover.pdf"):
+        return True
+    with PdfFile.open(path) as doc:
+        if doc.pdf is None or len(doc.pdf.pages) != 1:
+            return False
+        box = doc.pdf.pages[0].mediabox
+        return float(box[2]) - float(box[0]) > float(box[3]) - float(box[1])
 
 
 def _cover(run: _Run, path: Path, book: Book, interior: Path) -> None:

@@ -26,11 +26,14 @@ import re
 from dataclasses import dataclass
 
 from bookbuild.check import Finding
+from bookbuild.check.ms_text import blank_code
 from bookbuild.errors import Problems
 from bookbuild.metadata import FILE as METADATA_FILE
 
 CODE = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Za-z0-9*_.-]+)*\*?$")
-INLINE = re.compile(r"<!--\s*bookbuild:\s*ignore\s+(.*?)\s*-->", re.DOTALL)
+# A comment ends before a blank line: an unclosed one must not swallow the paragraphs after it.
+INLINE = re.compile(r"<!--\s*bookbuild:\s*ignore\b((?:(?!\n[ \t]*\n).)*?)-->", re.DOTALL)
+OPENING = re.compile(r"<!--\s*bookbuild:")
 KEYS = {"code", "file", "match", "reason"}
 TOOLS = ("EPUBCHECK-", "ACE-")
 
@@ -45,9 +48,10 @@ class Suppression:
     used: int = 0
     lines: tuple[int, int] | None = None  # an inline one: the lines of `file` it covers
     where: str = METADATA_FILE  # the file it is written in
+    broken: str | None = None  # why an inline comment cannot be read; it suppresses nothing
 
     def matches(self, f: Finding) -> bool:
-        return (fnmatch.fnmatchcase(f.code, self.code)
+        return (self.broken is None and fnmatch.fnmatchcase(f.code, self.code)
                 and (self.file is None or f.file == self.file)
                 and (self.match is None or self.match in f.message)
                 and (self.lines is None or (f.line is not None
@@ -109,38 +113,75 @@ def _entry(entry, lines: list[str], problems: Problems) -> Suppression | None:
 
 
 def inline(sources: list[tuple[str, str]]) -> list[Suppression]:
-    """The `<!-- bookbuild: ignore CODE -->` comments in the Markdown: (file, text) pairs."""
+    """The `<!-- bookbuild: ignore CODE … -->` comments in the Markdown: (file, text) pairs.
+
+    Codes come first; the words after them are the reason. Comments inside code (fenced
+    blocks, code spans) are examples, not suppressions."""
     out = []
     for source, text in sources:
         lines = text.split("\n")
-        for m in INLINE.finditer(text):
-            first = text.count("\n", 0, m.start()) + 1
-            last = first + m.group(0).count("\n")
-            scope = _paragraph(lines, first, last)
-            for code in re.split(r"[\s,]+", m.group(1).strip()):
-                if code:
-                    out.append(Suppression(code, source, line=first, lines=scope, where=source))
+        prose = blank_code(text)
+        seen = set()
+        for m in INLINE.finditer(prose):
+            seen.add(m.start())
+            first = prose.count("\n", 0, m.start()) + 1
+            scope = _paragraph(lines, first, first + m.group(0).count("\n"))
+            codes = _codes(m.group(1))
+            if not codes:
+                out.append(Suppression("", source, line=first, where=source, broken=(
+                    f"the comment names no rule code: {m.group(0)[:60]!r}")))
+            out += [Suppression(code, source, line=first, lines=scope, where=source)
+                    for code in codes]
+        for m in OPENING.finditer(prose):
+            if m.start() not in seen and not INLINE.match(prose, m.start()):
+                line = prose.count("\n", 0, m.start()) + 1
+                out.append(Suppression("", source, line=line, where=source, broken=(
+                    "a <!-- bookbuild: comment with no --> before the paragraph ends; "
+                    "pandoc prints it in the book")))
     return out
 
 
+def _codes(words: str) -> list[str]:
+    """The rule codes at the start of a comment's text (MS-WORD-001, MS-NAME-*)."""
+    codes = []
+    for word in re.split(r"[\s,]+", words.strip()):
+        if not word or not CODE.match(word):
+            break
+        codes.append(word)
+    return codes
+
+
 def _paragraph(lines: list[str], first: int, last: int) -> tuple[int, int]:
-    """The lines (1-based) of the paragraph a comment on lines first…last is in; the next
-    paragraph when the comment is a paragraph of its own."""
+    """The lines (1-based) of the paragraph a comment on lines first…last is in; when the
+    comment stands alone, also the next paragraph that is more than comments."""
+    start, end = _around(lines, first, last)
+    if _only_comments(lines, start, end):
+        nxt = end
+        while True:
+            nxt += 1
+            while nxt <= len(lines) and not lines[nxt - 1].strip():
+                nxt += 1
+            if nxt > len(lines):
+                break
+            _s, nxt_end = _around(lines, nxt, nxt)
+            end = nxt_end
+            if not _only_comments(lines, nxt, nxt_end):
+                break
+            nxt = nxt_end
+    return start, end
+
+
+def _around(lines: list[str], first: int, last: int) -> tuple[int, int]:
     start, end = first, last
     while start > 1 and lines[start - 2].strip():
         start -= 1
     while end < len(lines) and lines[end].strip():
         end += 1
-    own = INLINE.sub("", "\n".join(lines[start - 1:end])).strip() == ""
-    if not own:
-        return start, end
-    nxt = end + 1
-    while nxt <= len(lines) and not lines[nxt - 1].strip():
-        nxt += 1
-    stop = nxt
-    while stop < len(lines) and lines[stop].strip():
-        stop += 1
-    return start, max(stop, nxt)
+    return start, end
+
+
+def _only_comments(lines: list[str], start: int, end: int) -> bool:
+    return not re.sub(r"<!--.*?-->", "", "\n".join(lines[start - 1:end]), flags=re.DOTALL).strip()
 
 
 def _line(lines: list[str], needle: str) -> int | None:
@@ -166,6 +207,10 @@ def apply(findings: list[Finding], suppressions: list[Suppression],
             rule.used += 1
             hidden.append(f)
     for s in suppressions:
+        if s.broken:
+            kept.append(Finding("CHECK-003", "warning", s.broken, s.where, s.line,
+                                hint="write <!-- bookbuild: ignore CODE reason -->"))
+            continue
         if s.used:
             continue
         known = [c for c in ran if fnmatch.fnmatchcase(c, s.code)]

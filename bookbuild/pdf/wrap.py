@@ -91,7 +91,8 @@ def _front_art(book: Book, s: PrintSettings, g: dict, work: Path,
     why = dpi_warning(where, pic, placed, what="cover", advice=" for the front with its bleed")
     if why:
         warnings.append(why)
-    background = _edge_colour(work / pic.file.lstrip("/")) if pic.pixels else design["background"]
+    background = (_edge_colour(work / pic.file.lstrip("/"), right_to_left(book.metadata.language))
+                  if pic.pixels else design["background"])
     light = sum(c * k for c, k in zip(background, (0.299, 0.587, 0.114))) > 140
     ink = [20, 20, 20] if light else [250, 248, 242]
     meta = book.metadata
@@ -101,12 +102,14 @@ def _front_art(book: Book, s: PrintSettings, g: dict, work: Path,
     return art, {"background": background, "ink": ink, "accent": ink}
 
 
-def _edge_colour(path: Path) -> list[int]:
-    """The average colour of the art's spine-side edge, so back and spine continue it."""
+def _edge_colour(path: Path, rtl: bool = False) -> list[int]:
+    """The average colour of the art's spine-side edge (its left, or its right on a book bound
+    on the right), so back and spine continue it."""
     with Image.open(path) as im:
         im.draft("RGB", (256, 256))  # JPEGs decode at a fraction of their size
         small = im.convert("RGB").resize((64, 64))
-    edge = small.crop((0, 0, 4, 64)).resize((1, 1), Image.Resampling.BOX)
+    edge = small.crop((60, 0, 64, 64) if rtl else (0, 0, 4, 64))
+    edge = edge.resize((1, 1), Image.Resampling.BOX)
     return list(edge.getpixel((0, 0)))
 
 

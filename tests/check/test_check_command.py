@@ -140,3 +140,13 @@ def test_check_leaves_the_book_folder_alone(tmp_path):
     before = sorted(p.relative_to(book) for p in book.rglob("*"))
     assert run_cli("check", "--fast", "-q", book).returncode == 0
     assert sorted(p.relative_to(book) for p in book.rglob("*")) == before
+
+
+def test_a_cover_wrap_alone_is_checked_as_a_cover(tmp_path):
+    from bookbuild.build import build
+    from bookbuild.check.run import check_path
+
+    (cover,) = build(ROOT, tmp_path / "out", ["cover"])
+    result = check_path(cover)
+    assert result.ran == ["cover"]
+    assert not [f.code for f in result.findings if f.code.startswith(("PDF-PAGES", "PDF-OUT"))]

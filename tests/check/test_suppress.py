@@ -147,3 +147,34 @@ def test_the_gate_and_check_honour_inline_comments(tmp_path):
     result = check_path(book, Options(epubcheck=False, pdf=False))
     assert "MS-WORD-001" not in [f.code for f in result.findings]
     assert "MS-WORD-001" in [f.code for f in result.suppressed]
+
+
+def test_inline_codes_come_first_then_the_reason():
+    text = ("# A\n\n<!-- bookbuild: ignore MS-WORD-001, MS-NAME-001 the cats are a joke -->\n"
+            "The the cats.\n")
+    rules = inline([(CHAPTER, text)])
+    assert [(s.code, s.lines) for s in rules] == [("MS-WORD-001", (3, 4)), ("MS-NAME-001", (3, 4))]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("<!-- bookbuild: ignore * -->\nText.\n", "names no rule code"),
+    ("<!-- bookbuild: ignore MS-WORD-001\nThe the cats.\n\nMore. -->\n", "no -->"),
+])
+def test_an_inline_comment_that_cannot_be_read_is_reported_and_hides_nothing(text, message):
+    rules = inline([(CHAPTER, text)])
+    kept, hidden = apply([at("MS-WORD-001", 2)], rules, {"MS-WORD-001"})
+    assert hidden == [] and at("MS-WORD-001", 2) in kept
+    broken = [f for f in kept if f.code == "CHECK-003"]
+    assert len(broken) == 1 and message in broken[0].message and broken[0].line == 1
+
+
+def test_comments_in_code_are_examples():
+    text = ("# A\n\n```markdown\n<!-- bookbuild: ignore MS-WORD-001 -->\n```\n\n"
+            "Write `<!-- bookbuild: ignore MS-LONG-001 -->` before it.\n")
+    assert inline([(CHAPTER, text)]) == []
+
+
+def test_a_lone_comment_skips_other_comments_to_reach_its_paragraph():
+    text = "<!-- bookbuild: ignore MS-WORD-001 -->\n\n<!-- a note -->\n\nThe the cats.\n"
+    (rule,) = inline([(CHAPTER, text)])
+    assert rule.lines == (1, 5)

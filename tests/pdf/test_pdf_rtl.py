@@ -58,3 +58,33 @@ def test_the_cover_wrap_opens_the_way_the_book_does(request, which, front_left):
         back = _x_of(page, "short memoir")  # the description, on the back
         assert (front < middle) == front_left and (back < middle) != front_left
         assert front > 0 and back < page.rect.width  # nothing pushed off the sheet
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_spine_reads_title_then_author_in_both_directions(language):
+    from bookbuild.manuscript import read_book
+    from bookbuild.pdf import wrap
+    from bookbuild.pdf.interior import print_settings
+
+    book = read_book(SAMPLE)
+    book.metadata.language = language
+    s = print_settings(book)
+    pdf, _ = wrap.cover_pdf(book, s, 300, lambda _m: None)
+    page = pymupdf.open(stream=pdf, filetype="pdf")[0]
+    spine = pymupdf.Rect(BLEED + s.width, 0, BLEED + s.width + s.spine(300), page.rect.height)
+    title = page.search_for("Lenin", clip=spine)
+    author = page.search_for("Kollontai", clip=spine) or page.search_for("KOLLONTAI", clip=spine)
+    assert title and author
+    assert title[0].y0 < page.rect.height / 2 < author[0].y0  # title at the head
+
+
+def test_the_back_takes_its_colour_from_the_spine_side_of_the_art(tmp_path):
+    from PIL import Image
+
+    from bookbuild.pdf.wrap import _edge_colour
+
+    art = Image.new("RGB", (200, 300), (200, 0, 0))
+    art.paste((0, 0, 200), (100, 0, 200, 300))  # red on the left, blue on the right
+    art.save(tmp_path / "art.png")
+    assert _edge_colour(tmp_path / "art.png") == [200, 0, 0]  # left of the front: the spine
+    assert _edge_colour(tmp_path / "art.png", rtl=True) == [0, 0, 200]
