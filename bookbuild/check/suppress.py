@@ -26,7 +26,6 @@ import re
 from dataclasses import dataclass
 
 from bookbuild.check import Finding
-from bookbuild.check.ms_text import blank_code
 from bookbuild.errors import Problems
 from bookbuild.metadata import FILE as METADATA_FILE
 
@@ -119,6 +118,10 @@ def inline(sources: list[tuple[str, str]]) -> list[Suppression]:
     blocks, code spans) are examples, not suppressions."""
     out = []
     for source, text in sources:
+        if "bookbuild:" not in text:
+            continue  # most sections: no need to split them into blocks (every build does this)
+        from bookbuild.check.ms_text import blank_code  # the lint's splitter: only when needed
+
         lines = text.split("\n")
         prose = blank_code(text)
         seen = set()
