@@ -148,7 +148,7 @@ def _codes(words: str) -> list[str]:
     """The rule codes at the start of a comment's text (MS-WORD-001, MS-NAME-*)."""
     codes = []
     for word in re.split(r"[\s,]+", words.strip()):
-        if not word or not CODE.match(word):
+        if not word or "-" not in word or not CODE.match(word):  # "OK", "I" begin a reason
             break
         codes.append(word)
     return codes
