@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
-from bookbuild import cache, output
+from bookbuild import cache, labels, output
 from bookbuild.cache import NO_CACHE, Cache
 from bookbuild.convert import pandoc
 from bookbuild.convert.html import Document, resolve_links, to_document
@@ -150,10 +150,8 @@ def announce(book: Book, progress: Progress) -> None:
         progress(f"identifier {meta.identifier} (derived from title and author; "
                  f"pin it in book.yaml as identifier:)")
     if meta.untranslated:
-        which = "" if meta.labels.keys() == set(meta.untranslated) else \
-            f" ({', '.join(meta.untranslated)})"
-        progress(f"warning: {METADATA_FILE}: bookbuild has no '{meta.language}' words for the "
-                 f"pages it makes{which}; they stay English until you set them under labels:")
+        progress(f"warning: {METADATA_FILE}: "
+                 f"{labels.untranslated(meta.language, meta.untranslated)}")
 
 
 # One entry per output format; each takes (book, out_dir, progress) and returns the written path.

@@ -61,6 +61,13 @@ def for_book(language: str, overrides: dict[str, str]) -> tuple[dict[str, str], 
     return {**table()["en"], **words}, missing
 
 
+def untranslated(language: str, names: list[str]) -> str:
+    """What the build and `check` say when some of the words stay English."""
+    which = "any" if set(names) == set(table()["en"]) else f"some ({', '.join(names)})"
+    return (f"bookbuild has no '{language}' words for {which} of the pages it makes; they "
+            f"stay English until you set them under labels:")
+
+
 def problem(name: str, value) -> str | None:
     """Why a label from book.yaml cannot be used, or None."""
     if name not in table()["en"]:

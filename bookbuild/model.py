@@ -56,7 +56,10 @@ class Metadata:
 
     @property
     def author_line(self) -> str:
-        names = [c.name for c in self.authors] or [self.contributors[0].name]
+        return self.joined([c.name for c in self.authors] or [self.contributors[0].name])
+
+    def joined(self, names: list[str]) -> str:
+        """"A, B and C", in the book's language."""
         if len(names) == 1:
             return names[0]
         return self.labels["and"].format(self.labels["list_sep"].join(names[:-1]), names[-1])

@@ -92,12 +92,18 @@ def test_a_model_made_in_code_speaks_english():
     assert meta.author_line == "A and B" and meta.labels["contents"] == "Contents"
 
 
-def test_a_german_epub_and_pdf_use_german_words(tmp_path):
+def sample_in(tmp_path, language: str):
+    """A copy of the sample book, its language changed to `language`."""
     book = copy_book(SAMPLE, tmp_path / "book")
     yaml_path = book / "manuscript/book.yaml"
-    text = yaml_path.read_text("utf-8")
-    yaml_path.write_text("\n".join("language: de" if line.startswith("language:") else line
-                                   for line in text.splitlines()) + "\n", "utf-8")
+    lines = yaml_path.read_text("utf-8").splitlines()
+    yaml_path.write_text("\n".join(f"language: {language}" if line.startswith("language:")
+                                   else line for line in lines) + "\n", "utf-8")
+    return book
+
+
+def test_a_german_epub_and_pdf_use_german_words(tmp_path):
+    book = sample_in(tmp_path, "de")
     said: list[str] = []
     epub, pdf = build(book, tmp_path / "out", ["epub", "pdf"], said.append)
     with zipfile.ZipFile(epub) as z:
@@ -117,11 +123,7 @@ def test_a_german_epub_and_pdf_use_german_words(tmp_path):
 
 
 def test_a_language_without_words_is_warned_about_once(tmp_path):
-    book = copy_book(SAMPLE, tmp_path / "book")
-    yaml_path = book / "manuscript/book.yaml"
-    text = yaml_path.read_text("utf-8")
-    yaml_path.write_text("\n".join("language: hu" if line.startswith("language:") else line
-                                   for line in text.splitlines()) + "\n", "utf-8")
+    book = sample_in(tmp_path, "hu")
     said: list[str] = []
     build(book, tmp_path / "out", ["epub"], said.append)
     warnings = [m for m in said if m.startswith("warning: manuscript/book.yaml") and "'hu'" in m]

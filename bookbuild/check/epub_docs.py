@@ -127,8 +127,7 @@ class RuleCrash(Exception):
 def _load_or_take(epub: EpubFile, path: str) -> Facts:
     data = epub.read(path)
     if data is None:
-        problem = epub.problems.get(path)
-        return Facts(problem=(problem.kind, problem.message, problem.line) if problem else None)
+        return _unread(epub, path)
     codes = sorted(r.code for r in rules_for("epub", scope="document"))
     key = cache.key(KIND, path, json.dumps(epub.options, sort_keys=True), " ".join(codes), data)
     stored = epub.memo.get_json(KIND, key)
@@ -148,8 +147,7 @@ def _load_or_take(epub: EpubFile, path: str) -> Facts:
 def _take(epub: EpubFile, path: str, data: bytes) -> Facts:
     root = epub.xml(path)
     if root is None:
-        problem = epub.problems.get(path)
-        return Facts(problem=(problem.kind, problem.message, problem.line) if problem else None)
+        return _unread(epub, path)
     found = Facts(parsed=True, lang=root.get(XML_LANG) or root.get("lang"))
     for el in root.iter(etree.Element):
         _collect(found, el, local(el))
@@ -165,6 +163,12 @@ def _take(epub: EpubFile, path: str, data: bytes) -> Facts:
             found.hits[r.code] = f"{type(e).__name__}: {e}"
     epub.forget(path)  # the tree is not needed again; a big book need not hold them all
     return found
+
+
+def _unread(epub: EpubFile, path: str) -> Facts:
+    """The facts of an entry that could not be read or parsed: why."""
+    problem = epub.problems.get(path)
+    return Facts(problem=(problem.kind, problem.message, problem.line) if problem else None)
 
 
 def _collect(found: Facts, el: etree._Element, name: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bookbuild import labels
 from bookbuild.check.ms_text import Manuscript
 from bookbuild.check.registry import Hit, rule
 from bookbuild.metadata import FILE, line_of
@@ -14,10 +15,8 @@ def labels_in_the_book_language(ms: Manuscript):
     language; otherwise they stay English."""
     meta = ms.book.metadata
     if meta.untranslated:
-        which = "any" if meta.labels.keys() == set(meta.untranslated) else \
-            f"some ({', '.join(meta.untranslated)})"
-        yield Hit(f"bookbuild has no '{meta.language}' words for {which} of the pages it "
-                  f"makes; they stay English", FILE, _line(ms, "language"))
+        yield Hit(labels.untranslated(meta.language, meta.untranslated), FILE,
+                  _line(ms, "language"))
 
 
 def _line(ms: Manuscript, key: str) -> int | None:

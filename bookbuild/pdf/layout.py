@@ -110,15 +110,10 @@ def copyright_lines(book: Book) -> dict:
     lines.append(f"ISBN {meta.isbn}" if meta.isbn else words["identifier"].format(meta.identifier))
     if meta.source:
         lines.append(words["source"].format(meta.source))
-    lines.append(words["set_in"].format(_joined(meta, fonts.faces_for(meta.language))))
+    lines.append(words["set_in"].format(meta.joined(fonts.faces_for(meta.language))))
     lines.append(words["made_with"])
     return {"title": title, "byline": words["by"].format(meta.author_line), "lines": lines}
 
-
-def _joined(meta, names: list[str]) -> str:
-    if len(names) == 1:
-        return names[0]
-    return meta.labels["and"].format(meta.labels["list_sep"].join(names[:-1]), names[-1])
 
 
 @dataclass
