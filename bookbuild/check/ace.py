@@ -24,6 +24,7 @@ TOOLS = Path(__file__).resolve().parents[2] / "tools" / "ace"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 IMPACT = {"critical": "error", "serious": "error", "moderate": "warning", "minor": "info"}
 TIMEOUT = 900  # seconds; Ace checks every document in a browser
+BROWSER_START_MS = 60_000
 QUOTED = re.compile(r'"([^"]+)"')
 
 
@@ -66,6 +67,9 @@ def run(epub: Path) -> list[tuple[Finding, str | None]]:
         out = Path(tmp) / "report"
         env = dict(os.environ, PUPPETEER_EXECUTABLE_PATH=browser(),
                    PUPPETEER_SKIP_DOWNLOAD="true")
+        # Ace gives Chromium 5 s to start; on a busy 2-core machine (two checks at once, a
+        # JVM beside them) it sometimes needs more, and Ace then fails with no report.
+        env.setdefault("ACE_TIMEOUT_INITIAL", str(BROWSER_START_MS))
         try:
             proc = subprocess.run([*command(), "-s", "-f", "-o", str(out), str(epub)],
                                   capture_output=True, text=True, env=env, timeout=TIMEOUT,

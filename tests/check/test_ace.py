@@ -77,3 +77,24 @@ def test_check_says_how_to_install_ace(monkeypatch, tmp_path):
     with pytest.raises(BookError) as e:
         ace.run(tmp_path / "x.epub")
     assert "not installed" in str(e.value)
+
+
+def test_chromium_gets_time_to_start(tmp_path, monkeypatch):
+    """Ace's own 5 s for Chromium to start failed runs on a busy machine."""
+    seen = {}
+
+    def fake_run(cmd, **kwargs):
+        seen.update(kwargs["env"])
+        raise ace.subprocess.TimeoutExpired(cmd, 1)
+    monkeypatch.setattr(ace, "missing", lambda: None)
+    monkeypatch.setattr(ace, "command", lambda: ["ace"])
+    monkeypatch.setattr(ace, "browser", lambda: "/usr/bin/chromium")
+    monkeypatch.setattr(ace.subprocess, "run", fake_run)
+    monkeypatch.delenv("ACE_TIMEOUT_INITIAL", raising=False)
+    with pytest.raises(ace.BookError):
+        ace.run(tmp_path / "x.epub")
+    assert int(seen["ACE_TIMEOUT_INITIAL"]) >= 30_000
+    monkeypatch.setenv("ACE_TIMEOUT_INITIAL", "9000")  # the user's own setting wins
+    with pytest.raises(ace.BookError):
+        ace.run(tmp_path / "x.epub")
+    assert seen["ACE_TIMEOUT_INITIAL"] == "9000"
