@@ -55,7 +55,7 @@ def render(book: Book, progress: Progress = silent, store: Cache = NO_CACHE,
         markup += _convert(book, unreadable, progress, len(keys))
     for i, m in zip(todo + unreadable, markup):
         before = len(problems.items)
-        docs[i] = to_document(book.sections[i], m, problems, allow_scripts)
+        docs[i] = to_document(book.sections[i], m.output, problems, allow_scripts, m.warnings)
         if docs[i] is not None and len(problems.items) == before:
             store.put_json("sections", keys[i], docs[i].to_json())
     problems.raise_if_any()
@@ -66,10 +66,19 @@ def render(book: Book, progress: Progress = silent, store: Cache = NO_CACHE,
     return docs
 
 
-def _convert(book: Book, indices: list[int], progress: Progress, total: int) -> list[str]:
+def _convert(book: Book, indices: list[int], progress: Progress,
+             total: int) -> list[pandoc.Converted]:
     progress(f"converting {len(indices)} of {total} sections with pandoc")
     sections = [book.sections[i] for i in indices]
-    return pandoc.convert([s.text for s in sections], [s.source for s in sections])
+    return pandoc.convert_all([s.text for s in sections], [s.source for s in sections])
+
+
+def report_warnings(docs: list[Document], progress: Progress) -> None:
+    """What the converter noticed, at the author's file and line, on every build."""
+    for doc in docs:
+        for message, line in doc.warnings:
+            where = f"{doc.section.source}:{line}" if line else doc.section.source
+            progress(f"warning: {where}: {message}")
 
 
 def _cached(store: Cache, key: str, section) -> Document | None:
@@ -90,6 +99,7 @@ def build_epub(book: Book, out_dir: Path, progress: Progress = silent) -> Path:
         return target
     pending = Problems()
     docs = render(book, progress, store, pending, meanwhile=_load_writer)
+    report_warnings(docs, progress)
     from bookbuild.check import gate  # preflight: an error keeps the previous EPUB, exit 2
     from bookbuild.epub import write_epub
 

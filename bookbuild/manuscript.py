@@ -44,7 +44,7 @@ def read_book(folder: str | Path) -> Book:
     files = _section_files(root, data.get("order"), problems)
     sections = _read_sections(root, files, problems)
     problems.raise_if_any()
-    config = {k: v for k, v in data.items() if k in ("print", "check", "allow_scripts")}
+    config = {k: v for k, v in data.items() if k in ("print", "check", "allow_scripts", "toc_depth")}
     return Book(root=root, metadata=metadata, sections=sections, assets=_assets(root),
                 config=config, modified=_modified(root, files))
 

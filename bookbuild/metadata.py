@@ -18,7 +18,7 @@ FILE = "manuscript/book.yaml"
 KNOWN_KEYS = {
     "title", "subtitle", "author", "language", "identifier", "publisher", "date", "rights",
     "description", "subjects", "series", "series_index", "cover", "slug", "source", "order",
-    "print", "check", "allow_scripts", "labels",
+    "print", "check", "allow_scripts", "labels", "toc_depth",
 }
 
 # RFC 5646 well-formedness (langtag production). Primary subtags of 4–8 letters are reserved
@@ -253,6 +253,10 @@ def parse_metadata(data: dict, problems: Problems) -> Metadata | None:
                                      or not isinstance(series_index, (int, float))):
         problems.add("'series_index' must be a number", FILE, line_of(lines, "series_index"))
         series_index = None
+    depth = data.get("toc_depth", 2)
+    if isinstance(depth, bool) or not isinstance(depth, int) or not 1 <= depth <= 6:
+        problems.add(f"'toc_depth' must be a whole number from 1 to 6 (how many heading "
+                     f"levels the contents list), not {depth!r}", FILE, line_of(lines, "toc_depth"))
     identifier = _identifier(_text(data, "identifier", problems), problems,
                              line_of(lines, "identifier"))
     slug = _text(data, "slug", problems)

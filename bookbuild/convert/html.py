@@ -54,6 +54,7 @@ class Heading:
     level: int
     id: str
     text: str
+    quoted: bool = False  # inside a block quotation: the quoted text's, not the book's outline
 
 
 @dataclass
@@ -73,6 +74,7 @@ class Document:
     has_svg: bool = False
     scripted: bool = False  # has a script or event handler (only where the book allows them)
     file_links: list[str] = field(default_factory=list)  # hrefs to other files: "02-two.md#x"
+    warnings: list[list] = field(default_factory=list)  # [message, line] for the author
 
     def tree(self) -> etree._Element:
         """The content parsed again, wrapped in an XHTML <div>."""
@@ -113,7 +115,8 @@ def line_of(text: str, needle: str) -> int | None:
 
 
 def to_document(section: Section, markup: str, problems: Problems,
-                allow_scripts: bool = False) -> Document | None:
+                allow_scripts: bool = False,
+                warnings: list[tuple[str, str]] = ()) -> Document | None:
     body = _parse(section, markup, problems)
     if body is None:
         return None
@@ -122,7 +125,7 @@ def to_document(section: Section, markup: str, problems: Problems,
     for el in body.iter(etree.Element):
         _visit(el, walk, problems, allow_scripts)
     _scene_breaks(body)
-    first = next((h for h in walk.headings), None)
+    first = next((h for h in walk.headings if not h.quoted), None)
     return Document(
         section=section,
         title=first.text if first and first.text else _fallback_title(section),
@@ -136,7 +139,14 @@ def to_document(section: Section, markup: str, problems: Problems,
         has_tables=walk.has_tables,
         has_svg=walk.has_svg,
         scripted=walk.scripted,
-        file_links=walk.file_links)
+        file_links=walk.file_links,
+        warnings=located(section, warnings))
+
+
+def located(section: Section, warnings) -> list[list]:
+    """The converter's warnings with the Markdown line of what each one names."""
+    return [[message, line_of(section.text, needle) if needle else None]
+            for message, needle in dict.fromkeys(warnings)]
 
 
 def inner_xml(el: etree._Element) -> str:
@@ -210,7 +220,8 @@ def _visit(el: etree._Element, doc: _Walk, problems: Problems, allow_scripts: bo
         el.set(XML_LANG, el.get("lang"))
     if re.fullmatch(r"h[1-6]", tag):
         text = " ".join("".join(el.itertext()).split())
-        doc.headings.append(Heading(int(tag[1]), el.get("id", ""), text))
+        quoted = any(etree.QName(a).localname == "blockquote" for a in el.iterancestors())
+        doc.headings.append(Heading(int(tag[1]), el.get("id", ""), text, quoted))
     elif tag == "hr" and not el.get("class"):
         el.set("class", "scene-break")
     elif tag == "img":

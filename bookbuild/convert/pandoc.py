@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -62,8 +63,21 @@ def pandoc_version() -> str:
     return first[1] if len(first) > 1 else "(unknown version)"
 
 
+@dataclass
+class Converted:
+    output: str
+    # What normalize.lua noticed: (message, text to find the Markdown line by).
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+
 def convert(texts: list[str], sources: list[str], writer: str = "html5",
             lua_filter: str | None = None) -> list[str]:
+    """Each Markdown text converted on its own (see `convert_all`), the output only."""
+    return [c.output for c in convert_all(texts, sources, writer, lua_filter)]
+
+
+def convert_all(texts: list[str], sources: list[str], writer: str = "html5",
+                lua_filter: str | None = None) -> list[Converted]:
     """Convert each Markdown text on its own; one pandoc process per CPU, not per section.
 
     `lua_filter`: path of a Lua file returning a list of pandoc filters to run on each section.
@@ -75,13 +89,15 @@ def convert(texts: list[str], sources: list[str], writer: str = "html5",
     batches = [list(range(i, min(i + size, len(texts)))) for i in range(0, len(texts), size)]
     with ThreadPoolExecutor(len(batches)) as pool:
         results = list(pool.map(lambda b: _run([texts[i] for i in b], writer, lua_filter), batches))
-    outputs: list[str] = []
+    outputs: list[Converted] = []
     problems = []
     for batch, result in zip(batches, results):
         for i, item in zip(batch, result):
             if "error" in item:
                 problems.append(Problem(f"pandoc could not convert it: {item['error']}", sources[i]))
-            outputs.append(item.get("output", ""))
+            outputs.append(Converted(item.get("output", ""),
+                                     [(w["message"], w.get("needle") or "")
+                                      for w in item.get("warnings") or []]))
     if problems:
         raise BookError(problems)
     return outputs

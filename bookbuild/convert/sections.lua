@@ -1,10 +1,14 @@
 -- Converts many Markdown sections in one pandoc process.
 -- Each section is read on its own, so footnote labels and ids stay scoped to their file.
 -- stdin: JSON list of {text = "..."}; arg[1]: writer (html5 or typst).
--- stdout: JSON list of {output = "..."} or {error = "..."}.
--- arg[2], optional: a Lua file returning a list of filters applied to each section first.
+-- stdout: JSON list of {output = "...", warnings = [{message, needle}]} or {error = "..."}.
+-- arg[2], optional: a Lua file returning a list of filters applied to each section after
+-- normalize.lua, which every section goes through first whatever the writer.
 local writer = arg[1] or 'html5'
-local filters = arg[2] and dofile(arg[2]) or {}
+BOOKBUILD_WRITER = writer
+local here = debug.getinfo(1, 'S').source:sub(2):match('^(.*[/\\])') or './'
+local filters = dofile(here .. 'normalize.lua')
+for _, f in ipairs(arg[2] and dofile(arg[2]) or {}) do table.insert(filters, f) end
 local items = pandoc.json.decode(io.read('a'), false)
 local wopts = pandoc.WriterOptions{
   html_math_method = {method = 'mathml'},
@@ -17,13 +21,15 @@ local wopts = pandoc.WriterOptions{
 }
 local results = {}
 for i, item in ipairs(items) do
+  BOOKBUILD_WARNINGS = {}
   local ok, out = pcall(function()
     local doc = pandoc.read(item.text, 'markdown+smart')
     for _, f in ipairs(filters) do doc = doc:walk(f) end
     return pandoc.write(doc, writer, wopts)
   end)
   if ok then
-    results[i] = {output = out}
+    results[i] = {output = out,
+                  warnings = #BOOKBUILD_WARNINGS > 0 and BOOKBUILD_WARNINGS or pandoc.json.null}
   else
     results[i] = {error = tostring(out)}
   end

@@ -57,7 +57,7 @@ def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE
         spine.append(_document(eb, doc.section.name, doc.section.file_name,
                                documents.section_page(meta, doc), props))
     eb.spine = spine
-    entries = _front_pages(meta) + _toc(docs)
+    entries = _front_pages(meta) + _toc(docs, book.config.get("toc_depth", 2))
     nav.content = documents.nav_page(meta, entries, _landmarks(meta, docs))
     eb.toc = _ncx_toc(entries)
     eb.add_item(epub.EpubNcx())
@@ -222,14 +222,27 @@ def _metadata(eb: epub.EpubBook, book: Book, docs: list[Document]) -> None:
         eb.add_metadata(None, "meta", value, attrs)
 
 
-def _toc(docs: list[Document]) -> list:
-    """(title, href, children): each section, and the second-level headings inside it."""
-    entries = []
+def _toc(docs: list[Document], depth: int = 2) -> list:
+    """(title, href, children) trees: each section, and its headings down to `depth`.
+
+    A second top-level heading in a file is listed beside the section, not under it."""
+    entries: list = []
     for doc in docs:
         href = doc.section.file_name
-        children = [(h.text, f"{href}#{h.id}", []) for h in doc.headings[1:]
-                    if h.level == 2 and h.id and h.text]
-        entries.append((doc.title, href, children))
+        headings = [h for h in doc.headings if not h.quoted]
+        top = headings[0].level if headings else 1
+        entry = (doc.title, href, [])
+        entries.append(entry)
+        stack = [(top, entry)]
+        for h in headings[1:]:
+            level = h.level - top + 1
+            if level > depth or not (h.id and h.text):
+                continue
+            while stack and stack[-1][0] >= h.level:
+                stack.pop()
+            node = (h.text, f"{href}#{h.id}", [])
+            (stack[-1][1][2] if stack else entries).append(node)
+            stack.append((h.level, node))
     return entries
 
 
@@ -244,7 +257,7 @@ def _ncx_toc(entries: list) -> list:
         link = epub.Link(href, title, uid)
         if not children:
             return link
-        return (link, [node(t, h, [], f"{uid}-{i}") for i, (t, h, _c) in enumerate(children, 1)])
+        return (link, [node(t, h, c, f"{uid}-{i}") for i, (t, h, c) in enumerate(children, 1)])
     return [node(t, h, c, f"nav-{i}") for i, (t, h, c) in enumerate(entries, 1)]
 
 

@@ -111,6 +111,7 @@ def typeset(book: Book, progress: Progress) -> Interior:
     with tempfile.TemporaryDirectory(prefix="bookbuild-pdf-") as tmp, \
             jobs.Runner(Path(tmp), fonts.static_font_paths(), workers(book), store) as runner:
         work = Path(tmp)
+        accept(book, store, progress)
         progress("converting sections to Typst")
         parts = source.convert(book, store)
         plan = _plan(parts)
@@ -118,7 +119,7 @@ def typeset(book: Book, progress: Progress) -> Interior:
         source.check_images(parts, problems)
         source.link_labels(parts, problems, plan.job_of)
         problems.raise_if_any()
-        warnings: list[str] = []
+        warnings: list[str] = source.warnings(parts)
         pics = _pictures(book, parts, work, problems)
         problems.raise_if_any()
         missing = _missing_glyphs(book, parts, warnings)
@@ -145,6 +146,16 @@ def typeset(book: Book, progress: Progress) -> Interior:
         warnings.append(f"the interior has {count} pages; KDP and IngramSpark print "
                         f"paperbacks of {PAGE_RANGE[0]}–{PAGE_RANGE[1]} pages")
     return Interior(pdf, count, s, warnings, dict(runner.peaks), list(runner.compiled))
+
+
+def accept(book: Book, store: Cache, progress: Progress) -> None:
+    """One acceptance rule for both editions: what the EPUB build refuses, print refuses,
+    with the same message at the same line. The EPUB's conversion of each section is cached,
+    so after `make epub` this costs a lookup per section."""
+    from bookbuild.build import render
+
+    render(book, lambda line: progress("checking sections as the EPUB does")
+           if line.startswith("converting") else None, store)
 
 
 def _plan(parts: list[source.Part]) -> Plan:

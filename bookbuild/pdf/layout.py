@@ -133,7 +133,8 @@ def place(picture: Picture, use: dict, geometry: Geometry, font_size: float) -> 
         h = INLINE_HEIGHT * font_size
         w = min(h * picture.aspect, geometry.text_width)
         return Placement(w, w / picture.aspect, effective_dpi(picture, w, w / picture.aspect))
-    w = _requested_width(use.get("width"), geometry.text_width)
+    w = _requested_width(use.get("width"), _natural_width(picture, geometry.text_width),
+                         geometry.text_width)
     h = w / picture.aspect
     limit = geometry.text_height * FIGURE_MAX_HEIGHT
     if h > limit:
@@ -147,15 +148,27 @@ def _cover(picture: Picture, w: float, h: float) -> tuple[float, float]:
     return scale * picture.aspect, scale
 
 
-def _requested_width(raw: str | None, text_width: float) -> float:
-    if raw:
-        m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*%\s*", raw)
-        if m:
-            return min(text_width, text_width * float(m.group(1)) / 100)
-        length = parse_length(raw)
-        if length:
-            return min(text_width, length)
-    return text_width
+CSS_PX = 0.75  # points: a width written as in HTML (`width="200"`, `200px`) is CSS pixels
+
+
+def _natural_width(picture: Picture, text_width: float) -> float:
+    """A picture's own size, as a browser shows it (a pixel a CSS pixel), within the text
+    block: a small icon is not blown up to the width of the page."""
+    if picture.pixels is None:
+        return text_width
+    return min(text_width, picture.pixels[0] * CSS_PX)
+
+
+def _requested_width(raw: str | None, natural: float, text_width: float) -> float:
+    """The width the author asked for (`50%` of the text block, a length, or HTML pixels as
+    in `width="200"`) within the text block, else the picture's natural width."""
+    if not raw:
+        return natural
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(%|px)?\s*", raw)
+    if m and m.group(2) == "%":
+        return min(text_width, text_width * float(m.group(1)) / 100)
+    length = float(m.group(1)) * CSS_PX if m else parse_length(raw)
+    return min(text_width, length) if length else natural
 
 
 def dpi_warning(source: str, picture: Picture, p: Placement, what: str = "image",

@@ -18,7 +18,7 @@ from typing import Callable
 from bookbuild import cache
 from bookbuild.cache import NO_CACHE, Cache
 from bookbuild.convert import pandoc
-from bookbuild.convert.html import line_of
+from bookbuild.convert.html import located, line_of
 from bookbuild.errors import Problems
 from bookbuild.model import Book, Section
 
@@ -28,11 +28,13 @@ ID, IMG = "bookbuild-id--", "bookbuild-img:"
 DEST = "bookbuild:dest/"  # a link into another job, resolved when the jobs are merged
 _FACTS = re.compile(r"^// bookbuild: (.*)$", re.MULTILINE)
 # In pandoc's Typst output: an escaped character, raw text (code), or a link to a label.
-_TOKEN = re.compile(r'\\.|(`{3,})[\s\S]*?\1|`[^`]*`|'
+_TOKEN = re.compile(r'\\.|#raw\("(?:[^"\\]|\\.)*"|(?:alt|caption): "(?:[^"\\]|\\.)*"|'
+                    r'(`{3,})[\s\S]*?\1|`[^`]*`|'
                     r'#link\((?:<([^<>\s]+)>|label\("((?:[^"\\]|\\.)*)"\))\)')
 # Markdown that needs the filter's inline functions: math, attributes on spans, links, code
-# or images, HTML spans, and images that are not a figure (a paragraph of its own).
-_INLINE = re.compile(r"\$|\]\{|\)\{|`\{|<span|!\[(?!\^)")
+# or images, HTML spans, images that are not a figure (a paragraph of its own), and
+# emphasis, code or a link followed at once by `.x`, `(` or `[`.
+_INLINE = re.compile(r"\$|\]\{|\)\{|`\{|<span|!\[(?!\^)|[*_`)](?:\.[^\W\d_]|[(\[])")
 _FIGURE_LINE = re.compile(r"(?:^|\n[ \t]*\n)[ \t]*!\[[^\]\n]+\]\([^)\n]*\)(?:\{[^}\n]*\})?[ \t]*"
                           r"(?=\n[ \t]*\n|\n?$)")
 DISPLAY_ROLES = ("dedication", "epigraph")  # set before the contents, without a heading
@@ -50,6 +52,7 @@ class Part:
     opens_with_heading: bool = False
     headings: list[str] = field(default_factory=list)  # level-1 titles as Typst markup
     targets: list[str] = field(default_factory=list)  # own labels that other jobs link to
+    warnings: list[dict] = field(default_factory=list)  # {message, needle} from normalize.lua
 
     @property
     def prefix(self) -> str:
@@ -114,7 +117,19 @@ def _part(section: Section, index: int, output: str) -> Part:
         output = output[:m.start()] + output[m.end():]
     return Part(section, index, output, facts.get("ids") or [], links(output),
                 facts.get("images") or [], facts.get("title"),
-                bool(facts.get("opens_with_heading")), facts.get("headings") or [])
+                bool(facts.get("opens_with_heading")), facts.get("headings") or [],
+                warnings=facts.get("warnings") or [])
+
+
+def warnings(parts: list[Part]) -> list[str]:
+    """The converter's warnings, each at its Markdown file and line."""
+    found = []
+    for part in parts:
+        for message, line in located(part.section,
+                                     [(w["message"], w.get("needle")) for w in part.warnings]):
+            where = f"{part.section.source}:{line}" if line else part.section.source
+            found.append(f"{where}: {message}")
+    return found
 
 
 def check_images(parts: list[Part], problems: Problems) -> None:

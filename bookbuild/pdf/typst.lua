@@ -36,6 +36,30 @@ local function contents_markup(inlines)
   return typst_markup(copy)
 end
 
+-- After an element that pandoc writes as a function call (#emph[…], #link(…)[…]), a period
+-- and a letter would read as a field access, a parenthesis or bracket as more arguments:
+-- `*Pittosporum*.Ein` must stay text.
+local CALLS = {Emph = true, Strong = true, Underline = true, Strikeout = true,
+               SmallCaps = true, Superscript = true, Subscript = true, Link = true,
+               Span = true, Image = true, Math = true, Note = true, Cite = true, Code = true,
+               Quoted = true, RawInline = true}
+
+local function escape_after_calls(inlines)
+  local changed = false
+  for i = #inlines, 2, -1 do
+    local el, before = inlines[i], inlines[i - 1]
+    if el.t == 'Str' and CALLS[before.t] then
+      local first, rest = el.text:match('^([%.%(%[])(.*)$')
+      if first and (first ~= '.' or rest:match('^[%w_]') or utf8.codepoint(rest .. ' ') > 127) then
+        inlines[i] = pandoc.Str(rest)
+        inlines:insert(i, pandoc.RawInline('typst', '\\' .. first))
+        changed = true
+      end
+    end
+  end
+  if changed then return inlines end
+end
+
 local function has_class(el, name)
   for _, c in ipairs(el.classes or {}) do
     if c == name then return true end
@@ -57,8 +81,10 @@ return {{
       })
       local args = typst_string('bookbuild-img:' .. index) .. ', alt: ' .. typst_string(alt)
       if figure then
-        local float = img.attributes['bb-opening'] and 'false' or 'true'
-        return '#bb-figure(' .. args .. ', caption: [' .. caption .. '], float: ' .. float .. ')'
+        -- A picture without a caption stays by the text around it.
+        local float = (img.attributes['bb-opening'] or caption == '') and 'false' or 'true'
+        local cap = caption ~= '' and '[' .. caption .. ']' or 'none'
+        return '#bb-figure(' .. args .. ', caption: ' .. cap .. ', float: ' .. float .. ')'
       end
       return '#bb-image(' .. args .. ')'
     end
@@ -130,6 +156,14 @@ return {{
           table.insert(out, pandoc.RawBlock('typst', ']'))
           return out
         end
+        -- align="center" and <center> of older HTML, read as classes by normalize.lua.
+        for _, side in ipairs({'center', 'right', 'left'}) do
+          if div.classes:includes('align-' .. side) then
+            return {pandoc.RawBlock('typst', '#align(' .. side .. ')['),
+                    pandoc.Div(div.content, pandoc.Attr(div.identifier)),
+                    pandoc.RawBlock('typst', ']')}
+          end
+        end
         return div
       end,
       Math = function(m)
@@ -141,7 +175,20 @@ return {{
         return {pandoc.RawBlock('typst', '#bb-poem['), lb, pandoc.RawBlock('typst', ']')}
       end,
       Header = keep_id,
+      BlockQuote = function(q)
+        -- A heading in a quotation is part of what is quoted: set as a heading would be, but
+        -- not a heading of the book (no chapter opening, no contents entry, no tag).
+        return q:walk({Header = function(h)
+          keep_id(h)
+          local para = pandoc.Para({pandoc.Strong(h.content)})
+          if h.identifier ~= '' then
+            return pandoc.Div({para}, pandoc.Attr(h.identifier))
+          end
+          return para
+        end})
+      end,
       CodeBlock = keep_id,
+      Inlines = escape_after_calls,
       Table = function(t)
         keep_id(t)
         -- Column widths in Markdown come from the source's character grid; Typst sizes
@@ -156,7 +203,9 @@ return {{
     }
     if BOOKBUILD_BLOCKS_ONLY then
       filter.traverse = nil  -- type by type: blocks only, their inlines are never visited
-      for _, name in ipairs({'Image', 'Span', 'Math', 'Code', 'Link'}) do filter[name] = nil end
+      for _, name in ipairs({'Image', 'Span', 'Math', 'Code', 'Link', 'Inlines'}) do
+        filter[name] = nil
+      end
     end
 
     local first = doc.blocks[1]
@@ -200,6 +249,8 @@ return {{
     if #facts.headings == 0 then facts.headings = pandoc.json.null end
     if #facts.ids == 0 then facts.ids = pandoc.json.null end
     if #facts.images == 0 then facts.images = pandoc.json.null end
+    -- What normalize.lua noticed, for Python to report at the Markdown line.
+    if BOOKBUILD_WARNINGS and #BOOKBUILD_WARNINGS > 0 then facts.warnings = BOOKBUILD_WARNINGS end
     local trailer = '// bookbuild: ' .. pandoc.json.encode(facts)
     table.insert(doc.blocks, pandoc.RawBlock('typst', trailer))
     return doc

@@ -137,8 +137,20 @@ def test_html_entities_in_raw_html_survive():
 
 
 def test_malformed_raw_html_is_a_clean_error():
-    _docs, problems = convert("# T\n\n<div><p>unclosed</div>\n")
-    assert problems and "not well-formed" in problems[0]
+    _docs, problems = convert("# T\n\n<p>a <b>bold</p>\n")
+    assert problems and "not well-formed" in problems[0] and ":3:" in problems[0]
+
+
+def test_html_with_optional_end_tags_is_read_as_html():
+    (doc,), problems = convert("# T\n\n<div><p>open</div>\n")
+    assert problems == [] and doc.tree().find(".//{*}div/{*}p").text == "open"
+
+
+def test_mathml_and_svg_children_are_kept():
+    (doc,), problems = convert("# T\n\n<p>Tap <math><mi>x</mi></math>.</p>\n\n"
+                               '<svg xmlns="http://www.w3.org/2000/svg"><g><circle r="1"/></g></svg>\n')
+    assert problems == []
+    assert doc.tree().find(".//{*}mi").text == "x" and doc.tree().find(".//{*}g/{*}circle") is not None
 
 
 def test_pandoc_output_for_many_sections_keeps_order():

@@ -211,3 +211,40 @@ def test_minimal_book_with_inline_svg_and_no_scene_break(tmp_path):
     props = opf(files).xpath("//opf:item[@href='chapter-01.xhtml']/@properties", namespaces=OPF)
     assert props == ["svg"]
     assert [str(f) for f in epubcheck.run(path)] == []
+
+
+def _contents(tmp_path, chapter: str, yaml_extra: str = "") -> tuple[etree._Element, bytes]:
+    book = copy_book(SAMPLE, tmp_path / "book")
+    for old in (book / "manuscript/chapters").glob("*.md"):
+        old.unlink()
+    (book / "manuscript/chapters/01-one.md").write_text(chapter)
+    if yaml_extra:
+        meta = book / "manuscript/book.yaml"
+        meta.write_text(meta.read_text() + yaml_extra)
+    (path,) = build(book, tmp_path / "out", ["epub"])
+    files = read_zip(path)
+    return etree.fromstring(files["EPUB/nav.xhtml"]), files["EPUB/toc.ncx"]
+
+
+OUTLINE = ("# One\n\nText.\n\n## Two\n\nText.\n\n### Three\n\nText.\n\n"
+           "> ## Quoted\n>\n> Their words.\n\n# Another\n\nText.\n")
+
+
+def test_contents_nest_to_toc_depth(tmp_path):
+    nav, ncx = _contents(tmp_path, OUTLINE, "toc_depth: 3\n")
+    one = nav.xpath("//h:nav[@epub:type='toc']//h:li[h:a='One']", namespaces=H)[0]
+    assert one.xpath("h:ol/h:li/h:a/text()", namespaces=H) == ["Two"]
+    assert one.xpath("h:ol/h:li/h:ol/h:li/h:a/text()", namespaces=H) == ["Three"]
+    assert b"Three" in ncx and b"Quoted" not in ncx
+
+
+def test_contents_default_depth_and_second_top_heading(tmp_path):
+    nav, _ncx = _contents(tmp_path, OUTLINE)
+    toc = nav.xpath("//h:nav[@epub:type='toc']/h:ol/h:li/h:a/text()", namespaces=H)
+    assert toc[toc.index("One") + 1] == "Another"  # a second top heading beside the first
+    assert not nav.xpath("//h:a[.='Three' or .='Quoted']", namespaces=H)
+
+
+def test_toc_depth_out_of_range_is_refused(tmp_path):
+    with pytest.raises(BookError, match=r"book.yaml:\d+: 'toc_depth' must be a whole number"):
+        _contents(tmp_path, OUTLINE, "toc_depth: 9\n")

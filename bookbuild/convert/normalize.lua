@@ -1,0 +1,452 @@
+-- Pandoc filter run on every section before any writer, for the EPUB and the print PDF alike,
+-- so that both editions are made from the same document.
+--
+-- * Raw HTML that authors write (<figure>, <img>, <br>, <sup>, <span lang>, <table>, align=…)
+--   is read into pandoc elements with pandoc's own HTML reader: the EPUB gets clean XHTML and
+--   print gets the content, where pandoc's Typst writer would drop raw HTML. Runs that carry a
+--   script, an event handler or a media element stay raw, for the EPUB's safety checks.
+-- * Elements HTML has never had (an mdBook <Listing>) are unwrapped, their content kept.
+-- * Heading levels are made relative to the section's top heading and never skip a level:
+--   PDF/UA forbids skips in the tag tree and the contents are nested by level.
+-- * A link with no target keeps its text.
+-- * An image alone in its paragraph is a figure (without a caption unless it has one).
+--
+-- What the author should hear about goes into BOOKBUILD_WARNINGS, a list of
+-- {message = …, needle = …} that sections.lua returns with the output; Python finds the line
+-- of `needle` in the Markdown.
+
+BOOKBUILD_WARNINGS = BOOKBUILD_WARNINGS or {}
+local PRINT = (BOOKBUILD_WRITER == 'typst')
+
+local function warn(message, needle)
+  table.insert(BOOKBUILD_WARNINGS, {message = message, needle = needle})
+end
+
+-- Every element of HTML (living standard and the obsolete ones pandoc still reads).
+local HTML_ELEMENTS = {}
+for name in ([[a abbr acronym address area article aside audio b base bdi bdo big blockquote
+  body br button canvas caption center cite code col colgroup data datalist dd del details dfn
+  dialog div dl dt em embed fieldset figcaption figure font footer form h1 h2 h3 h4 h5 h6 head
+  header hgroup hr html i iframe img input ins kbd label legend li link main map mark math menu
+  meta meter nav noscript object ol optgroup option output p param picture pre progress q rp rt
+  ruby s samp script search section select slot small source span strike strong style sub
+  summary sup svg table tbody td template textarea tfoot th thead time title tr track tt u ul
+  var video wbr]]):gmatch('%S+') do HTML_ELEMENTS[name] = true end
+
+-- What bookbuild reads into pandoc elements in both editions.
+local CONVERTED = {}
+for name in ([[a b big blockquote br center cite code dd del div dl dt em figcaption figure font
+  h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s samp small span strike strong sub sup
+  table tbody td tfoot th thead tr tt u ul var]]):gmatch('%S+') do CONVERTED[name] = true end
+local VOID = {area = true, br = true, col = true, hr = true, img = true, input = true,
+              wbr = true, source = true, track = true, embed = true, param = true, meta = true,
+              link = true, base = true}
+-- Left raw: the EPUB's checks refuse or vet them (scripts, remote or embedded media).
+local UNSAFE = {'<%s*script', '<%s*iframe', '<%s*object', '<%s*embed', '<%s*form', '<%s*style',
+                '<%s*svg', '<%s*math', '<%s*video', '<%s*audio', '<%s*source', '<%s*base',
+                '[%s"\']on%a+%s*=', '=%s*["\']?%s*javascript:', '=%s*["\']?%s*vbscript:',
+                '=%s*["\']?%s*data:', '=%s*["\']?%s*file:', '<[^>]*&#'}
+
+-- Raw pieces print leaves out, saying so.
+local UNPRINTABLE = {svg = true, video = true, audio = true, iframe = true, object = true,
+                     embed = true, canvas = true, script = true, math = false}
+
+local function is_unsafe(html)
+  local lower = html:lower()
+  for _, pattern in ipairs(UNSAFE) do
+    if lower:find(pattern) then return true end
+  end
+  return false
+end
+
+-- The tags in a piece of raw HTML: {name = 'img', closing = false, void = true}, comments
+-- and doctypes skipped.
+local function tags(html)
+  local found = {}
+  local stripped = html:gsub('<!%-%-.-%-%->', '')
+  for slash, name, rest in stripped:gmatch('<(/?)([%a][%w%-]*)([^<>]*)>') do
+    local lname = name:lower()
+    table.insert(found, {name = lname, written = name, closing = slash == '/',
+                         void = VOID[lname] or rest:match('/%s*$') ~= nil})
+  end
+  return found
+end
+
+local function raw_html(el)
+  return (el.t == 'RawBlock' or el.t == 'RawInline') and
+         (el.format == 'html' or el.format == 'html5')
+end
+
+-- Balance of open elements in a piece of raw HTML; nil when it has no tag.
+local function depth_change(html)
+  local list = tags(html)
+  if #list == 0 then return nil end
+  local d = 0
+  for _, t in ipairs(list) do
+    if not t.void then d = d + (t.closing and -1 or 1) end
+  end
+  return d
+end
+
+local function first_tag(html)
+  return tags(html)[1]
+end
+
+local function unknown_elements(html)
+  local names = {}
+  for _, t in ipairs(tags(html)) do
+    if not HTML_ELEMENTS[t.name] then names[t.written] = true end
+  end
+  return names
+end
+
+local function warn_unknown(html)
+  for written in pairs(unknown_elements(html)) do
+    warn('<' .. written .. '> is not an HTML element: its tags were left out and its '
+         .. 'content kept', '<' .. written)
+  end
+end
+
+-- Presentational HTML that EPUB 3 (HTML5) no longer allows, made into classes.
+local function modernise(html)
+  html = html:gsub('<(%a[%w]*)([^<>]-)%salign%s*=%s*["\']?(%a+)["\']?([^<>]*)>',
+    function(name, before, value, after)
+      local attrs, slash = (before .. after):match('^(.-)%s*(/?)%s*$')
+      local cls = 'align-' .. value:lower()
+      if attrs:find('class%s*=%s*"') then
+        attrs = attrs:gsub('class%s*=%s*"', 'class="' .. cls .. ' ', 1)
+      else
+        attrs = attrs .. ' class="' .. cls .. '"'
+      end
+      return '<' .. name .. attrs .. (slash == '/' and ' />' or '>')
+    end)
+  -- A paragraph keeps no attributes in pandoc: an aligned one goes in an aligned div.
+  -- Paragraphs do not nest, so the next </p> closes it.
+  local aligned = false
+  html = html:gsub('<(/?)([Pp])(%f[%s>/][^<>]*)>', function(slash, p, attrs)
+    if slash == '' then
+      local cls = attrs:match('class="(align%-%a+)')
+      if cls then
+        aligned = true
+        return '<div class="' .. cls .. '"><p' .. attrs:gsub('class="align%-%a+%s?', 'class="') .. '>'
+      end
+      aligned = false
+    elseif aligned then
+      aligned = false
+      return '</p></div>'
+    end
+  end)
+  html = html:gsub('<[Cc][Ee][Nn][Tt][Ee][Rr](%s?[^<>]*)>', '<div class="align-center"%1>')
+  html = html:gsub('</[Cc][Ee][Nn][Tt][Ee][Rr]%s*>', '</div>')
+  return html
+end
+
+-- Serialising pandoc elements around raw tags, so that pandoc's HTML reader sees one piece of
+-- HTML. Anything but plain text is kept aside and put back after reading.
+local kept = {}
+
+local function keep(el, block)
+  table.insert(kept, el)
+  local n = #kept
+  if block then return '<div data-bb-kept="' .. n .. '"></div>' end
+  return '<span data-bb-kept="' .. n .. '"></span>'
+end
+
+local function escape(s)
+  return (s:gsub('&', '&amp;'):gsub('<', '&lt;'):gsub('>', '&gt;'))
+end
+
+local function inlines_html(inlines)
+  local out = {}
+  for _, el in ipairs(inlines) do
+    if el.t == 'Str' then table.insert(out, escape(el.text))
+    elseif el.t == 'Space' or el.t == 'SoftBreak' then table.insert(out, ' ')
+    elseif el.t == 'LineBreak' then table.insert(out, '<br>')
+    elseif raw_html(el) then table.insert(out, el.text)
+    else table.insert(out, keep(el, false)) end
+  end
+  return table.concat(out)
+end
+
+local function blocks_html(blocks)
+  local out = {}
+  for _, b in ipairs(blocks) do
+    if raw_html(b) then table.insert(out, b.text)
+    elseif b.t == 'Plain' then table.insert(out, inlines_html(b.content))
+    elseif b.t == 'Para' then table.insert(out, '<p>' .. inlines_html(b.content) .. '</p>')
+    else table.insert(out, keep(b, true)) end
+  end
+  return table.concat(out, '\n')
+end
+
+local function put_back(doc)
+  return doc:walk({
+    Span = function(span)
+      local n = tonumber(span.attributes['bb-kept'])
+      if n then return kept[n] end
+    end,
+    Div = function(div)
+      local n = tonumber(div.attributes['bb-kept'])
+      if n then return kept[n] end
+    end,
+  })
+end
+
+local STYLE_SIZE = {'width', 'height'}
+
+-- What pandoc's HTML reader leaves that the writers do not want.
+local function tidy(doc)
+  return doc:walk({
+    Image = function(img)
+      local style = img.attributes['style']
+      if style then
+        for _, key in ipairs(STYLE_SIZE) do
+          local value = style:match(key .. '%s*:%s*([%d.]+%a*%%?)')
+          if value and not img.attributes[key] then img.attributes[key] = value end
+        end
+        img.attributes['style'] = nil
+      end
+      return img
+    end,
+  })
+end
+
+-- Raw HTML read with pandoc's HTML reader, for the blocks or inlines it makes.
+local function read_html(html)
+  warn_unknown(html)
+  local doc = pandoc.read(modernise(html), 'html')
+  return tidy(put_back(doc))
+end
+
+local function html_inlines(html)
+  local blocks = read_html(html).blocks
+  local out = pandoc.Inlines({})
+  for i, b in ipairs(blocks) do
+    if i > 1 then out:insert(pandoc.Space()) end
+    if b.content and (b.t == 'Plain' or b.t == 'Para') then out:extend(b.content)
+    else out:insert(pandoc.Str(pandoc.utils.stringify(b))) end
+  end
+  return out
+end
+
+-- Whether a raw piece opens an element of the given set; returns its tag.
+local function opens(el, set)
+  if not raw_html(el) then return nil end
+  local t = first_tag(el.text)
+  if t and not t.closing and (set == nil or set[t.name]) then return t end
+  return nil
+end
+
+-- From list[i], an opening tag: the index that closes it, counting raw pieces only.
+local function closing_index(list, i)
+  local depth = 0
+  for j = i, #list do
+    local el = list[j]
+    if raw_html(el) then
+      local d = depth_change(el.text)
+      if d then depth = depth + d end
+    elseif el.t == 'Plain' or el.t == 'Para' then
+      for _, inner in ipairs(el.content) do
+        if raw_html(inner) then depth = depth + (depth_change(inner.text) or 0) end
+      end
+    end
+    if depth <= 0 then return j end
+  end
+  return nil
+end
+
+local function slice(list, i, j)
+  local out = {}
+  for k = i, j do table.insert(out, list[k]) end
+  return out
+end
+
+local function run_html(list, i, j, as_blocks)
+  local part = slice(list, i, j)
+  return as_blocks and blocks_html(part) or inlines_html(part)
+end
+
+-- MathML and SVG hold elements HTML does not know; they are theirs, not unknown.
+local FOREIGN = {math = true, svg = true}
+
+-- How a raw piece changes the depth of MathML or SVG, and whether it names either.
+local function foreign_change(html)
+  local d, names = 0, false
+  for _, t in ipairs(tags(html)) do
+    if FOREIGN[t.name] then
+      names = true
+      if not t.void then d = d + (t.closing and -1 or 1) end
+    end
+  end
+  return d, names
+end
+
+-- Drop the tags of elements HTML does not know, keep what they hold.
+local function unwrap_unknown(list)
+  local out = {}
+  local foreign = 0
+  for _, el in ipairs(list) do
+    local inside = false
+    if raw_html(el) then
+      local change, names = foreign_change(el.text)
+      inside = foreign > 0 or names
+      foreign = math.max(0, foreign + change)
+    end
+    if inside then
+      table.insert(out, el)
+    elseif raw_html(el) and next(unknown_elements(el.text)) and not el.text:find('<!%-%-') then
+      warn_unknown(el.text)
+      local rest = el.text:gsub('</?([%a][%w%-]*)[^<>]*>', function(name)
+        if not HTML_ELEMENTS[name:lower()] then return '' end
+      end)
+      if rest:match('%S') then
+        el.text = rest
+        table.insert(out, el)
+      end
+    else
+      table.insert(out, el)
+    end
+  end
+  return out
+end
+
+-- Whether this run is read into pandoc elements: in both editions when it is HTML authors
+-- write for layout, in print also any other element (its content is kept).
+local function convertible(tag, html)
+  if is_unsafe(html) then return false end
+  return CONVERTED[tag.name] or (PRINT and HTML_ELEMENTS[tag.name])
+end
+
+local function convert_runs(list, as_blocks)
+  list = unwrap_unknown(list)
+  local out = {}
+  local i = 1
+  while i <= #list do
+    local el = list[i]
+    local tag = opens(el, nil)
+    local j = tag and (tag.void and i or closing_index(list, i))
+    if tag and j then
+      local html = run_html(list, i, j, as_blocks)
+      if as_blocks and FOREIGN[tag.name] then
+        -- One raw block, so its parts are never read as HTML's own.
+        table.insert(out, pandoc.RawBlock('html', html))
+        i = j + 1
+      elseif convertible(tag, html) then
+        if as_blocks then
+          for _, b in ipairs(read_html(html).blocks) do table.insert(out, b) end
+        else
+          for _, x in ipairs(html_inlines(html)) do table.insert(out, x) end
+        end
+        i = j + 1
+      else
+        table.insert(out, el)
+        i = i + 1
+      end
+    else
+      if PRINT and raw_html(el) and not el.text:match('^%s*<!%-%-') and el.text:match('%S') then
+        -- A stray closing tag or a raw piece print cannot take: its text, if any, stays.
+        local t = first_tag(el.text)
+        if t and not t.closing and UNPRINTABLE[t.name] then
+          warn('<' .. t.written .. '> cannot be printed: it is left out of the PDF',
+               '<' .. t.written)
+        end
+        local text = pandoc.utils.stringify(pandoc.read(el.text, 'html'))
+        if text ~= '' then
+          table.insert(out, as_blocks and pandoc.Plain({pandoc.Str(text)}) or pandoc.Str(text))
+        end
+      else
+        table.insert(out, el)
+      end
+      i = i + 1
+    end
+  end
+  return out
+end
+
+local function has_raw(list)
+  for _, el in ipairs(list) do
+    if raw_html(el) then return true end
+    if (el.t == 'Plain' or el.t == 'Para') and has_raw(el.content) then return true end
+  end
+  return false
+end
+
+local raw_html_filter = {
+  Blocks = function(blocks)
+    if has_raw(blocks) then return pandoc.Blocks(convert_runs(blocks, true)) end
+  end,
+  Inlines = function(inlines)
+    if has_raw(inlines) then return pandoc.Inlines(convert_runs(inlines, false)) end
+  end,
+  traverse = 'topdown',  -- a block run is joined before its lines are looked at
+}
+
+-- Heading levels relative to the section's top heading, with no level skipped.
+local function relevel(doc)
+  local top
+  for _, b in ipairs(doc.blocks) do
+    if b.t == 'Header' then top = math.min(top or b.level, b.level) end
+  end
+  if not top then return doc end
+  local previous = 0
+  local blocks = doc.blocks:walk({
+    BlockQuote = function(q)
+      -- Headings in a quotation belong to what is quoted, not to the book's outline.
+      return q:walk({Header = function(h)
+        h.level = math.max(1, h.level - top + 1)
+        return h
+      end}), false
+    end,
+    Header = function(h)
+      local level = math.min(h.level - top + 1, previous + 1)
+      previous = level
+      h.level = level
+      return h
+    end,
+    traverse = 'topdown',
+  })
+  doc.blocks = blocks
+  return doc
+end
+
+local function empty_links(doc)
+  return doc:walk({
+    Link = function(link)
+      if link.target == '' then
+        warn('link "' .. pandoc.utils.stringify(link.content) .. '" has no target; '
+             .. 'its text is kept', ']()')
+        return link.content
+      end
+    end,
+  })
+end
+
+-- An image alone in its paragraph is a block, not a glyph in a line.
+local function lone_images(doc)
+  return doc:walk({
+    Plain = function(p)
+      if #p.content == 0 then return {} end
+    end,
+    Para = function(p)
+      if #p.content == 0 then return {} end
+      local only
+      for _, el in ipairs(p.content) do
+        if el.t == 'Image' and not only then only = el
+        elseif el.t ~= 'Space' and el.t ~= 'SoftBreak' then return nil end
+      end
+      if only and not only.classes:includes('inline') then
+        return pandoc.Figure({pandoc.Plain({only})}, {}, pandoc.Attr('', {'bb-bare'}))
+      end
+    end,
+  })
+end
+
+return {{
+  Pandoc = function(doc)
+    kept = {}
+    doc = doc:walk(raw_html_filter)
+    doc = empty_links(doc)
+    doc = lone_images(doc)
+    return relevel(doc)
+  end,
+}}
