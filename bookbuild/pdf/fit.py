@@ -50,14 +50,26 @@ def long_run(texts: list[str], text_width: float, font_size: float) -> str | Non
 
 def locate(record: dict, sources: list[tuple[str, str]], page: str) -> Overflow:
     """A template record, told against the first of the job's (file, Markdown) that holds
-    its text; the job's first file when none does."""
-    needle = str(record.get("needle") or "").strip()
+    its text; the job's first file when none does. The needle is a code line, or a table's
+    first cells: the first line holding all of them is the table's."""
+    needle = record.get("needle") or ""
+    words = [str(w).strip() for w in (needle if isinstance(needle, list) else [needle])]
+    words = [w for w in words if w]
+    kind, points = record.get("kind", ""), record.get("points", 0)
     for file, text in sources:
-        line = line_of(text, needle) if needle else None
+        line = _line_with(text, words)
         if line:
-            return Overflow(file, line, page, record.get("kind", ""), record.get("points", 0))
-    file = sources[0][0] if sources else None
-    return Overflow(file, None, page, record.get("kind", ""), record.get("points", 0))
+            return Overflow(file, line, page, kind, points)
+    return Overflow(sources[0][0] if sources else None, None, page, kind, points)
+
+
+def _line_with(text: str, words: list[str]) -> int | None:
+    if not words:
+        return None
+    for n, line in enumerate(text.splitlines(), 1):
+        if all(w in line for w in words):
+            return n
+    return line_of(text, words[0])
 
 
 def roman(n: int) -> str:

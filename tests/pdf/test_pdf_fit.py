@@ -2,7 +2,8 @@
 
 The fixture book (tests/books/overflow) holds a 223-character code line and one without
 spaces, a 150-character URL, a run of 208 characters without a break, a twelve-column table
-of long words, a table a little too wide, and a 3000-px picture, also inside a quotation.
+of long words, a five-column one that fits turned, a table a little too wide, and a 3000-px
+picture, also inside a quotation. tests/books/overflow/make_chapter.py writes the chapter.
 Every glyph and picture is measured against the text block of its page with PyMuPDF.
 """
 
@@ -117,6 +118,17 @@ def test_a_long_url_breaks_at_its_slashes(overflow_print):
     text = "".join(page.get_text() for page in doc)
     assert re.search(r"volume-0\d/\n", text)  # broken after a slash
     assert "\u200b" not in text.split("A long word")[0]  # not broken anywhere else
+
+
+def test_a_table_that_fits_turned_is_set_on_a_page_of_its_own(overflow_print):
+    doc = pymupdf.open(overflow_print.interior)
+    turned = [(n, line["dir"]) for n, page in enumerate(doc, 1)
+              for b in page.get_text("dict")["blocks"] for line in b.get("lines", [])
+              if "Heading 1" in "".join(s["text"] for s in line["spans"])]
+    assert len(turned) == 1, turned
+    n, (dx, dy) = turned[0]
+    assert abs(dx) < 0.01 and dy < -0.99  # read bottom to top: turned a quarter to the left
+    assert "Antidisestablishmentarianism" in doc[n - 1].get_text()  # words whole
 
 
 def test_a_table_a_little_too_wide_is_set_smaller(overflow_print):

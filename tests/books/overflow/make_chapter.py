@@ -37,6 +37,11 @@ A table of twelve columns of long words:
 {rule}
 """ + "\n".join(rows) + """
 
+A table of five columns of long words, which fits the page turned:
+
+""" + "\n".join(["| " + " | ".join(f"Heading {i+1}" for i in range(5)) + " |", "|" + "---|" * 5]
+              + ["| " + " | ".join(words[(i + r) % 12] for i in range(5)) + " |" for r in range(2)]) + """
+
 A table a little too wide, which is set smaller:
 
 """ + "\n".join(shrink) + """
