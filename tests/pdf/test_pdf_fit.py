@@ -154,3 +154,21 @@ def test_the_check_reports_it_too(tmp_path):
 def test_the_sample_book_has_no_overflow(sample_print):
     assert fit_warnings(sample_print.messages) == []
     assert past_the_block(sample_print.book, sample_print.interior) == []
+
+
+def test_a_suppressed_overflow_is_not_said(tmp_path):
+    book = tmp_path / "book"
+    shutil.copytree(OVERFLOW, book, ignore=shutil.ignore_patterns("build"))
+    meta = book / "manuscript" / "book.yaml"
+    meta.write_text(meta.read_text("utf-8") + "check:\n  ignore:\n    - code: PDF-FIT-001\n"
+                    f"      file: {CHAPTER}\n", "utf-8")
+    result = build_print(book, tmp_path / "out")
+    assert fit_warnings(result.messages) == []
+    again = build_print(book, tmp_path / "out")  # up to date: the stored warnings said again
+    assert "PDF is up to date" in again.messages and fit_warnings(again.messages) == []
+
+
+def test_an_overflow_is_said_again_when_the_pdf_is_up_to_date(overflow_print):
+    again = build_print(overflow_print.book, overflow_print.interior.parent)
+    assert "PDF is up to date" in again.messages
+    assert fit_warnings(again.messages) == fit_warnings(overflow_print.messages)
