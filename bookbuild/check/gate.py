@@ -50,23 +50,32 @@ def epub(path: Path, book: Book, progress: Callable[[str], None],
     return _verdict(findings, book, "EPUB", progress)
 
 
+# PDF warnings the writer does not report itself: the gate says them.
+SAID_HERE = ("PDF-FIT-001",)
+
+
 def pdf(path: Path, book: Book, progress: Callable[[str], None],
         trim: tuple[float, float] | None = None, bleed: float = 0.0,
-        cover: bool = False) -> list[Finding]:
+        cover: bool = False, overflows: list | None = None) -> list[Finding]:
     """Run the PDF preflight on a freshly written PDF (an interior, or a cover wrap whose
-    `trim` is the whole wrap without its bleed); raise BookError on any error."""
+    `trim` is the whole wrap without its bleed); raise BookError on any error.
+    `overflows` are what the typesetting could not make fit (pdf.fit.Overflow)."""
     from bookbuild.check.pdf_file import PdfFile
 
     if not _enabled.get():
         return []
     with PdfFile.open(path, trim=trim, bleed=bleed, cover=cover) as doc:
+        doc.overflows = list(overflows or [])
         findings = registry.run("pdf", doc)
-    # The PDF writer reports its own warnings (page count, image resolution): only stop here.
-    return _verdict(findings, book, "PDF", progress, show_warnings=False)
+    # The PDF writer reports its own warnings (page count, image resolution): only stop here,
+    # and say those it does not.
+    return _verdict(findings, book, "PDF", progress, show_warnings=SAID_HERE)
 
 
 def _verdict(findings: list[Finding], book: Book, what: str, progress,
-             show_warnings: bool = True) -> list[Finding]:
+             show_warnings: bool | tuple[str, ...] = True) -> list[Finding]:
+    """The findings kept after suppressions; warnings said (all, or those of the codes in
+    `show_warnings`); BookError on an error."""
     yaml_path = book.root / METADATA_FILE
     text = yaml_path.read_text("utf-8", "replace") if yaml_path.is_file() else ""
     rules = suppress.parse(book.config, text) + suppress.inline(
@@ -74,7 +83,8 @@ def _verdict(findings: list[Finding], book: Book, what: str, progress,
     kept, _hidden = suppress.apply(findings, rules, set())
     kept = [f for f in kept if not f.code.startswith("CHECK-")]  # stale ones: `check` says
     for f in kept:
-        if show_warnings and f.severity == "warning":
+        said = show_warnings is True or (show_warnings and f.code in show_warnings)
+        if said and f.severity == "warning":
             where = f"{f.location}: " if f.location else ""
             progress(f"warning: {where}{f.code}: {f.message}")
     errors = [f for f in kept if f.severity == "error"]

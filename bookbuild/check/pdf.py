@@ -243,3 +243,12 @@ def ua_claim_kept(doc: PdfFile):
         yield Hit("claims PDF/UA but does not set ViewerPreferences/DisplayDocTitle")
     if not _xmp(doc).get("dc:title"):
         yield Hit("claims PDF/UA but has no dc:title in its XMP metadata")
+
+
+@rule("PDF-FIT-001", "warning",
+      "make it narrower: fewer or shorter table columns, shorter words or code lines", "pdf")
+def fits_the_text_block(doc: PdfFile):
+    """Nothing in the print is wider than the text block (tables and code that could not be
+    made to fit, found while typesetting)."""
+    for o in doc.overflows:
+        yield Hit(o.message, o.file, o.line)

@@ -39,6 +39,9 @@ class PdfFile:
     bleed: float = 0.0  # expected bleed in points on the outside, top and bottom
     cover: bool = False  # a cover wrap: one sheet, bleed on all four sides, no page rules
     sources: dict = field(default_factory=dict)  # (width, height) px → the book's image file
+    # What the print could not make fit, as found while typesetting it (pdf.fit.Overflow);
+    # known only for a PDF bookbuild has just set.
+    overflows: list = field(default_factory=list)
     cache: dict = field(default_factory=dict)
 
     @classmethod

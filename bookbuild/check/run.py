@@ -206,7 +206,15 @@ def _pdf(run: _Run, path: Path, book: Book | None) -> None:
     trim, bleed = _print_size(book)
     with PdfFile.open(path, trim=trim, bleed=bleed) as doc:
         doc.sources = _image_sizes(book) if book else {}
+        doc.overflows = _overflows(book) if book else []
         run.rules("pdf", doc, name=path.name)
+
+
+def _overflows(book: Book) -> list:
+    """What the print of `book`, just built for the check, could not make fit."""
+    from bookbuild.pdf import overflows_of
+
+    return overflows_of(book)
 
 
 def _looks_like_a_cover(path: Path) -> bool:

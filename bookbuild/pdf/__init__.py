@@ -36,6 +36,13 @@ def typeset_interior(book: Book, progress: Progress = silent):
     return result
 
 
+def overflows_of(book: Book) -> list:
+    """What the print of `book`, typeset in this process, could not make fit."""
+    if _last is not None and _last[0] is book:
+        return list(_last[1].overflows)
+    return []
+
+
 def _record(book: Book):
     """The build cache and the key of this book's print inputs (see bookbuild.build)."""
     from bookbuild.build import book_cache, inputs_key
@@ -66,10 +73,14 @@ def build_pdf(book: Book, out_dir: Path, progress: Progress = silent) -> Path:
             gate,  # preflight: an error keeps the previous PDF, exit 2
         )
 
-        gate.pdf(tmp, book, progress, (result.settings.width, result.settings.height),
-                 result.settings.bleed_pt)
+        kept = gate.pdf(tmp, book, progress, (result.settings.width, result.settings.height),
+                        result.settings.bleed_pt, overflows=result.overflows)
+    # The gate's own warnings are said again when the PDF is found up to date.
+    said = [f"{f.location + ': ' if f.location else ''}{f.code}: {f.message}" for f in kept
+            if f.severity == "warning" and f.code in gate.SAID_HERE]
     store.put_json("print", stamp, {"digest": hashlib.sha256(result.pdf).hexdigest(),
-                                    "pages": result.pages, "warnings": result.warnings})
+                                    "pages": result.pages,
+                                    "warnings": result.warnings + said})
     progress(f"interior: {result.pages} pages, trim {result.settings.trim_name}")
     _write_stats(result)
     return target

@@ -35,7 +35,7 @@ from bookbuild.convert.html import line_of
 from bookbuild.errors import BookError, Problem, Problems
 from bookbuild.metadata import FILE as METADATA_FILE
 from bookbuild.model import Book
-from bookbuild.pdf import fonts, jobs, layout, merge, pictures, settings, source
+from bookbuild.pdf import fit, fonts, jobs, layout, merge, pictures, settings, source
 from bookbuild.pdf.settings import PrintSettings
 from bookbuild.progress import Progress
 
@@ -60,6 +60,7 @@ class Interior:
     warnings: list[str] = field(default_factory=list)
     peaks_kb: dict[int, int] = field(default_factory=dict)  # Typst worker pid → peak RSS
     compiled: list[str] = field(default_factory=list)  # jobs set by Typst, not from the cache
+    overflows: list[fit.Overflow] = field(default_factory=list)  # what still does not fit
 
 
 @dataclass
@@ -130,7 +131,10 @@ def typeset(book: Book, progress: Progress) -> Interior:
         for _ in range(MAX_PASSES):
             geometry = layout.Geometry(s, pages)
             table, dpi_warnings = layout.image_table(parts, pics, geometry, s.font_size)
-            (work / "config.json").write_text(json.dumps(layout.config(book, geometry, missing)))
+            long = fit.long_run([p.section.text for p in parts], geometry.text_width,
+                                s.font_size)
+            (work / "config.json").write_text(json.dumps(layout.config(book, geometry, missing,
+                                                                       long)))
             (work / "images.json").write_text(json.dumps(table))
             inside = geometry.margins["inside"] / 72
             progress(f"typesetting with Typst (inside margin {inside:.3f} in "
@@ -145,7 +149,8 @@ def typeset(book: Book, progress: Progress) -> Interior:
     if not PAGE_RANGE[0] <= count <= PAGE_RANGE[1]:
         warnings.append(f"the interior has {count} pages; KDP and IngramSpark print "
                         f"paperbacks of {PAGE_RANGE[0]}–{PAGE_RANGE[1]} pages")
-    return Interior(pdf, count, s, warnings, dict(runner.peaks), list(runner.compiled))
+    return Interior(pdf, count, s, warnings, dict(runner.peaks), list(runner.compiled),
+                    setter.overflows)
 
 
 def accept(book: Book, store: Cache, progress: Progress) -> None:
@@ -267,6 +272,7 @@ class Setter:
                         for p in pics.values()}
         self.warnings: list[str] = []
         self.pass_key: str | None = None  # config.json and images.json change between passes
+        self.overflows: list[fit.Overflow] = []
         self.table: dict | None = None
 
     def run(self, openers: str, progress: Progress) -> tuple[object, str]:
@@ -296,7 +302,21 @@ class Setter:
         result = self._wait(front)
         # The body starts on a recto.
         merger.add_front(merge.Piece(result.pdf, result.facts), result.facts["pages"] % 2)
+        self.overflows = self._overflows(result, body, folios.starts)
         return merger.finish(self._targets(result, body)), merger.version
+
+    def _overflows(self, front: jobs.Result, body: list[jobs.Result],
+                   starts: list[int]) -> list[fit.Overflow]:
+        """The template's overflow records, at their Markdown lines and printed pages."""
+        out = []
+        pieces = [(self.plan.front, front, None)] + list(zip(self.plan.body, body, starts))
+        for group, result, start in pieces:
+            sources = [(p.section.source, p.section.text) for p in group]
+            for record in result.facts.get("overflow") or []:
+                page = int(record.get("page", 1))
+                label = fit.roman(page) if start is None else str(start + page)
+                out.append(fit.locate(record, sources, label))
+        return out
 
     def _body(self, openers: str):
         """Each body job's result, in book order, as soon as it is set."""

@@ -6,7 +6,8 @@ multiprocessing, which would re-import the caller's main module or fork its thre
 loading the fonts once and compiling job after job. Many small jobs also keep every process
 far below the memory one whole-book compile needs. After a job compiles, its facts are read
 back from the same compiler (an `eval` costs next to nothing then): which pages carry no
-running head, and where its level-1 headings and the labels other jobs link to landed.
+running head, where its level-1 headings and the labels other jobs link to landed, and what
+the template found too wide to fit (see book.typ's `overflowed`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from bookbuild.cache import NO_CACHE, Cache
 # A Typst code expression, evaluated in a finished job; %s is a Typst array of label names.
 FACTS = """(
   plain: state("bb-plain", (:)).final().keys().map(int),
+  overflow: state("bb-overflow", ()).final(),
   headings: query(heading.where(level: 1, outlined: true)).map(e => {
     let p = e.location().position()
     (page: p.page, x: p.x.pt(), y: p.y.pt())

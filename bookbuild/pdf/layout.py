@@ -54,7 +54,8 @@ class Geometry:
                 "sink": OPENER_SINK * self.text_height}
 
 
-def config(book: Book, geometry: Geometry, missing: str | None) -> dict:
+def config(book: Book, geometry: Geometry, missing: str | None,
+           long_run: str | None = None) -> dict:
     meta = book.metadata
     lang = meta.language.split("-")[0].lower()
     region = next((p.upper() for p in meta.language.split("-")[1:] if len(p) == 2), None)
@@ -73,6 +74,7 @@ def config(book: Book, geometry: Geometry, missing: str | None) -> dict:
         "running_head": s.running_head,
         "labels": {"contents": meta.labels["contents"]},
         "missing": missing,
+        "long_run": long_run,
     }
 
 

@@ -167,8 +167,21 @@ def test_bleed_is_expected_when_on(good, tmp_path):
 
 def test_every_pdf_rule_has_a_fixture():
     registered = {r.code for r in registry.rules_for("pdf")}
+    # PDF-FIT-001 reads what the typesetting found (tests/pdf/test_pdf_fit.py, and below).
     assert registered - set(CASES) == {"PDF-FILE-001", "PDF-SEC-001", "PDF-IMG-001",
-                                       "PDF-COVER-001"}
+                                       "PDF-COVER-001", "PDF-FIT-001"}
+
+
+def test_overflow_found_while_typesetting_is_a_finding_at_its_line(good):
+    from bookbuild.pdf.fit import Overflow
+
+    with PdfFile.open(good, trim=TRIM) as doc:
+        assert "PDF-FIT-001" not in [f.code for f in registry.run("pdf", doc)]
+        doc.overflows = [Overflow("manuscript/chapters/01.md", 7, "12", "table", 80.5)]
+        found = [f for f in registry.run("pdf", doc) if f.code == "PDF-FIT-001"]
+    assert [(f.file, f.line, f.severity) for f in found] == \
+        [("manuscript/chapters/01.md", 7, "warning")]
+    assert "page 12" in found[0].message and found[0].hint
 
 
 WRAP = (2 * 6 * 72.0 + 36, 9 * 72.0)  # two 6×9 in covers and a half-inch spine
