@@ -38,6 +38,14 @@ def _ends_outside_prose(block) -> bool:
     return len(block.prose.rstrip()) < len(block.text.rstrip())
 
 
+def _inset(block) -> bool:
+    """True if the paragraph is set in the sentence around it: indented lines (a verse
+    quoted mid-sentence) or a placeholder for a picture or music in brackets."""
+    text = block.text.strip()
+    return block.text[:1] in " \t" or (text.startswith("[") and text.endswith("]")
+                                        and "\n" not in text)
+
+
 def _splits(ms: Manuscript):
     words = FUNCTION_WORDS.get(ms.language, set())
     for f in ms.files:
@@ -46,7 +54,8 @@ def _splits(ms: Manuscript):
                 continue
             end = _ending(before.prose)
             start = after.prose.lstrip().lstrip("“‘\"'(*_[")
-            if not end or not start or end[-1] in CLOSING or _ends_outside_prose(before):
+            if not end or not start or end[-1] in CLOSING or _ends_outside_prose(before) \
+                    or _inset(after):
                 continue
             # the last word as typed: "M.A. 2007" does not end on the article "a"
             last_word = end.split()[-1].strip("“‘\"'(*_[,")

@@ -16,7 +16,7 @@ SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 # Curly quotation marks by language: (opening, closing) for double and for single quotes.
 # German opens low and closes with the mark English opens with („…“, ‚…‘, or »…«).
 CURLY = {
-    "de": (("„»“", "“”«"), ("‚›‘", "‘‹")),  # “ closes „, or opens where nothing is open
+    "de": (("„»“", "“”«"), ("‚›", "‘‹")),  # “ closes „, or opens where nothing is open
     "fr": (("«“„", "»”"), ("‹‘‚", "›’")),  # „ and ‚ only ever open
 }
 CURLY_DEFAULT = (("“«„", "”»"), ("‘‹‚", "’›"))
@@ -119,7 +119,10 @@ def _count_quotes(text: str, pair: tuple[str, str], straight: str, all_opening: 
     straight_opens = []
     for i, ch in enumerate(text):
         role = ""
-        if ch in opening and not (ch in closing and depth):
+        if ch in opening and ch in closing:  # German “: closes „, or opens English-style
+            close = depth or _straight_role(text, i, 1, all_opening) == "close"
+            role = "close" if close else "open"
+        elif ch in opening:
             role = "open"
         elif ch in closing:
             role = "close"
