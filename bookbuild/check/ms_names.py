@@ -28,6 +28,7 @@ GERMAN_DETERMINERS = set("""der die das des dem den ein eine einer eines einem e
     unsere unserer unseres unserem unseren euer eure eurer eures eurem euren dieser diese dieses
     diesem diesen jener jene jenes jenem jenen jeder jede jedes jedem jeden welcher welche
     welches welchem welchen im am zum zur vom beim ins ans aufs fürs durchs übers ums""".split())
+OLD_SPELLINGS = {frozenset("ck"), frozenset("cz")}
 LONG_WORD = 8  # long words one letter apart are seldom two words: a typo
 
 
@@ -187,8 +188,18 @@ def _close(a: str, b: str, words: Words) -> bool:
     # or a letter added or dropped in a long word (Installtion) or in two names (Instetten,
     # Innstetten); a letter changed is too often another word.
     edit = _edit(a.lower(), b.lower())
-    return edit == "swap" or (edit == "add" and (min(len(a), len(b)) >= LONG_WORD or
-                                                 (words.name(a) and words.name(b))))
+    return edit == "swap" or _old_spelling(a.lower(), b.lower()) or \
+        (edit == "add" and (min(len(a), len(b)) >= LONG_WORD or
+                            (words.name(a) and words.name(b))))
+
+
+def _old_spelling(a: str, b: str) -> bool:
+    """True if one letter changed is c for k or z, the spelling of before 1901 and of loan
+    words: Scene / Szene, Excellenz / Exzellenz, Scripts / Skripts."""
+    if len(a) != len(b):
+        return False
+    changed = {frozenset((x, y)) for x, y in zip(a, b) if x != y}
+    return len(changed) == 1 and changed <= OLD_SPELLINGS
 
 
 def _variants(group: list[str], words: Words):
