@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-from bookbuild.check.ms_text import CODE_SPAN, Manuscript
+from bookbuild.check.ms_text import CODE_SPAN, Manuscript, blank_matches
 from bookbuild.check.registry import Hit, rule
 from bookbuild.metadata import FILE as METADATA_FILE
 from bookbuild.paths import UnsafePath, inside
@@ -22,17 +22,13 @@ def _normal(src: str) -> str:
     return posixpath.normpath(src.replace("\\", "/")).lstrip("/")
 
 
-def _without_code_spans(text: str) -> str:
-    return CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
-
-
 def references(ms: Manuscript):
     """(source file, line, path as written) for every image the manuscript uses."""
     for f in ms.files:
         for b in f.blocks:
             if b.kind == "code":
                 continue
-            text = _without_code_spans(b.text)  # `![image](spider.jpg)` is an example
+            text = blank_matches(CODE_SPAN, b.text)  # `![image](spider.jpg)` is an example
             for pattern in (IMAGE, HTML_SRC):
                 for m in pattern.finditer(text):
                     yield f.source, b.line_at(m.start(1)), m.group(1)

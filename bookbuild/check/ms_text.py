@@ -62,6 +62,11 @@ def blank_code(text: str) -> str:
     return _NOT_PROSE[0].sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), "\n".join(lines))
 
 
+def blank_matches(pattern: re.Pattern, text: str) -> str:
+    """`text` with every match of `pattern` replaced by spaces (newlines kept)."""
+    return pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+
+
 def blank(text: str) -> str:
     """`text` with everything that is not prose replaced by spaces (newlines kept)."""
     for pattern in _NOT_PROSE:

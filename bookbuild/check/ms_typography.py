@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bookbuild.check.ms_text import CODE_SPAN, Block, Manuscript
+from bookbuild.check.ms_text import CODE_SPAN, Block, Manuscript, blank_matches
 from bookbuild.check.registry import Hit, rule
 from bookbuild.metadata import FILE as METADATA_FILE
 
@@ -16,7 +16,8 @@ SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 # Curly quotation marks by language: (opening, closing) for double and for single quotes.
 # German opens low and closes with the mark English opens with („…“, ‚…‘, or »…«).
 CURLY = {
-    "de": (("„»“", "“”«"), ("‚›", "‘‹")),  # “ closes „, or opens where nothing is open
+    # “ closes „, or opens where nothing is open (English quotes in a German text)
+    "de": (("„»“", "“”«"), ("‚›", "‘‹")),
     "fr": (("«“„", "»”"), ("‹‘‚", "›’")),  # „ and ‚ only ever open
 }
 CURLY_DEFAULT = (("“«„", "”»"), ("‘‹‚", "’›"))
@@ -51,8 +52,7 @@ PRINTED_FIELDS = ("title", "subtitle", "publisher", "rights")
 def _html_prose(text: str) -> str:
     """Raw HTML with scripts, styles and Markdown code spans blanked (same length): their
     quotes are code, not typography."""
-    text = SCRIPT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
-    return CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    return blank_matches(CODE_SPAN, blank_matches(SCRIPT, text))
 
 
 def _quote_hits(source: str, block: Block, text: str, offset: int = 0):
@@ -189,9 +189,8 @@ def _dialogue_follows(f, block, within: int = 12) -> bool:
     """True if a paragraph soon after starts with a dash: a dialogue in the French way
     («…, then a paragraph per turn opened with a dash, the last one closed by »), which may
     be broken by narration or an illustration."""
-    prose = [b for b in f.blocks if b.kind in PARAGRAPH_KINDS]
-    i = next(i for i, b in enumerate(prose) if b is block)
-    return any(DASH_START.match(b.prose) for b in prose[i + 1:i + 1 + within])
+    after = [b for b in f.blocks if b.kind in PARAGRAPH_KINDS and b.line > block.line]
+    return any(DASH_START.match(b.prose) for b in after[:within])
 
 
 @rule("MS-BRACKET-001", "warning", "close the bracket, or remove the stray one", "manuscript")
