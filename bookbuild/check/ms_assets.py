@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-from bookbuild.check.ms_text import Manuscript
+from bookbuild.check.ms_text import CODE_SPAN, Manuscript, blank_matches
 from bookbuild.check.registry import Hit, rule
 from bookbuild.metadata import FILE as METADATA_FILE
 from bookbuild.paths import UnsafePath, inside
@@ -28,8 +28,9 @@ def references(ms: Manuscript):
         for b in f.blocks:
             if b.kind == "code":
                 continue
+            text = blank_matches(CODE_SPAN, b.text)  # `![image](spider.jpg)` is an example
             for pattern in (IMAGE, HTML_SRC):
-                for m in pattern.finditer(b.text):
+                for m in pattern.finditer(text):
                     yield f.source, b.line_at(m.start(1)), m.group(1)
             if b.kind == "refdef":
                 for m in REF_DEF.finditer(b.text):

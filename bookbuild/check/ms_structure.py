@@ -20,12 +20,30 @@ FUNCTION_WORDS = {
 }
 LONG_PARAGRAPH = 500  # words: more than two e-reader screens at a medium font size
 WORD = re.compile(r"[^\W\d_][\w’'-]*", re.UNICODE)
-# Not XXX: history books have a XXX Corps.
-MARKER = re.compile(r"\b(TODO|FIXME|TBD)\b")
+# Not XXX: history books have a XXX Corps. Not part of a path (subdir/TODO) either.
+MARKER = re.compile(r"(?<![\w/.-])(TODO|FIXME|TBD)\b(?![/.-]\w)")
+# A marker is a note to self where it starts a note (at the start of a line or comment,
+# after a bracket or a full stop) or is followed by a colon or the end; in the middle of a
+# sentence it is a name: "the TODO file", "die TODO und index.html Dateien".
+NOTE_BEFORE = re.compile(r"(?:^|<!--|[\[(.!?:;]|\n)[\s#*_>-]*$")
+NOTE_AFTER = re.compile(r"\s*(?:[:!?)\]\-–—.]|-->|$)")
 
 
 def _ending(text: str) -> str:
     return text.rstrip().rstrip(TRAILING).rstrip()
+
+
+def _ends_outside_prose(block) -> bool:
+    """True if the paragraph ends on a URL, a link target or code: no sentence to go on."""
+    return len(block.prose.rstrip()) < len(block.text.rstrip())
+
+
+def _inset(block) -> bool:
+    """True if the paragraph is set in the sentence around it: indented lines (a verse
+    quoted mid-sentence) or a placeholder for a picture or music in brackets."""
+    text = block.text.strip()
+    return block.text[:1] in " \t" or (text.startswith("[") and text.endswith("]")
+                                        and "\n" not in text)
 
 
 def _splits(ms: Manuscript):
@@ -36,10 +54,11 @@ def _splits(ms: Manuscript):
                 continue
             end = _ending(before.prose)
             start = after.prose.lstrip().lstrip("“‘\"'(*_[")
-            if not end or not start or end[-1] in CLOSING:
+            if not end or not start or end[-1] in CLOSING or _ends_outside_prose(before) \
+                    or _inset(after):
                 continue
-            last = WORD.findall(end[-40:])
-            last_word = last[-1].lower() if last else ""
+            # the last word as typed: "M.A. 2007" does not end on the article "a"
+            last_word = end.split()[-1].strip("“‘\"'(*_[,")
             goes_on = start[0].islower()
             cut = goes_on or last_word in words
             if (end[-1] == "," and goes_on) or (end[-1].isalnum() and cut):
@@ -58,18 +77,18 @@ def split_paragraph(ms: Manuscript):
 
 
 @rule("MS-HEAD-001", "warning",
-      "use the next heading level down: # for the section title, ## inside it, then ###",
+      "use the next heading level down: ## inside a # section, then ###",
       "manuscript")
 def heading_levels(ms: Manuscript):
-    """Heading levels do not skip (# then ###), and a section starts at level 1."""
+    """Heading levels do not skip (# then ###). A section may open at any level: one that
+    opens with ## (a sub-chapter, as mdBook writes them) takes that heading as its title."""
     for f in ms.files:
         previous = 0
         for b in f.blocks:
             if b.kind != "heading":
                 continue
-            if b.level > previous + 1:
-                was = f"level {previous}" if previous else "the start of the section"
-                yield Hit(f"heading level {b.level} follows {was}: "
+            if previous and b.level > previous + 1:
+                yield Hit(f"heading level {b.level} follows level {previous}: "
                           f"“{b.text.strip('# =-').strip()}”", f.source, b.line)
             previous = b.level
 
@@ -95,6 +114,8 @@ def todo_markers(ms: Manuscript):
                 continue
             text = b.text if b.kind == "html" else _unblank_comments(b)
             for m in MARKER.finditer(text):
+                if not (NOTE_BEFORE.search(text, 0, m.start()) or NOTE_AFTER.match(text, m.end())):
+                    continue
                 yield Hit(f"{m.group(1)} left in the manuscript", f.source, b.line_at(m.start()),
                           b.column_at(m.start()))
 

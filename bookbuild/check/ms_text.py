@@ -36,16 +36,19 @@ COMMENT_THEN_TEXT = re.compile(r"^ {0,3}(?:<!--.*?-->[ \t]*)+\S")
 PROSE = {"para", "heading", "list", "quote", "note", "definition", "lineblock"}
 
 # Inline things that are not prose; blanked with spaces so offsets stay put.
+CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
 _NOT_PROSE = [
-    re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL),  # code spans
+    CODE_SPAN,
     re.compile(r"<!--.*?-->", re.DOTALL),  # comments
-    re.compile(r"(?<=\])\([^)\s]*(?:\s+\"[^\"]*\")?\)"),  # link targets: (url "title")
+    # link targets: (url), (url "title"), (url 'title'), (url (title))
+    re.compile(r"(?<=\])\([^)\s]*(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\)"),
     re.compile(r"<(?:https?|mailto|ftp):[^>]*>"),  # autolinks
     re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"),  # inline tags
     re.compile(r"\{[#.=:a-zA-Z][^{}]*\}"),  # attributes {#id .class key="v"}
     re.compile(r"\[\^[^\]\s]+\]"),  # footnote references
     re.compile(r"(?<![\\$\w])\$(?=\S)(?:[^$\n]|\n(?!\s*\n))*?(?<=\S)\$(?!\d)"),  # $math$
-    re.compile(r"https?://\S+"),  # bare URLs
+    # bare URLs, without the punctuation after them: (see http://x.org/license).
+    re.compile(r"https?://[^\s<>]*[^\s<>.,;:!?)\]'\"’”]"),
 ]
 
 
@@ -57,6 +60,11 @@ def blank_code(text: str) -> str:
             for i in range(b.line - 1, b.line - 1 + b.text.count("\n") + 1):
                 lines[i] = " " * len(lines[i])
     return _NOT_PROSE[0].sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), "\n".join(lines))
+
+
+def blank_matches(pattern: re.Pattern, text: str) -> str:
+    """`text` with every match of `pattern` replaced by spaces (newlines kept)."""
+    return pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
 
 
 def blank(text: str) -> str:
@@ -214,11 +222,25 @@ def _comment_lines(chunk: list[str]) -> int:
     return lines
 
 
+def _deep(line: str) -> bool:
+    return line.expandtabs(4).startswith(" " * 8)
+
+
+def _item_above(blocks: list[Block]) -> Block | None:
+    """The block above, looking past code blocks nested in a list item or definition."""
+    for b in reversed(blocks):
+        if not (b.kind == "code" and _deep(b.text)):
+            return b
+    return None
+
+
 def _kind(chunk: list[str], blocks: list[Block]) -> str:
     first = chunk[0]
-    previous = blocks[-1] if blocks else None
+    previous = _item_above(blocks)
     indented = first.startswith((" " * 4, "\t"))
     if indented and previous is not None and previous.kind in ("list", "note", "definition"):
+        if _deep(first):
+            return "code"  # code inside the item: indented 4 more than its text
         return previous.kind  # a continuation paragraph of the item above
     if indented:
         return "code"
