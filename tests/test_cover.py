@@ -34,3 +34,17 @@ def test_long_titles_fit_inside_the_frame():
     # Nothing of the title crosses the inner frame: columns outside it hold only background/frame.
     strip = im.crop((0, 400, 60, 2000))
     assert set(strip.get_flattened_data()) == {cover.BACKGROUND}
+
+
+def test_the_generated_cover_draws_the_curled_book_yaml_text(tmp_path):
+    from bookbuild.manuscript import read_book
+    from tests.conftest import quoted_book
+
+    book = read_book(quoted_book(tmp_path / "book"))
+    drawn = cover.render(book.metadata)
+    curled = cover.render(meta(title="The Keeper’s “Lamp”", subtitle="“Night” and ‘Day’",
+                               contributors=[Contributor("Ann O’Hara")]))
+    straight = cover.render(meta(title="The Keeper's \"Lamp\"", subtitle="\"Night\" and 'Day'",
+                                 contributors=[Contributor("Ann O'Hara")]))
+    assert drawn.tobytes() == curled.tobytes()
+    assert drawn.tobytes() != straight.tobytes()

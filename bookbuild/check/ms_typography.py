@@ -41,8 +41,8 @@ def _quote_hits(source: str, block: Block, text: str, offset: int = 0):
       "type the curly quote (“ ” ‘ ’), or fix the spacing around the straight one",
       "manuscript")
 def straight_quotes(ms: Manuscript):
-    """No straight quote survives typography: in raw HTML, or one that smart quotes would
-    curl the wrong way (in the Markdown or in book.yaml's printed text)."""
+    """No straight quote survives typography: in raw HTML, or one that smart quotes cannot
+    curl the right way, in the Markdown or in book.yaml's printed text."""
     for f in ms.files:
         for b in f.blocks:
             if b.kind == "html":
