@@ -1,6 +1,6 @@
 import io
 
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from bookbuild import cover
 from bookbuild.model import Contributor, Metadata
@@ -48,3 +48,9 @@ def test_the_generated_cover_draws_the_curled_book_yaml_text(tmp_path):
                                  contributors=[Contributor("Ann O'Hara")]))
     assert drawn.tobytes() == curled.tobytes()
     assert drawn.tobytes() != straight.tobytes()
+
+
+def test_lines_never_break_at_a_no_break_space():
+    draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
+    lines = cover.wrap(draw, "The Keeper’s «\u00a0Lamp\u00a0»", cover.font(190), 800)
+    assert lines == ["The", "Keeper’s", "«\u00a0Lamp\u00a0»"]
