@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from bookbuild import quotes
 from bookbuild.check.ms_text import Block, Manuscript
 from bookbuild.check.registry import Hit, rule
-from bookbuild import quotes
 from bookbuild.metadata import FILE as METADATA_FILE, line_of
 
 # A straight double quote that smart typography can only guess at: inside a word, or alone.
