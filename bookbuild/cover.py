@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from functools import cache
 from importlib import resources
 
@@ -34,7 +35,8 @@ def font(size: int, weight: int = 400, italic: bool = False) -> ImageFont.FreeTy
 
 def wrap(draw: ImageDraw.ImageDraw, text: str, f: ImageFont.FreeTypeFont, width: int) -> list[str]:
     lines: list[str] = []
-    for word in text.split():
+    # Break at spaces only: str.split() would also break at a no-break space (« Lamp »).
+    for word in re.split(r"[ \t\n]+", text.strip()):
         trial = f"{lines[-1]} {word}" if lines else word
         if lines and draw.textlength(trial, font=f) <= width:
             lines[-1] = trial

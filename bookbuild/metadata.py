@@ -9,9 +9,9 @@ from pathlib import Path
 
 import yaml
 
-from bookbuild import labels
+from bookbuild import labels, quotes
 from bookbuild.errors import Problems
-from bookbuild.model import ROLES, Contributor, Metadata
+from bookbuild.model import ROLES, Contributor, Metadata, is_url
 from bookbuild.paths import slugify
 
 FILE = "manuscript/book.yaml"
@@ -32,6 +32,8 @@ _LANGTAG = re.compile(
     r"(?:-x(?:-[a-z0-9]{1,8})+)?$",
     re.IGNORECASE,
 )
+# Text that is printed and shown, so typeset (quotes curled) as it is read.
+TYPESET = ("title", "subtitle", "publisher", "rights", "description", "series")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
@@ -267,23 +269,34 @@ def parse_metadata(data: dict, problems: Problems) -> Metadata | None:
     if problems or not (title and language and contributors):
         return None
     words, missing = labels.for_book(language, overrides)
+    typed = {key: value for key in TYPESET if (value := _text(data, key, problems))}
+    source = _text(data, "source", problems)
+    if source and not is_url(source):
+        typed["source"] = source
+
+    def curled(key: str) -> str | None:
+        return quotes.curl(typed[key], language) if key in typed else None
+
     return Metadata(
-        title=title,
+        title=curled("title"),
         language=language,
-        contributors=contributors,
+        contributors=[Contributor(quotes.curl(c.name, language), c.role) for c in contributors],
+        # The slug and the derived identifier come from the text as typed, so that curling
+        # quotes changes neither for a book that had them.
         identifier=identifier or derived_identifier(title, contributors),
         identifier_generated=identifier is None,
-        subtitle=_text(data, "subtitle", problems),
-        publisher=_text(data, "publisher", problems),
+        subtitle=curled("subtitle"),
+        publisher=curled("publisher"),
         date=date,
-        rights=_text(data, "rights", problems),
-        description=_text(data, "description", problems),
+        rights=curled("rights"),
+        description=curled("description"),
         subjects=[s.strip() for s in subjects if s.strip()],
-        series=_text(data, "series", problems),
+        series=curled("series"),
         series_index=series_index,
         cover=_text(data, "cover", problems),
         slug=slug or slugify(title),
-        source=_text(data, "source", problems),
+        source=curled("source") or source,
         labels=words,
         untranslated=missing,
+        typed=typed | {"author": [c.name for c in contributors]},
     )

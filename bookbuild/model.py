@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bookbuild.labels import english
+
+
+def is_url(text: str) -> bool:
+    """Whether book.yaml's `source` is a web address (a link) rather than a citation."""
+    return re.fullmatch(r"https?://\S+", text, re.IGNORECASE) is not None
 
 # MARC relator codes, the vocabulary EPUB's `role` refinement expects.
 ROLES = {
@@ -46,9 +52,16 @@ class Metadata:
     series_index: float | None = None
     cover: str | None = None  # path under assets/
     slug: str = "book"
-    source: str | None = None
+    source: str | None = None  # a URL, or a citation such as "Project Gutenberg EBook #12345"
     labels: dict[str, str] = field(default_factory=english)  # the words we add, in its language
     untranslated: list[str] = field(default_factory=list)  # labels left in English
+    # book.yaml's text as typed, before its quotes were curled: key → text ("author": names)
+    typed: dict = field(default_factory=dict)
+
+    @property
+    def source_url(self) -> str | None:
+        """`source` when it is a web address (then it is printed as a link)."""
+        return self.source if self.source and is_url(self.source) else None
 
     @property
     def authors(self) -> list[Contributor]:

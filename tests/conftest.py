@@ -51,3 +51,30 @@ def everything_epub(tmp_path_factory) -> Path:
 def read_zip(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as z:
         return {name: z.read(name) for name in z.namelist()}
+
+
+# book.yaml with straight quotes and apostrophes in every printed field (YAML's own quotes
+# around a value that starts with one are not part of the text).
+QUOTED_YAML = """\
+title: The Keeper's "Lamp"
+subtitle: '"Night" and ''Day'''
+author: Ann O'Hara
+language: {language}
+series: The 'Tides'
+series_index: 2
+publisher: O'Neil & Sons
+rights: Ann's text, "free" to share.
+description: Ann O'Hara's "lamp" story, of a 'keeper' and his light.
+source: {source}
+"""
+
+
+def quoted_book(dest: Path, language: str = "en",
+                source: str = "Project Gutenberg EBook") -> Path:
+    """A small book whose book.yaml text has straight quotes everywhere it is printed."""
+    (dest / "manuscript" / "chapters").mkdir(parents=True)
+    (dest / "manuscript" / "book.yaml").write_text(
+        QUOTED_YAML.format(language=language, source=source), "utf-8")
+    (dest / "manuscript" / "chapters" / "01-one.md").write_text(
+        "# One\n\n" + "The keeper trimmed the lamp and watched the sea. " * 40 + "\n", "utf-8")
+    return dest

@@ -1,6 +1,6 @@
 import io
 
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from bookbuild import cover
 from bookbuild.model import Contributor, Metadata
@@ -34,3 +34,23 @@ def test_long_titles_fit_inside_the_frame():
     # Nothing of the title crosses the inner frame: columns outside it hold only background/frame.
     strip = im.crop((0, 400, 60, 2000))
     assert set(strip.get_flattened_data()) == {cover.BACKGROUND}
+
+
+def test_the_generated_cover_draws_the_curled_book_yaml_text(tmp_path):
+    from bookbuild.manuscript import read_book
+    from tests.conftest import quoted_book
+
+    book = read_book(quoted_book(tmp_path / "book"))
+    drawn = cover.render(book.metadata)
+    curled = cover.render(meta(title="The Keeper’s “Lamp”", subtitle="“Night” and ‘Day’",
+                               contributors=[Contributor("Ann O’Hara")]))
+    straight = cover.render(meta(title="The Keeper's \"Lamp\"", subtitle="\"Night\" and 'Day'",
+                                 contributors=[Contributor("Ann O'Hara")]))
+    assert drawn.tobytes() == curled.tobytes()
+    assert drawn.tobytes() != straight.tobytes()
+
+
+def test_lines_never_break_at_a_no_break_space():
+    draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
+    lines = cover.wrap(draw, "The Keeper’s «\u00a0Lamp\u00a0»", cover.font(190), 800)
+    assert lines == ["The", "Keeper’s", "«\u00a0Lamp\u00a0»"]

@@ -107,3 +107,60 @@ def test_unknown_role_and_unknown_key(tmp_path):
 def test_yaml_dates_become_text(tmp_path):
     meta, problems = parse(tmp_path, "title: T\nauthor: A\nlanguage: en\ndate: 2024-05-01\n")
     assert problems == [] and meta.date == "2024-05-01"
+
+
+# YAML's own quotes (around a value that starts with one) are not part of the text.
+QUOTED = ("title: The Keeper's \"Lamp\"\nsubtitle: '\"Night\" and ''Day'''\n"
+          "author: Ann O'Hara\nlanguage: {lang}\nseries: The 'Tides'\npublisher: O'Neil & Sons\n"
+          "rights: '\"Free\" to share'\ndescription: Ann's \"lamp\" story.\n")
+
+
+def test_book_yaml_text_gets_english_curly_quotes(tmp_path):
+    meta, problems = parse(tmp_path, QUOTED.format(lang="en"))
+    assert problems == []
+    assert meta.title == "The Keeper’s “Lamp”"
+    assert meta.subtitle == "“Night” and ‘Day’"
+    assert meta.contributors == [Contributor("Ann O’Hara")]
+    assert meta.series == "The ‘Tides’"
+    assert meta.publisher == "O’Neil & Sons"
+    assert meta.rights == "“Free” to share"
+    assert meta.description == "Ann’s “lamp” story."
+
+
+def test_german_quotes_open_low_and_the_apostrophe_stays(tmp_path):
+    meta, _ = parse(tmp_path, QUOTED.format(lang="de"))
+    assert meta.title == "The Keeper’s „Lamp“"
+    assert meta.subtitle == "„Night“ and ‚Day‘"
+
+
+def test_french_guillemets_take_no_break_spaces_swiss_french_none(tmp_path):
+    meta, _ = parse(tmp_path, QUOTED.format(lang="fr"))
+    assert meta.title == "The Keeper’s «\u00a0Lamp\u00a0»"
+    swiss, _ = parse(tmp_path, QUOTED.format(lang="fr-CH"))
+    assert swiss.title == "The Keeper’s «Lamp»"
+
+
+def test_slug_and_identifier_come_from_the_text_as_typed(tmp_path):
+    meta, _ = parse(tmp_path, QUOTED.format(lang="en"))
+    assert meta.slug == "the-keeper-s-lamp"
+    typed = derived_identifier("The Keeper's \"Lamp\"", [Contributor("Ann O'Hara")])
+    assert meta.identifier == typed
+    assert meta.identifier != derived_identifier(meta.title, meta.contributors)
+    assert meta.typed["title"] == "The Keeper's \"Lamp\""
+
+
+def test_the_sample_keeps_its_slug_and_identifier():
+    from bookbuild.manuscript import read_book
+
+    meta = read_book(Path(__file__).resolve().parent.parent).metadata
+    # The values the sample had before book.yaml text was typeset.
+    assert meta.slug == "when-lenin-proclaimed-soviet-power"
+    assert meta.identifier == "urn:uuid:5c927bd3-168f-5c1b-8f6a-13df20c73773"
+
+
+def test_source_is_a_link_only_when_it_is_a_web_address(tmp_path):
+    base = "title: T\nauthor: A\nlanguage: en\nsource: "
+    cited, _ = parse(tmp_path, base + "\"Project Gutenberg's EBook #12345\"\n")
+    assert cited.source == "Project Gutenberg’s EBook #12345" and cited.source_url is None
+    url, _ = parse(tmp_path, base + "https://example.org/it's-here\n")
+    assert url.source == url.source_url == "https://example.org/it's-here"  # never curled

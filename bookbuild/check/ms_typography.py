@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+from bookbuild import quotes
 from bookbuild.check.ms_text import CODE_SPAN, Block, Manuscript, blank_matches
 from bookbuild.check.registry import Hit, rule
-from bookbuild.metadata import FILE as METADATA_FILE
+from bookbuild.metadata import FILE as METADATA_FILE, line_of
 
 # A straight double quote that smart typography can only guess at: inside a word, or alone.
 AMBIGUOUS_QUOTE = re.compile(r'(?<=\w)"(?=\w)|(?<=\s)"(?=\s)')
@@ -45,8 +46,6 @@ PAIRS = {"(": ")", "[": "]"}
 BRACKET = re.compile(r"[()\[\]]")
 # "a)" and "1)" enumerations inside a sentence, when no bracket is open for them to close.
 ENUMERATION = re.compile(r"(?:(?<=^)|(?<=\s))[a-zA-Z0-9]{1,2}\)")
-# book.yaml fields printed verbatim on the title and copyright pages (never smartened).
-PRINTED_FIELDS = ("title", "subtitle", "publisher", "rights")
 
 
 def _html_prose(text: str) -> str:
@@ -66,8 +65,8 @@ def _quote_hits(source: str, block: Block, text: str, offset: int = 0):
       "type the curly quote (“ ” ‘ ’), or fix the spacing around the straight one",
       "manuscript")
 def straight_quotes(ms: Manuscript):
-    """No straight quote survives typography: in raw HTML, in printed metadata, or one that
-    smart quotes would curl the wrong way."""
+    """No straight quote survives typography: in raw HTML, or one that smart quotes cannot
+    curl the right way, in the Markdown or in book.yaml's printed text."""
     for f in ms.files:
         for b in f.blocks:
             if b.kind == "html":
@@ -82,16 +81,21 @@ def straight_quotes(ms: Manuscript):
 
 
 def _metadata_quotes(ms: Manuscript):
+    """book.yaml text has its quotes curled as it is read (bookbuild.quotes); only a quote
+    whose direction cannot be told is printed as typed."""
     path = ms.book.root / METADATA_FILE
     lines = path.read_text("utf-8", "replace").splitlines() if path.is_file() else []
-    meta = ms.book.metadata
-    values = {k: getattr(meta, k) for k in PRINTED_FIELDS}
-    values["author"] = " ".join(c.name for c in meta.contributors)
-    for key, value in values.items():
-        if value and re.search(r"[\"']", value):
-            line = next((i for i, t in enumerate(lines, 1) if t.startswith(f"{key}:")), None)
-            yield Hit(f"'{key}' has a straight quote; book.yaml text is printed as typed",
-                      METADATA_FILE, line)
+    for key, value in ms.book.metadata.typed.items():
+        for text in value if isinstance(value, list) else [value]:
+            for offset in quotes.ambiguous(text):
+                yield Hit(f"'{key}' has a straight quote that typography cannot curl the right "
+                          f"way: {_around(text, offset)}; type “ or ” (or put spaces right)",
+                          METADATA_FILE, line_of(lines, key))
+
+
+def _around(text: str, offset: int) -> str:
+    start = max(0, offset - 12)
+    return "…" * (start > 0) + text[start:offset + 13] + "…" * (offset + 13 < len(text))
 
 
 def _paragraphs(ms: Manuscript):

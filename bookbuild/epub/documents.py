@@ -96,9 +96,11 @@ def copyright_page(meta: Metadata) -> bytes:
     else:
         lines.append(f"<p>{escape(words['identifier'].format(meta.identifier))}</p>")
     if meta.source:
-        url = escape(meta.source)
-        link = f'<a href="{url}">{url}</a>'
-        lines.append(f"<p>{escape(words['source']).format(link)}</p>")
+        # Only a web address is a link; a citation ("Project Gutenberg EBook #12345") is text.
+        where = escape(meta.source)
+        if meta.source_url:
+            where = f'<a href="{where}">{where}</a>'
+        lines.append(f"<p>{escape(words['source']).format(where)}</p>")
     lines.append(f"<p>{escape(words['made_with'])}</p>")
     content = template("copyright.xhtml").substitute(lines="\n".join(lines))
     label = meta.labels["copyright"]

@@ -111,7 +111,10 @@ def copyright_lines(book: Book) -> dict:
         lines.append(words["list_sep"].join(x for x in (meta.publisher, meta.date) if x))
     lines.append(f"ISBN {meta.isbn}" if meta.isbn else words["identifier"].format(meta.identifier))
     if meta.source:
-        lines.append(words["source"].format(meta.source))
+        # A web address is printed as a link: the template sets a mapping as one.
+        before, _, after = words["source"].partition("{}")
+        lines.append({"before": before, "url": meta.source_url, "text": meta.source,
+                      "after": after})
     lines.append(words["set_in"].format(meta.joined(fonts.faces_for(meta.language))))
     lines.append(words["made_with"])
     return {"title": title, "byline": words["by"].format(meta.author_line), "lines": lines}

@@ -11,7 +11,7 @@ from PIL import Image
 from bookbuild.build import build
 from bookbuild.check import epubcheck
 from bookbuild.errors import BookError
-from tests.conftest import EVERYTHING, SAMPLE, copy_book, read_zip
+from tests.conftest import EVERYTHING, SAMPLE, copy_book, quoted_book, read_zip
 
 OPF = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 H = {"h": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
@@ -248,3 +248,40 @@ def test_contents_default_depth_and_second_top_heading(tmp_path):
 def test_toc_depth_out_of_range_is_refused(tmp_path):
     with pytest.raises(BookError, match=r"book.yaml:\d+: 'toc_depth' must be a whole number"):
         _contents(tmp_path, OUTLINE, "toc_depth: 9\n")
+
+
+def test_book_yaml_text_is_typeset_everywhere_in_the_epub(tmp_path):
+    (epub,) = build(quoted_book(tmp_path / "book"), tmp_path / "out", ["epub"])
+    files = read_zip(epub)
+    root = opf(files)
+    dc = {name: root.xpath(f"//dc:{name}/text()", namespaces=OPF)
+          for name in ("title", "creator", "publisher", "rights", "description", "source")}
+    assert dc["title"] == ["The Keeper’s “Lamp”", "“Night” and ‘Day’"]
+    assert dc["creator"] == ["Ann O’Hara"]
+    assert dc["publisher"] == ["O’Neil & Sons"]
+    assert dc["rights"] == ["Ann’s text, “free” to share."]
+    assert dc["description"] == ["Ann O’Hara’s “lamp” story, of a ‘keeper’ and his light."]
+    assert meta_values(root, "belongs-to-collection") == ["The ‘Tides’"]
+    assert dc["source"] == ["Project Gutenberg EBook"]
+    assert epub.name == "the-keeper-s-lamp.epub"  # the slug comes from the title as typed
+    for page in ("titlepage", "copyright"):
+        doc = etree.fromstring(files[f"EPUB/{page}.xhtml"])
+        text = "".join(doc.find("h:body", H).itertext())
+        assert "The Keeper’s “Lamp”" in text and "Ann O’Hara" in text, page
+        assert "'" not in text and '"' not in text, page
+    copyright_page = etree.fromstring(files["EPUB/copyright.xhtml"])
+    # A citation is text, not a link.
+    assert copyright_page.xpath("//h:a", namespaces=H) == []
+    assert "Source: Project Gutenberg EBook" in "".join(copyright_page.itertext())
+
+
+def test_a_german_book_yaml_gets_german_quotes_and_a_url_source_is_a_link(tmp_path):
+    book = quoted_book(tmp_path / "book", "de", source="https://example.org/keeper")
+    (epub,) = build(book, tmp_path / "out", ["epub"])
+    files = read_zip(epub)
+    assert opf(files).xpath("//dc:title/text()", namespaces=OPF)[0] == "The Keeper’s „Lamp“"
+    title_page = files["EPUB/titlepage.xhtml"].decode()
+    assert "The Keeper’s „Lamp“" in title_page and "„Night“ and ‚Day‘" in title_page
+    links = etree.fromstring(files["EPUB/copyright.xhtml"]).xpath("//h:a", namespaces=H)
+    assert [(a.get("href"), a.text) for a in links] == [("https://example.org/keeper",) * 2]
+    assert [str(f) for f in epubcheck.run(epub)] == []

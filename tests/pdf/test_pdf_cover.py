@@ -75,3 +75,18 @@ def test_front_from_supplied_art_warns_when_its_resolution_is_low(everything_pri
     cover = pikepdf.open(everything_print.cover)
     images = [x for x in cover.pages[0].Resources.XObject.values() if x.Subtype == "/Image"]
     assert any(int(im.Width) == 1600 and int(im.Height) == 2560 for im in images)
+
+
+def test_the_spine_has_the_curled_title_and_author(tmp_path):
+    from tests.conftest import quoted_book
+
+    book = read_book(quoted_book(tmp_path / "book", "de"))
+    s = print_settings(book)
+    pdf, _ = wrap.cover_pdf(book, s, 300, lambda _m: None)
+    page = pymupdf.open(stream=pdf, filetype="pdf")[0]
+    spine = pymupdf.Rect(BLEED + s.width, 0, BLEED + s.width + s.spine(300), page.rect.height)
+    text = " ".join(page.get_text("text", clip=spine).split())
+    assert "The Keeper’s „Lamp“" in text and "O’HARA" in text.upper(), text
+    front = " ".join(page.get_text("text", clip=pymupdf.Rect(page.rect.width / 2 + 20, 0,
+                                                               page.rect.width, page.rect.height)).split())
+    assert "„Night“ and ‚Day‘" in front, front

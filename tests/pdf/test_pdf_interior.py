@@ -272,3 +272,69 @@ def test_a_typst_error_names_the_section(tmp_path):
     (problem,) = e.value.problems
     assert problem.file == "manuscript/chapters/02-tables-math.md"
     assert "nosuchfunction" in problem.message
+
+
+@pytest.fixture(scope="module")
+def quoted(tmp_path_factory):
+    from tests.conftest import quoted_book
+
+    book = quoted_book(tmp_path_factory.mktemp("quoted-book"))
+    text = (book / "manuscript" / "chapters" / "01-one.md").read_text("utf-8")
+    (book / "manuscript" / "chapters" / "01-one.md").write_text(text * 12, "utf-8")
+    with (book / "manuscript" / "book.yaml").open("a") as f:
+        f.write("print:\n  running_head: title\n")
+    return build_print(book, tmp_path_factory.mktemp("quoted-print"))
+
+
+def page_text(page) -> str:
+    return " ".join(page.get_text().split())
+
+
+def test_book_yaml_text_is_typeset_on_the_printed_pages(quoted):
+    doc = pymupdf.open(quoted.interior)
+    half, series, title, imprint = (page_text(doc[i]) for i in range(4))
+    assert half == "The Keeper’s “Lamp”"
+    assert series == "The ‘Tides’ · 2"
+    assert title.startswith("The Keeper’s “Lamp” “Night” and ‘Day’ Ann O’Hara")
+    assert "O’Neil & Sons" in title
+    assert imprint.startswith("The Keeper’s “Lamp”: “Night” and ‘Day’ by Ann O’Hara")
+    assert "Ann’s text, “free” to share." in imprint and "Source: Project Gutenberg EBook" in imprint
+    # A citation is printed as text: no link on the copyright page.
+    assert [l for l in doc[3].get_links() if l.get("uri")] == []
+    heads = [running_head(page) for page in doc if page.get_text("words")]
+    # verso and recto heads of the body pages (the half-title alone would count once)
+    assert heads.count("Ann O’Hara") >= 4 and heads.count("The Keeper’s “Lamp”") >= 4, heads
+
+
+def running_head(page) -> str:
+    """The words of a page's top line, without its folio."""
+    words = page.get_text("words")
+    top = min(w[1] for w in words)
+    line = sorted((w for w in words if w[1] < top + 2), key=lambda w: w[0])
+    return " ".join(w[4] for w in line if not w[4].isdigit())
+
+
+def test_pdf_metadata_has_the_curled_text(quoted):
+    pdf = pikepdf.open(quoted.interior)
+    assert str(pdf.docinfo["/Title"]) == "The Keeper’s “Lamp”"
+    assert str(pdf.docinfo["/Author"]) == "Ann O’Hara"
+    with pdf.open_metadata() as xmp:
+        assert xmp.get("dc:title") == "The Keeper’s “Lamp”"
+        assert xmp.get("dc:description") == ("Ann O’Hara’s “lamp” story, of a ‘keeper’ and "
+                                            "his light.")
+
+
+def test_a_url_source_is_a_link_on_the_printed_copyright_page(sample_print):
+    doc = pymupdf.open(sample_print.interior)
+    page = next(p for p in doc if "Source: https://www.marxists.org/" in page_text(p))
+    uris = [l["uri"] for l in page.get_links() if l.get("uri")]
+    assert uris == ["https://www.marxists.org/archive/kollontai/1923/04/21/"
+                    "alexandra-kollontai-when-lenin-proclaimed-soviet-power/"]
+
+
+def test_the_cover_wrap_has_the_curled_text(quoted):
+    page = pymupdf.open(quoted.cover)[0]
+    text = page_text(page)
+    assert "The Keeper’s “Lamp”" in text and "Ann O’Hara" in text.title()
+    assert "Ann O’Hara’s “lamp” story, of a ‘keeper’ and his light." in text
+    assert "'" not in text and '"' not in text
