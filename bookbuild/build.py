@@ -58,10 +58,11 @@ def render(book: Book, progress: Progress = silent, store: Cache = NO_CACHE,
         docs[i] = to_document(book.sections[i], m.output, problems, allow_scripts, m.warnings)
         if docs[i] is not None and len(problems.items) == before:
             store.put_json("sections", keys[i], docs[i].to_json())
-    problems.raise_if_any()
-    # A dangling link does not stop the images being checked: with `pending`, link problems
-    # wait for the writer, so the author sees every problem of the book in one run.
-    resolve_links(docs, problems if pending is None else pending)
+    # A dangling link is said beside the sections' own problems, and with `pending` it waits
+    # for the writer's (images): the author sees every problem of the book in one run. Links
+    # are only judged when every section could be read, lest a link to it look dangling.
+    if all(d is not None for d in docs):
+        resolve_links(docs, problems if pending is None else pending)
     problems.raise_if_any()
     return docs
 

@@ -22,12 +22,12 @@ def book(tmp_path, monkeypatch):
 def converted(monkeypatch):
     """Records how many sections each build sends through pandoc."""
     calls: list[int] = []
-    real = pandoc.convert
+    real = pandoc.convert_all
 
-    def counting(texts, sources, writer="html5"):
+    def counting(texts, sources, *args, **kwargs):
         calls.append(len(texts))
-        return real(texts, sources, writer)
-    monkeypatch.setattr(pandoc, "convert", counting)
+        return real(texts, sources, *args, **kwargs)
+    monkeypatch.setattr(pandoc, "convert_all", counting)
     return calls
 
 
