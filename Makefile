@@ -19,6 +19,7 @@ $(BIN)/python:
 # Reinstall whenever the dependency list changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
+	@echo "installed: $(BIN)/bookbuild (. $(BIN)/activate puts it on your PATH)" >&2
 	touch $@
 
 $(VENV)/.installed-proof: $(VENV)/.installed
@@ -44,10 +45,22 @@ proof: $(VENV)/.installed-proof
 ACE_DIR := tools/ace
 ACE     := $(ACE_DIR)/node_modules/.bin/ace-cli
 
+# apt waits up to ten minutes for a lock another install holds, and a failure says its cause.
+APT := apt-get -o DPkg::Lock::Timeout=600 -q
+
 $(ACE): $(ACE_DIR)/package.json $(ACE_DIR)/package-lock.json
-	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
-	  { [ "$$(id -u)" = 0 ] && apt-get update -q && apt-get install -y -q chromium; } || \
-	  { echo "DAISY Ace needs Chromium: sudo apt-get install chromium" >&2; exit 1; }
+	@if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "DAISY Ace needs Chromium, and installing it needs root:" \
+	         "sudo apt-get install chromium, then make again" >&2; exit 1; fi; \
+	  echo "installing Chromium for DAISY Ace with apt (about 400 MB, once)" >&2; \
+	  $(APT) update && $(APT) install -y chromium || \
+	    { echo "DAISY Ace needs Chromium: apt-get could not install it (its message is" \
+	           "above); install it and make again" >&2; exit 1; }; \
+	fi
+	@command -v npm >/dev/null || \
+	  { echo "DAISY Ace comes from npm: install Node.js 18+ with npm, then make again" >&2; exit 1; }
+	@echo "installing DAISY Ace from npm into $(ACE_DIR)/ (once)" >&2
 	cd $(ACE_DIR) && PUPPETEER_SKIP_DOWNLOAD=true npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 

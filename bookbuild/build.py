@@ -15,8 +15,10 @@ from bookbuild.convert.html import Document, resolve_links, to_document
 from bookbuild.errors import BookError, Problem, Problems
 from bookbuild.manuscript import read_book
 from bookbuild.metadata import FILE as METADATA_FILE
+from bookbuild.metadata import line_of
 from bookbuild.model import Book
 from bookbuild.progress import Progress, silent
+from bookbuild.words import counted
 
 
 def book_cache(book: Book) -> Cache:
@@ -35,7 +37,7 @@ def render(book: Book, progress: Progress = silent, store: Cache = NO_CACHE,
     sections are read and `meanwhile` runs (the writer's imports, for a build).
     """
     allow_scripts = bool(book.config.get("allow_scripts"))
-    keys = [cache.key("section", s.name, s.source, str(allow_scripts), s.text)
+    keys = [cache.key("section", s.name, s.source, str(allow_scripts), s.markdown)
             for s in book.sections]
     todo = [i for i, k in enumerate(keys) if not store.has("sections", k)]
     docs: list[Document | None] = [None] * len(keys)
@@ -69,9 +71,9 @@ def render(book: Book, progress: Progress = silent, store: Cache = NO_CACHE,
 
 def _convert(book: Book, indices: list[int], progress: Progress,
              total: int) -> list[pandoc.Converted]:
-    progress(f"converting {len(indices)} of {total} sections with pandoc")
+    progress(f"converting {len(indices)} of {counted(total, 'section')} with pandoc")
     sections = [book.sections[i] for i in indices]
-    return pandoc.convert_all([s.text for s in sections], [s.source for s in sections])
+    return pandoc.convert_all([s.markdown for s in sections], [s.source for s in sections])
 
 
 def report_warnings(docs: list[Document], progress: Progress) -> None:
@@ -147,6 +149,8 @@ def build(folder: str | Path, out_dir: str | Path | None, formats: list[str],
     book = read_book(folder)
     out = Path(out_dir) if out_dir else book.root / "build"
     output.writable(out)  # fail early, but create the folder only when writing into it
+    _refuse_another_books_file(book, out)
+    progress = _each_warning_once(progress)
     announce(book, progress)
     try:
         return [WRITERS[fmt](book, out, progress) for fmt in formats]
@@ -154,12 +158,54 @@ def build(folder: str | Path, out_dir: str | Path | None, formats: list[str],
         cache.prune_written()
 
 
+def _each_warning_once(progress: Progress) -> Progress:
+    """The EPUB and the PDF read the same Markdown: a warning about it is said once a run."""
+    said: set[str] = set()
+
+    def say(message: str) -> None:
+        if message.startswith("warning: "):
+            if message in said:
+                return
+            said.add(message)
+        progress(message)
+    return say
+
+
+def _refuse_another_books_file(book: Book, out: Path) -> None:
+    """Two books with one slug in one output folder would overwrite each other's EPUB."""
+    from bookbuild.check.epub_file import EpubFile
+
+    target = out / f"{book.metadata.slug}.epub"
+    if not target.is_file():
+        return
+    with EpubFile.open(target) as epub:
+        if epub.broken or epub.opf is None:
+            return  # not an EPUB we can read: replacing it is what the author asked for
+        ids = [(e.text or "").strip() for e in epub.metadata("identifier")]
+        titles = [(e.text or "").strip() for e in epub.metadata("title")]
+    meta = book.metadata
+    # The same identifier, or the same title (an identifier pinned since), is this book.
+    if meta.identifier in ids or meta.title in titles or not (ids or titles):
+        return
+    other = titles[0] if titles else ids[0]
+    lines = (book.root / METADATA_FILE).read_text("utf-8", "replace").splitlines()
+    raise BookError(Problem(
+        f"{target} is another book's ({other}); two books share the slug "
+        f"{meta.slug!r}: give this one its own with slug: in book.yaml, or build it with "
+        f"--out into a folder of its own", METADATA_FILE,
+        line_of(lines, "slug") or line_of(lines, "title")))
+
+
 def announce(book: Book, progress: Progress) -> None:
     """What the author should know about book.yaml before anything is built."""
     meta = book.metadata
-    if meta.identifier_generated:
+    store = book_cache(book)
+    told = cache.key("identifier hint", meta.identifier)
+    if meta.identifier_generated and not store.get_json("outputs", told):
+        # Said once per identifier: a changed title or author gives a new one, said again.
         progress(f"identifier {meta.identifier} (derived from title and author; "
                  f"pin it in book.yaml as identifier:)")
+        store.put_json("outputs", told, True)
     if meta.untranslated:
         progress(f"warning: {METADATA_FILE}: "
                  f"{labels.untranslated(meta.language, meta.untranslated)}")

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import functools
 import os
+import shlex
+import shutil
 import signal
 import sys
 import time
+from pathlib import Path
 
 import click
 
@@ -94,8 +97,21 @@ def build(book: str, fmt: str, out: str | None, quiet: bool) -> None:
     from bookbuild.build import build as run_build
 
     formats = ["epub", "pdf", "cover"] if fmt == "all" else [fmt]
+    before = _files(Path(out) if out else Path(book) / "build")
     for path in run_build(book, out, formats, _progress(quiet)):
-        click.echo(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")
+        info = path.stat()
+        verb = "up to date:" if before.get(path.resolve()) == (info.st_ino, info.st_mtime_ns) \
+            else "wrote"
+        click.echo(f"{verb} {path} ({info.st_size / 1024:,.0f} KB)")
+
+
+def _files(folder: Path) -> dict[Path, tuple[int, int]]:
+    """The files in `folder` as (inode, mtime): an output written anew is a new file."""
+    try:
+        return {p.resolve(): (p.stat().st_ino, p.stat().st_mtime_ns)
+                for p in folder.iterdir() if p.is_file()}
+    except OSError:
+        return {}
 
 
 @main.command()
@@ -135,7 +151,21 @@ def new(folder: str) -> None:
     from bookbuild.scaffold import new_book
 
     target = new_book(folder)
-    click.echo(f"created {target}; build it with: bookbuild build {target}")
+    click.echo(f"created {target}; build it with: {_invocation()} build {shlex.quote(str(target))}")
+
+
+def _invocation() -> str:
+    """How to run bookbuild again, as this shell can: `bookbuild` only when it is on PATH."""
+    me = Path(sys.argv[0])
+    on_path = shutil.which("bookbuild")
+    if on_path and me.exists() and Path(on_path).resolve() == me.resolve():
+        return "bookbuild"
+    if me.name == "bookbuild" and me.exists():
+        try:
+            return shlex.quote(str(me.resolve().relative_to(Path.cwd())))
+        except ValueError:
+            return shlex.quote(str(me))
+    return f"{shlex.quote(sys.executable)} -m bookbuild"
 
 
 @main.command()

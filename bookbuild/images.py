@@ -157,6 +157,10 @@ def raster_rendition(path: Path, name: str, label: str, max_pixels: int = MAX_PI
     return Rendition(out_name, data, MEDIA_TYPES[suffix], *im.size)
 
 
+_INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[|<!ENTITY", re.IGNORECASE)
+_DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*>\s*", re.IGNORECASE)
+
+
 def svg_rendition(path: Path, name: str, label: str) -> Rendition:
     try:
         data = path.read_bytes()
@@ -166,10 +170,13 @@ def svg_rendition(path: Path, name: str, label: str) -> Rendition:
         root = etree.fromstring(data, _SVG_PARSER)
     except etree.XMLSyntaxError as e:
         raise BookError(f"{label}: not a well-formed SVG ({e.msg})") from None
-    if root.getroottree().docinfo.internalDTD is not None:
+    if _INTERNAL_SUBSET.search(data):
         # Entities are how XXE and billion-laughs files work; no drawing program needs them.
         raise BookError(f"{label}: SVG declares its own entities (<!DOCTYPE … [ … ]>); "
                         f"save it as plain SVG")
+    # The public DOCTYPE line Illustrator, Inkscape and Graphviz write names a DTD that is
+    # never loaded; EPUB forbids external identifiers (OPF-073), so it is left out.
+    data = _DOCTYPE.sub(b"", data, count=1)
     if etree.QName(root).localname != "svg":
         raise BookError(f"{label}: not an SVG (root element is <{etree.QName(root).localname}>)")
     for el in root.iter(etree.Element):

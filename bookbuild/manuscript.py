@@ -6,8 +6,10 @@ import hashlib
 import os
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
+from bookbuild import references
 from bookbuild.errors import BookError, Problems
 from bookbuild.metadata import FILE as METADATA_FILE
 from bookbuild.metadata import load_yaml, parse_metadata
@@ -42,11 +44,17 @@ def read_book(folder: str | Path) -> Book:
     if data and not metadata and not problems:
         problems.add("incomplete metadata", METADATA_FILE)
     files = _section_files(root, data.get("order"), problems)
-    sections = _read_sections(root, files, problems)
+    sections = _with_book_references(_read_sections(root, files, problems))
     problems.raise_if_any()
     config = {k: v for k, v in data.items() if k in ("print", "check", "allow_scripts", "toc_depth")}
     return Book(root=root, metadata=metadata, sections=sections, assets=_assets(root),
                 config=config, modified=_modified(root, files))
+
+
+def _with_book_references(sections: list[Section]) -> list[Section]:
+    """Each section as pandoc reads it: with the link definitions the others hold."""
+    texts = references.book_wide([s.text for s in sections])
+    return [s if t == s.text else replace(s, pandoc_text=t) for s, t in zip(sections, texts)]
 
 
 def _refuse_escapes(root: Path) -> None:

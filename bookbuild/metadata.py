@@ -18,7 +18,7 @@ FILE = "manuscript/book.yaml"
 KNOWN_KEYS = {
     "title", "subtitle", "author", "language", "identifier", "publisher", "date", "rights",
     "description", "subjects", "series", "series_index", "cover", "slug", "source", "order",
-    "print", "check", "allow_scripts", "labels", "toc_depth",
+    "print", "check", "allow_scripts", "labels", "toc_depth", "accessibility_evaluator",
 }
 
 # RFC 5646 well-formedness (langtag production). Primary subtags of 4–8 letters are reserved
@@ -296,6 +296,7 @@ def parse_metadata(data: dict, problems: Problems) -> Metadata | None:
         cover=_text(data, "cover", problems),
         slug=slug or slugify(title),
         source=curled("source") or source,
+        accessibility_evaluator=_text(data, "accessibility_evaluator", problems),
         labels=words,
         untranslated=missing,
         typed=typed | {"author": [c.name for c in contributors]},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,8 @@ class Metadata:
     cover: str | None = None  # path under assets/
     slug: str = "book"
     source: str | None = None  # a URL, or a citation such as "Project Gutenberg EBook #12345"
+    # Who reviewed the EPUB against WCAG: only then does it claim conformance.
+    accessibility_evaluator: str | None = None
     labels: dict[str, str] = field(default_factory=english)  # the words we add, in its language
     untranslated: list[str] = field(default_factory=list)  # labels left in English
     # book.yaml's text as typed, before its quotes were curled: key → text ("author": names)
@@ -82,6 +85,21 @@ class Metadata:
         return self.labels[contributor.role].format(contributor.name)
 
     @property
+    def reader_date(self) -> str | None:
+        """`date` as readers of the book's language write it: "March 2025", "5 mars 2025"."""
+        return reader_date(self.date, self.language) if self.date else None
+
+    @property
+    def printed_identifier(self) -> str | None:
+        """The identifier line of the copyright page: an ISBN or a DOI-like name, never a
+        UUID (it means nothing to a reader)."""
+        if self.isbn:
+            return f"ISBN {self.isbn}"
+        if self.identifier.startswith("urn:uuid:"):
+            return None
+        return self.labels["identifier"].format(self.identifier)
+
+    @property
     def isbn(self) -> str | None:
         prefix = "urn:isbn:"
         return self.identifier[len(prefix):] if self.identifier.startswith(prefix) else None
@@ -98,10 +116,17 @@ class Section:
     source: str  # path of the Markdown file relative to the book folder
     text: str
     role: str | None = None  # semantic type such as "dedication", "preface", "chapter"
+    # What pandoc reads: `text` with the book's link reference definitions that other
+    # sections hold appended (convert/references.py); None when it has none to add.
+    pandoc_text: str | None = None
 
     @property
     def file_name(self) -> str:
         return f"{self.name}.xhtml"
+
+    @property
+    def markdown(self) -> str:
+        return self.text if self.pandoc_text is None else self.pandoc_text
 
 
 @dataclass(frozen=True)
@@ -118,3 +143,24 @@ class Book:
     assets: dict[str, Asset]
     config: dict = field(default_factory=dict)  # book.yaml blocks for writers and checks: print, check…
     modified: int = 0  # seconds since the epoch, for reproducible timestamps
+
+
+def reader_date(date: str, language: str) -> str:
+    """YYYY, YYYY-MM or YYYY-MM-DD in the words of `language` (CLDR, through Babel)."""
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import format_date, format_skeleton
+
+    parts = [int(p) for p in date.split("-")]
+    try:
+        locale = Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        try:
+            locale = Locale.parse(language.split("-")[0])
+        except (UnknownLocaleError, ValueError):
+            return date
+    if len(parts) == 1:
+        return str(parts[0])
+    day = datetime.date(parts[0], parts[1], parts[2] if len(parts) > 2 else 1)
+    if len(parts) == 2:
+        return format_skeleton("yMMMM", day, locale=locale)
+    return format_date(day, "long", locale=locale)

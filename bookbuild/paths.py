@@ -6,6 +6,8 @@ import re
 import unicodedata
 from pathlib import Path, PurePosixPath
 
+from anyascii import anyascii
+
 
 class UnsafePath(ValueError):
     pass
@@ -30,6 +32,8 @@ def inside(root: Path, relative: str, base: str = "") -> Path:
 
 def slugify(text: str, fallback: str = "book") -> str:
     """ASCII, lower-case, hyphenated: safe as a file name in a zip and a URL."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    # Any script to readable ASCII (Когда → kogda, Ὀδύσσεια → odysseia); an apostrophe
+    # joins its word (Keeper's → keepers), as people write such names by hand.
+    text = re.sub(r"['’ʼ]", "", anyascii(unicodedata.normalize("NFC", text)))
     text = re.sub(r"[^a-zA-Z0-9]+", "-", text).strip("-").lower()
     return text or fallback

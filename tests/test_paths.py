@@ -25,6 +25,8 @@ def test_inside_refuses_symlink_out(tmp_path):
 
 @pytest.mark.parametrize("text,slug", [("When Lenin Proclaimed Soviet Power",
                                         "when-lenin-proclaimed-soviet-power"),
-                                       ("Ça va? Été!", "ca-va-ete"), ("Война", "book")])
+                                       ("Ça va? Été!", "ca-va-ete"), ("Война и мир", "voyna-i-mir"),
+                                       ("The Keeper's Lamp", "the-keepers-lamp"),
+                                       ("Ὀδύσσεια", "odysseia"), ("!!!", "book")])
 def test_slugify(text, slug):
     assert slugify(text) == slug

@@ -10,6 +10,7 @@ from bookbuild.check.epub_docs import Doc, Image, documents
 from bookbuild.check.epub_file import SVG_TYPE, URL_NOISE, XLINK_HREF, EpubFile, local
 from bookbuild.check.epub_links import resources
 from bookbuild.check.registry import Hit, rule
+from bookbuild.words import counted
 
 A11Y_REQUIRED = ("schema:accessMode", "schema:accessModeSufficient",
                  "schema:accessibilityFeature", "schema:accessibilityHazard",
@@ -56,7 +57,8 @@ def a11y_consistent(epub: EpubFile):
     features = set(epub.meta("schema:accessibilityFeature"))
     images = _content_images(epub)
     if images and "visual" not in modes:
-        yield Hit(f"the book has {len(images)} images but accessMode does not list visual",
+        yield Hit(f"the book has {counted(len(images), 'image')} but accessMode does not list "
+                  f"visual",
                   epub.opf_path)
     if not images and "visual" in modes:
         yield Hit("accessMode lists visual, but the book has no images besides the cover",
@@ -64,8 +66,9 @@ def a11y_consistent(epub: EpubFile):
     if "alternativeText" in features:
         bare = [img for _d, img in images if img.tag == "img" and not (img.alt or "").strip()]
         if bare:
-            yield Hit(f"accessibilityFeature claims alternativeText, but {len(bare)} images "
-                      f"have none", epub.opf_path)
+            have = "has" if len(bare) == 1 else "have"
+            yield Hit(f"accessibilityFeature claims alternativeText, but "
+                      f"{counted(len(bare), 'image')} {have} none", epub.opf_path)
     if any("mathml" in f.uses for _i, f in documents(epub)) and "MathML" not in features:
         yield Hit("the book contains MathML but accessibilityFeature does not list MathML",
                   epub.opf_path)
@@ -112,6 +115,16 @@ def a11y_vocabulary(epub: EpubFile):
             if bad:
                 yield Hit(f"{prop} {bad[0]!r} is not a term of the accessibility vocabulary",
                           epub.opf_path, needle=bad[0])
+
+
+@rule("EPUB-A11Y-004", "info",
+      "once you have reviewed the book (the Ace report is a start), name yourself in book.yaml: "
+      "accessibility_evaluator: Your Name", "epub")
+def a11y_claim(epub: EpubFile):
+    """The EPUB says whether someone evaluated it against WCAG (a conformance claim)."""
+    if epub.opf is not None and not any(epub.meta("dcterms:conformsTo")):
+        yield Hit("the EPUB makes no accessibility conformance claim: stores show it as not "
+                  "evaluated", epub.opf_path)
 
 
 @rule("EPUB-RES-001", "error", "put the file under assets/ and refer to it by its path", "epub")

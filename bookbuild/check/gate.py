@@ -20,6 +20,7 @@ from bookbuild.check.locate import Locator
 from bookbuild.errors import BookError, Problem
 from bookbuild.metadata import FILE as METADATA_FILE
 from bookbuild.model import Book
+from bookbuild.words import counted
 
 _enabled = contextvars.ContextVar("bookbuild_gate", default=True)
 
@@ -90,7 +91,7 @@ def _verdict(findings: list[Finding], book: Book, what: str, progress,
     errors = [f for f in kept if f.severity == "error"]
     if errors:
         lines = [Problem(f"{f.code}: {f.message}", f.file, f.line, f.column) for f in errors]
-        lines.append(Problem(f"the {what} failed preflight with {len(errors)} error(s); "
+        lines.append(Problem(f"the {what} failed preflight with {counted(len(errors), 'error')}; "
                              f"the previous {what}, if any, is kept"))
         raise BookError(lines)
     return kept

@@ -9,6 +9,7 @@ from itertools import groupby
 import click
 
 from bookbuild.check.run import Result
+from bookbuild.words import counted
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 
@@ -38,8 +39,8 @@ def as_text(result: Result, colour: bool = False) -> str:
                 out.append(f"{'':>20}{style('fix: ' + f.hint, dim=True)}")
         out.append("")
     counts = result.summary()
-    line = (f"{result.subject}: {counts['error']} errors, {counts['warning']} warnings, "
-            f"{counts['info']} notes")
+    line = (f"{result.subject}: {counted(counts['error'], 'error')}, "
+            f"{counted(counts['warning'], 'warning')}, {counted(counts['info'], 'info', 'info')}")
     if counts["suppressed"]:
         line += f" ({counts['suppressed']} suppressed)"
     line += f"; checked: {', '.join(result.ran) or 'nothing'}"

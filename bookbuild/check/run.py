@@ -24,6 +24,7 @@ from bookbuild.manuscript import read_book
 from bookbuild.metadata import FILE as METADATA_FILE
 from bookbuild.model import Book
 from bookbuild.progress import Progress, silent
+from bookbuild.words import counted
 
 
 @dataclass
@@ -106,7 +107,7 @@ def check_book(folder: Path, options: Options = Options(), progress: Progress = 
     suppressions = suppress.parse(book.config, _yaml(book)) + suppress.inline(
         [(s.source, s.text) for s in book.sections])
     run = _Run()
-    progress(f"linting {len(book.sections)} manuscript files")
+    progress(f"linting {counted(len(book.sections), 'manuscript file')}")
     run.rules("manuscript", Manuscript.of(book))
     with tempfile.TemporaryDirectory(prefix="bookbuild-check-") as tmp:
         epub = _build(run, book, "epub", Path(tmp), progress)
@@ -119,7 +120,8 @@ def check_book(folder: Path, options: Options = Options(), progress: Progress = 
                 cover = _build(run, book, "cover", Path(tmp), progress)
                 if cover is not None:
                     _cover(run, cover, book, pdf)
-    return _result(str(folder), run, suppressions)
+    # The folder's own name: "." or "../book" would read as no subject at all.
+    return _result(Path(folder).resolve().name or str(folder), run, suppressions)
 
 
 def _yaml(book: Book) -> str:

@@ -14,6 +14,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from bookbuild import references
 from bookbuild.errors import Problems
 from bookbuild.model import Section
 
@@ -394,7 +395,9 @@ def resolve_links(docs: list[Document], problems: Problems) -> None:
     owner: dict[str, str] = {}
     for doc in docs:
         for id_ in doc.ids:
-            owner.setdefault(id_, doc.section.file_name)
+            owner.setdefault(id_, f"{doc.section.file_name}#{id_}")
+    for alias, (n, id_) in references.one_document_ids([list(d.ids) for d in docs]).items():
+        owner[alias] = f"{docs[n].section.file_name}#{id_}"
     ambiguous = _duplicate_ids(docs, problems)
     by_path = {d.section.source: d for d in docs} | {d.section.file_name: d for d in docs}
     for doc in docs:
@@ -412,9 +415,10 @@ def resolve_links(docs: list[Document], problems: Problems) -> None:
 
 
 def _href(m: re.Match, outside: set[str], owner: dict[str, str]) -> str:
+    """`owner`: id → "file.xhtml#id" where it is (for `x-1`, the second file's `x`)."""
     target = html.unescape(m.group(1))
     if target in outside and target in owner:
-        return f'href="{html.escape(owner[target])}#{m.group(1)}"'
+        return f'href="{html.escape(owner[target])}"'
     return m.group(0)
 
 

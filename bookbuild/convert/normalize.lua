@@ -381,6 +381,64 @@ local raw_html_filter = {
   traverse = 'topdown',  -- a block run is joined before its lines are looked at
 }
 
+-- A tag's quoted attribute values with < and > as entities, so that every pattern here
+-- (and pandoc's HTML reader) sees where the tag ends: <Listing caption="a < b">.
+local function protect_attributes(html)
+  if not html:find('=%s*["\'][^"\']*[<>]') then return html end
+  local out, i, n = {}, 1, #html
+  while i <= n do
+    local lt = html:find('<', i, true)
+    if not lt then
+      table.insert(out, html:sub(i))
+      break
+    end
+    table.insert(out, html:sub(i, lt - 1))
+    local j, quote, last = lt + 1, nil, ''
+    if html:sub(lt, lt + 3) == '<!--' then
+      j = (html:find('-->', lt + 4, true) or n) + 2
+      table.insert(out, html:sub(lt, j))
+    else
+      -- A tag, to its '>' outside quotes.
+      table.insert(out, '<')
+      while j <= n do
+        local c = html:sub(j, j)
+        if quote then
+          if c == quote then quote = nil
+          elseif c == '<' then c = '&lt;'
+          elseif c == '>' then c = '&gt;' end
+          table.insert(out, c)
+        elseif c == '>' then
+          table.insert(out, c)
+          break
+        elseif c == '<' then
+          j = j - 1  -- another tag begins: this one never closed
+          break
+        else
+          if (c == '"' or c == "'") and last == '=' then quote = c end
+          if not c:match('%s') then last = c end
+          table.insert(out, c)
+        end
+        j = j + 1
+      end
+    end
+    i = j + 1
+  end
+  return table.concat(out)
+end
+
+-- Comments are the author's notes, not the book's text: neither edition carries them (and
+-- one with "--" inside is not XML). What is left of the raw piece is kept.
+local function clean_raw(doc)
+  local function clean(el)
+    if not raw_html(el) then return nil end
+    local text = protect_attributes(el.text):gsub('<!%-%-.-%-%->', '')
+    if not text:match('%S') then return {} end
+    el.text = text
+    return el
+  end
+  return doc:walk({RawBlock = clean, RawInline = clean})
+end
+
 -- Heading levels relative to the section's top heading, with no level skipped.
 local function relevel(doc)
   local top
@@ -421,6 +479,21 @@ local function empty_links(doc)
   })
 end
 
+-- `[text][label]` that no definition in the book names stays as typed, brackets and all:
+-- the author meant a link, so say where. (A lone `[text]` is left alone: prose has those.)
+local function undefined_references(doc)
+  return doc:walk({
+    Str = function(s)
+      local ref = s.text:match('%]%[([^%]]*)%]')
+      if ref then
+        warn('link reference [' .. ref .. '] is defined nowhere in the book: the text is '
+             .. 'printed with its brackets; add a line "[' .. ref .. ']: address"', s.text)
+      end
+    end,
+    Code = function() return nil, false end,
+  })
+end
+
 -- An image alone in its paragraph is a block, not a glyph in a line.
 local function lone_images(doc)
   return doc:walk({
@@ -444,8 +517,10 @@ end
 return {{
   Pandoc = function(doc)
     kept = {}
+    doc = clean_raw(doc)
     doc = doc:walk(raw_html_filter)
     doc = empty_links(doc)
+    undefined_references(doc)
     doc = lone_images(doc)
     return relevel(doc)
   end,

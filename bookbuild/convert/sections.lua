@@ -5,6 +5,9 @@
 -- arg[2], optional: a Lua file returning a list of filters applied to each section after
 -- normalize.lua, which every section goes through first whatever the writer.
 local writer = arg[1] or 'html5'
+-- Citations off: a book has no bibliography here, and `@name` or `[@name]` in prose (an
+-- address, a handle) would become a citation print cannot resolve.
+local READER = 'markdown+smart-citations'
 BOOKBUILD_WRITER = writer
 local here = debug.getinfo(1, 'S').source:sub(2):match('^(.*[/\\])') or './'
 local filters = dofile(here .. 'normalize.lua')
@@ -23,7 +26,7 @@ local results = {}
 for i, item in ipairs(items) do
   BOOKBUILD_WARNINGS = {}
   local ok, out = pcall(function()
-    local doc = pandoc.read(item.text, 'markdown+smart')
+    local doc = pandoc.read(item.text, READER)
     for _, f in ipairs(filters) do doc = doc:walk(f) end
     return pandoc.write(doc, writer, wopts)
   end)

@@ -215,7 +215,7 @@ def _metadata(eb: epub.EpubBook, book: Book, docs: list[Document]) -> None:
         images=sum(d.image_count for d in docs),
         math=any(d.has_math for d in docs),
         tables=any(d.has_tables for d in docs))
-    for prop, value in accessibility.properties(content, meta.publisher or "bookbuild"):
+    for prop, value in accessibility.properties(content, meta.accessibility_evaluator):
         attrs = {"property": prop}
         if prop == "schema:accessibilitySummary" and not meta.language.lower().startswith("en"):
             attrs[XML_LANG] = "en"  # written in English whatever the book's language

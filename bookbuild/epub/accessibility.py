@@ -14,8 +14,12 @@ class Content:
     tables: bool
 
 
-def properties(content: Content, certifier: str) -> list[tuple[str, str]]:
-    """(property, value) pairs for <meta property=…>."""
+def properties(content: Content, evaluator: str | None) -> list[tuple[str, str]]:
+    """(property, value) pairs for <meta property=…>.
+
+    A conformance claim is a person's or a publisher's statement that they evaluated the
+    book; a tool cannot make it for them. Without an evaluator the book carries what it
+    has (modes, features, hazards, summary) and no claim."""
     modes = ["textual"] + (["visual"] if content.images else [])
     features = ["tableOfContents", "readingOrder", "structuralNavigation"]
     if content.images:
@@ -31,18 +35,20 @@ def properties(content: Content, certifier: str) -> list[tuple[str, str]]:
         out.append(("schema:accessModeSufficient", "textual,visual"))
     out += [("schema:accessibilityFeature", f) for f in features]
     out.append(("schema:accessibilityHazard", "none"))
-    out.append(("schema:accessibilitySummary", summary(content)))
-    out.append(("dcterms:conformsTo", CONFORMANCE))
-    out.append(("a11y:certifiedBy", certifier))
+    out.append(("schema:accessibilitySummary", summary(content, claimed=bool(evaluator))))
+    if evaluator:
+        out.append(("dcterms:conformsTo", CONFORMANCE))
+        out.append(("a11y:certifiedBy", evaluator))
     return out
 
 
-def summary(content: Content) -> str:
-    parts = ["This publication conforms to WCAG 2.2 Level AA.",
-             "It has a table of contents, structured headings and a logical reading order;",
-             "the text can be restyled and resized by the reader."]
+def summary(content: Content, claimed: bool = False) -> str:
+    parts = (["This publication conforms to WCAG 2.2 Level AA."] if claimed else []) + [
+        "It has a table of contents, structured headings and a logical reading order;",
+        "the text can be restyled and resized by the reader."]
     if content.images:
-        parts.append(f"All {content.images} images have text alternatives.")
+        parts.append("Its image has a text alternative." if content.images == 1 else
+                     f"All {content.images} of its images have text alternatives.")
     if content.math:
         parts.append("Mathematics is encoded as MathML.")
     parts.append("It contains no flashing, motion or sound hazards.")

@@ -89,12 +89,10 @@ def copyright_page(meta: Metadata) -> bytes:
     if meta.rights:
         lines.append(f"<p>{escape(meta.rights)}</p>")
     if meta.publisher or meta.date:
-        imprint = words["list_sep"].join(x for x in (meta.publisher, meta.date) if x)
+        imprint = words["list_sep"].join(x for x in (meta.publisher, meta.reader_date) if x)
         lines.append(f"<p>{escape(imprint)}</p>")
-    if meta.isbn:
-        lines.append(f"<p>ISBN {escape(meta.isbn)}</p>")
-    else:
-        lines.append(f"<p>{escape(words['identifier'].format(meta.identifier))}</p>")
+    if meta.printed_identifier:
+        lines.append(f"<p>{escape(meta.printed_identifier)}</p>")
     if meta.source:
         # Only a web address is a link; a citation ("Project Gutenberg EBook #12345") is text.
         where = escape(meta.source)

@@ -12,7 +12,7 @@ import os
 import resource
 from pathlib import Path
 
-from bookbuild import output
+from bookbuild import cache, output
 from bookbuild.model import Book
 from bookbuild.progress import Progress, silent
 
@@ -62,7 +62,7 @@ def build_pdf(book: Book, out_dir: Path, progress: Progress = silent) -> Path:
     store, stamp = _record(book)
     known = store.get_json("print", stamp)
     if known and _digest(target) == known.get("digest"):
-        progress("PDF is up to date")
+        progress("print interior is up to date")
         for warning in known.get("warnings", []):
             progress(f"warning: {warning}")
         return target
@@ -120,6 +120,14 @@ def build_cover(book: Book, out_dir: Path, progress: Progress = silent) -> Path:
     settings = print_settings(book)
     pages = _page_count(book, progress)
     target = out_dir / f"{book.metadata.slug}-cover.pdf"
+    store, stamp = _record(book)
+    stamp = cache.key("cover", stamp, str(pages))
+    known = store.get_json("print", stamp)
+    if known and _digest(target) == known.get("digest"):
+        progress("cover wrap is up to date")
+        for warning in known.get("warnings", []):
+            progress(f"warning: {warning}")
+        return target
     pdf, warnings = cover_pdf(book, settings, pages, progress)
     for warning in warnings:
         progress(f"warning: {warning}")
@@ -128,4 +136,5 @@ def build_cover(book: Book, out_dir: Path, progress: Progress = silent) -> Path:
         tmp.write_bytes(pdf)
         gate.pdf(tmp, book, progress, trim=(g["width"] - 2 * g["bleed"], g["trim_height"]),
                  bleed=g["bleed"], cover=True)
+    store.put_json("print", stamp, {"digest": _digest(target), "warnings": warnings})
     return target

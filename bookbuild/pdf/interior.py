@@ -38,6 +38,7 @@ from bookbuild.model import Book
 from bookbuild.pdf import fit, fonts, jobs, layout, merge, pictures, settings, source
 from bookbuild.pdf.settings import PrintSettings
 from bookbuild.progress import Progress
+from bookbuild.words import counted
 
 TEMPLATES = resources.files("bookbuild.pdf").joinpath("templates")
 WORDS_PER_PAGE = 400  # 5.5×8.5 in at 11 pt sets about this many: a first guess for the gutter
@@ -137,8 +138,8 @@ def typeset(book: Book, progress: Progress) -> Interior:
                                                                        long)))
             (work / "images.json").write_text(json.dumps(table))
             inside = geometry.margins["inside"] / 72
-            progress(f"typesetting with Typst (inside margin {inside:.3f} in "
-                     f"for {pages} pages)")
+            progress(f"typesetting with Typst (inside margin {inside:.3f} in, "
+                     f"for an estimated {counted(pages, 'page')})")
             doc, version = setter.run(s.openers, progress)
             count = len(doc.pages)
             if settings.gutter(count) == settings.gutter(pages):
@@ -295,7 +296,7 @@ class Setter:
             merger.pad()  # printers want an even page count
             folios.labels.append(None)
         folios.submit()
-        progress(f"setting the front matter; {len(body)} body jobs set")
+        progress(f"setting the front matter; {counted(len(body), 'body job')} set")
         front = self._front(body, folios.starts)
         self.runner.close()  # nothing more to set: the workers stop once these are done
         folios.lay(wait=True)

@@ -108,8 +108,9 @@ def copyright_lines(book: Book) -> dict:
     if meta.rights:
         lines.append(meta.rights)
     if meta.publisher or meta.date:
-        lines.append(words["list_sep"].join(x for x in (meta.publisher, meta.date) if x))
-    lines.append(f"ISBN {meta.isbn}" if meta.isbn else words["identifier"].format(meta.identifier))
+        lines.append(words["list_sep"].join(x for x in (meta.publisher, meta.reader_date) if x))
+    if meta.printed_identifier:
+        lines.append(meta.printed_identifier)
     if meta.source:
         # A web address is printed as a link: the template sets a mapping as one.
         before, _, after = words["source"].partition("{}")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import warnings
 from dataclasses import dataclass
 
 import pikepdf
@@ -117,15 +118,21 @@ class Merger:
         self.sources.append(src)
         tree = src.Root.StructTreeRoot
         _shift_struct_parents(src, self.next_key)
-        numbers = [(k + self.next_key, v)
-                   for k, v in pikepdf.NumberTree(tree.ParentTree).items()]
+        # A job with no tagged content (a section that holds only a comment) has no parent tree.
+        parents = tree.get("/ParentTree")
+        numbers = [] if parents is None else [(k + self.next_key, v)
+                                              for k, v in pikepdf.NumberTree(parents).items()]
         self.next_key += int(tree.get("/ParentTreeNextKey", len(numbers)))
         ids = _renamed_ids(tree, tag)
         dests = list(_dests(src))
         outline = _outline(src)
         document = _document(tree)
         del document["/P"]  # the job's tree root stays behind
-        place(src.pages)
+        with warnings.catch_warnings():
+            # pikepdf warns that a page copy loses named destinations and the outline: this
+            # merge copies both itself (below).
+            warnings.simplefilter("ignore", getattr(pikepdf, "PageCopyWarning", UserWarning))
+            place(src.pages)
         # One copy for everything, so each object that several of them share is copied once.
         carrier = src.make_indirect(Array([document, *(v for _, v in numbers),
                                            *(v for _, v in ids), *(v for _, v in dests),

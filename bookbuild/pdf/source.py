@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Callable
 
-from bookbuild import cache
+from bookbuild import cache, references
 from bookbuild.cache import NO_CACHE, Cache
 from bookbuild.convert import pandoc
 from bookbuild.convert.html import located, line_of
@@ -72,15 +72,15 @@ def print_order(sections: list[Section]) -> list[Section]:
 def convert(book: Book, store: Cache = NO_CACHE) -> list[Part]:
     """Every section through pandoc, or from the cache when its Markdown is unchanged."""
     sections = book.sections
-    keys = [cache.key("typst-section", s.source, s.text) for s in sections]
+    keys = [cache.key("typst-section", s.source, s.markdown) for s in sections]
     outputs = [store.get_bytes("typst", k) for k in keys]
     todo = [i for i, out in enumerate(outputs) if out is None]
-    rich = [i for i in todo if needs_inlines(sections[i].text)]
+    rich = [i for i in todo if needs_inlines(sections[i].markdown)]
     for group, lua_filter in ((rich, FILTER), ([i for i in todo if i not in rich], BLOCKS_FILTER)):
         if not group:
             continue
         with resources.as_file(lua_filter) as lua:
-            fresh = pandoc.convert([sections[i].text for i in group],
+            fresh = pandoc.convert([sections[i].markdown for i in group],
                                    [sections[i].source for i in group],
                                    writer="typst", lua_filter=str(lua))
         for i, out in zip(group, fresh):
@@ -149,20 +149,22 @@ def link_labels(parts: list[Part], problems: Problems,
     `job_of` names the Typst job a section is set in: a link into another job cannot be a
     Typst label reference, so it becomes a DEST URI and the target is noted on its holder.
     """
-    owner: dict[str, Part] = {}
+    owner: dict[str, tuple[Part, str]] = {}  # link target → its part, and its id there
     for part in parts:
         for id_ in part.ids:
-            owner.setdefault(id_, part)
+            owner.setdefault(id_, (part, id_))
+    for alias, (n, id_) in references.one_document_ids([list(p.ids) for p in parts]).items():
+        owner[alias] = (parts[n], id_)
     for part in parts:
         where: dict[str, str | None] = {}  # link target → what the link points at now
         for target in dict.fromkeys(part.links):
-            holder = part if target in part.ids else owner.get(target)
+            holder, id_ = (part, target) if target in part.ids else owner.get(target, (None, ""))
             if holder is None:
                 problems.add(f"link to #{target}, but no heading or element has that id",
                              part.section.source, line_of(part.section.text, f"#{target}"))
                 where[target] = None
                 continue
-            label = holder.prefix + target
+            label = holder.prefix + id_
             if job_of(holder) == job_of(part):
                 where[target] = f"<{label}>" if _PLAIN_LABEL.fullmatch(label) \
                     else f"label({typst_string(label)})"

@@ -27,6 +27,11 @@ def proof_command(book: str, out: str | None, *, serve: bool, device: str | None
         echo(f"note: renderings skipped; {mupdf.INSTALL_HINT}")
     if device:
         detect(Path(device))  # a wrong path fails now, not after the whole proof
+    if serve:
+        from bookbuild.proof.serve import make_server
+
+        # A busy port fails now, not after the proof (the address is reused at once).
+        make_server(Path("."), host, port).server_close()
     result = proof(book, out, progress, render=render)
     report(result, echo)
     if device:
@@ -34,7 +39,8 @@ def proof_command(book: str, out: str | None, *, serve: bool, device: str | None
     if serve:
         from bookbuild.proof.serve import serve as run_server
 
-        run_server(result.editions.epub.parent, host, port, echo, title=_title(result))
+        run_server(result.editions.epub.parent, host, port, echo, title=_title(result),
+                   slug=_title(result))
     return 1 if any(f.severity == "error" for f in result.findings) else 0
 
 

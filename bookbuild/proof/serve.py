@@ -34,12 +34,14 @@ def kind_of(name: str) -> str | None:
     return next((label for suffix, label in KINDS if name.endswith(suffix)), None)
 
 
-def listing(root: Path, title: str = "Books") -> bytes:
-    """The front page: each book file in `root`, and the proof sheet when there is one."""
+def listing(root: Path, title: str = "Books", slug: str | None = None) -> bytes:
+    """The front page: each book file in `root` (only the book `slug`'s when given: files of
+    an old slug or another book are not offered), and the proof sheet when there is one."""
     items = []
     for path in sorted(root.iterdir()):
         label = kind_of(path.name)
-        if label and path.is_file() and not path.name.startswith("."):
+        ours = slug is None or any(path.name == slug + suffix for suffix, _ in KINDS)
+        if label and ours and path.is_file() and not path.name.startswith("."):
             size = f"{path.stat().st_size / 1024:,.0f} KB"
             items.append(f'<li><a href="{quote(path.name)}">{escape(label)}'
                          f"<small>{escape(path.name)} · {size}</small></a></li>")
@@ -56,11 +58,12 @@ def listing(root: Path, title: str = "Books") -> bytes:
 class Handler(SimpleHTTPRequestHandler):
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **MIME}
     title = "Books"
+    slug: str | None = None
     log: Callable[[str], None] = staticmethod(lambda _msg: None)
 
     def do_GET(self):  # noqa: N802 - the stdlib's name
         if self.path.split("?", 1)[0] in ("/", "/index.html"):
-            body = listing(Path(self.directory), self.title)
+            body = listing(Path(self.directory), self.title, self.slug)
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -87,8 +90,10 @@ class Handler(SimpleHTTPRequestHandler):
 
 
 def make_server(root: Path, host: str, port: int, title: str = "Books",
-                log: Callable[[str], None] = lambda _m: None) -> ThreadingHTTPServer:
-    handler = type("BookHandler", (Handler,), {"title": title, "log": staticmethod(log)})
+                log: Callable[[str], None] = lambda _m: None,
+                slug: str | None = None) -> ThreadingHTTPServer:
+    handler = type("BookHandler", (Handler,), {"title": title, "slug": slug,
+                                               "log": staticmethod(log)})
     try:
         server = ThreadingHTTPServer((host, port), partial(handler, directory=str(root)))
     except OSError as e:
@@ -132,9 +137,9 @@ def qr_text(url: str) -> str:
 
 
 def serve(root: Path, host: str, port: int, say: Callable[[str], None], title: str = "Books",
-          stop: threading.Event | None = None) -> None:
+          stop: threading.Event | None = None, slug: str | None = None) -> None:
     """Serve until Ctrl-C (or until `stop` is set)."""
-    server = make_server(root, host, port, title, say)
+    server = make_server(root, host, port, title, say, slug)
     url = public_url(host, server.server_address[1])
     say(f"serving {root} at {url}")
     try:

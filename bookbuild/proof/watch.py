@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 from typing import Callable, Iterable
@@ -66,6 +67,8 @@ def watch(folder: str | Path, rebuild: Callable[[], None], say: Callable[[str], 
     paths = [root / name for name in WATCHED if (root / name).is_dir()]
     if not paths:
         raise BookError(f"{root}: no manuscript/ folder to watch")
+    # watchfiles logs its own "KeyboardInterrupt caught" on Ctrl-C; "stopped watching" says it.
+    logging.getLogger("watchfiles").setLevel(logging.ERROR)
     rebuild_reporting(rebuild, say)
     say(f"watching {', '.join(p.name + '/' for p in paths)} in {root}; Ctrl-C stops")
     try:

@@ -129,6 +129,8 @@ def test_the_cover_wrap_is_gated_too(book, tmp_path, monkeypatch):
         doc.save(buffer)
         return buffer.getvalue(), warnings
     monkeypatch.setattr(wrap, "cover_pdf", two_sheets)
+    yaml = book / "manuscript/book.yaml"  # a changed input: the wrap is set again, not up to date
+    yaml.write_text(yaml.read_text("utf-8").replace("bookbuild sample edition", "a press"))
     with pytest.raises(BookError) as e:
         build_module.build(book, out, ["cover"])
     assert any("PDF-COVER-001" in p.message for p in e.value.problems)

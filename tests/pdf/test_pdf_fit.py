@@ -165,10 +165,10 @@ def test_a_suppressed_overflow_is_not_said(tmp_path):
     result = build_print(book, tmp_path / "out")
     assert fit_warnings(result.messages) == []
     again = build_print(book, tmp_path / "out")  # up to date: the stored warnings said again
-    assert "PDF is up to date" in again.messages and fit_warnings(again.messages) == []
+    assert "print interior is up to date" in again.messages and fit_warnings(again.messages) == []
 
 
 def test_an_overflow_is_said_again_when_the_pdf_is_up_to_date(overflow_print):
     again = build_print(overflow_print.book, overflow_print.interior.parent)
-    assert "PDF is up to date" in again.messages
+    assert "print interior is up to date" in again.messages
     assert fit_warnings(again.messages) == fit_warnings(overflow_print.messages)

@@ -9,7 +9,7 @@ import pymupdf
 import pytest
 
 from bookbuild.pdf.settings import BLEED, INCH, gutter
-from tests.pdf.conftest import copy_book, EVERYTHING, build_print
+from tests.pdf.conftest import EVERYTHING, SAMPLE, build_print, copy_book
 
 TRIM_5_5 = (5.5 * INCH, 8.5 * INCH)
 
@@ -338,3 +338,16 @@ def test_the_cover_wrap_has_the_curled_text(quoted):
     assert "The Keeper’s “Lamp”" in text and "Ann O’Hara" in text.title()
     assert "Ann O’Hara’s “lamp” story, of a ‘keeper’ and his light." in text
     assert "'" not in text and '"' not in text
+
+
+def test_a_full_bleed_figure_keeps_its_caption_on_its_page(tmp_path):
+    book = copy_book(SAMPLE, tmp_path / "book", {"trim": "6x9", "bleed": True})
+    chapter = book / "manuscript/chapters/01-when-lenin-proclaimed-soviet-power.md"
+    text = chapter.read_text("utf-8")
+    chapter.write_text(text.replace("{#fig-sovnarkom ", "{#fig-sovnarkom .full-bleed "), "utf-8")
+    result = build_print(book, tmp_path / "out")
+    with pymupdf.open(result.interior) as doc:
+        pages = [p for p in doc if p.get_images() and
+                 any(abs(b["bbox"][3] - b["bbox"][1]) > 9 * 72 for b in p.get_image_info())]
+        assert len(pages) == 1  # the picture fills a page to the bleed
+        assert "A plan of the corner room at Smolny" in pages[0].get_text()

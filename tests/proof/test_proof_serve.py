@@ -112,3 +112,30 @@ def test_a_port_in_use_is_one_clear_error(sample_proof):
             make_server(sample_proof["out"], "127.0.0.1", first.server_address[1])
     finally:
         first.server_close()
+
+
+def test_a_busy_port_fails_before_the_proof_is_made(tmp_path, monkeypatch):
+    from bookbuild.errors import BookError
+    from bookbuild.proof import commands
+
+    def no_proof(*args, **kwargs):
+        raise AssertionError("the proof ran although the port is busy")
+    monkeypatch.setattr(commands, "proof", no_proof)
+    first = make_server(tmp_path, "127.0.0.1", 0)
+    try:
+        with pytest.raises(BookError, match="--port"):
+            commands.proof_command(str(tmp_path), None, serve=True, device=None,
+                                   host="127.0.0.1", port=first.server_address[1],
+                                   echo=lambda _m: None, progress=lambda _m: None)
+    finally:
+        first.server_close()
+
+
+def test_the_listing_offers_only_the_books_own_files(tmp_path):
+    from bookbuild.proof.serve import listing
+
+    for name in ("new-title.epub", "new-title.kepub.epub", "old-title.epub", "old-title.pdf"):
+        (tmp_path / name).write_bytes(b"x")
+    page = listing(tmp_path, "New Title", slug="new-title").decode()
+    assert "new-title.epub" in page and "new-title.kepub.epub" in page
+    assert "old-title" not in page

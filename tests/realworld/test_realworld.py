@@ -1,0 +1,101 @@
+"""Books written like the manuscripts people have (see README.md): each builds in both
+formats without an edit, passes EPUBCheck, and its PDF holds every figure its EPUB holds."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from bookbuild.build import build
+from bookbuild.check import epubcheck
+from tests.pdf.structure import elements
+
+BOOKS = Path(__file__).parent / "books"
+
+
+def _build(name: str, out: Path) -> dict:
+    said: list[str] = []
+    epub, pdf, cover = build(BOOKS / name, out, ["epub", "pdf", "cover"], said.append)
+    return {"name": name, "epub": epub, "pdf": pdf, "cover": cover, "said": said}
+
+
+@pytest.fixture(scope="module")
+def raw_html(tmp_path_factory):
+    return _build("raw-html", tmp_path_factory.mktemp("raw-html"))
+
+
+@pytest.fixture(scope="module")
+def handbuch(tmp_path_factory):
+    return _build("handbuch", tmp_path_factory.mktemp("handbuch"))
+
+
+@pytest.fixture(params=sorted(p.name for p in BOOKS.iterdir()))
+def built(request):
+    return request.getfixturevalue(request.param.replace("-", "_"))
+
+
+def _epub_figures(epub: Path) -> int:
+    with zipfile.ZipFile(epub) as z:
+        docs = [z.read(n).decode() for n in z.namelist()
+                if n.endswith(".xhtml") and "cover" not in n]
+    return sum(len(re.findall(r'<img (?![^>]*role="presentation")[^>]*alt="[^"]+"', d))
+               for d in docs)
+
+
+def test_each_builds_and_passes_epubcheck(built):
+    found = [f for f in epubcheck.run(built["epub"]) if f.severity in ("error", "warning")]
+    assert found == []
+    assert built["pdf"].stat().st_size > 0 and built["cover"].stat().st_size > 0
+
+
+def test_the_pdf_holds_every_figure_of_the_epub(built):
+    with pikepdf.open(built["pdf"]) as pdf:
+        figures = [e for e in elements(pdf) if e.get("/S") == "/Figure" and e.get("/Alt")]
+    assert len(figures) == _epub_figures(built["epub"])
+
+
+def test_each_warning_is_said_once_at_its_line(built):
+    warnings = [m for m in built["said"] if m.startswith("warning: ")]
+    assert len(warnings) == len(set(warnings))
+
+
+def test_raw_html_warnings_name_their_lines(raw_html):
+    warnings = [m for m in raw_html["said"] if m.startswith("warning: ")]
+    start = "warning: manuscript/chapters/01-start.md:"
+    assert f"{start}29: <Listing> is not an HTML element: its tags were left out and its " \
+           f"content kept" in warnings
+    assert f'{start}16: link "Empty" has no target; its text is kept' in warnings
+    assert any(w.startswith(f"{start}18: link reference [nowhere] is defined nowhere")
+               for w in warnings)
+
+
+def test_raw_html_figures_are_in_both_editions(raw_html):
+    assert _epub_figures(raw_html["epub"]) == 2
+
+
+def test_raw_html_reads_as_the_author_meant(raw_html):
+    with zipfile.ZipFile(raw_html["epub"]) as z:
+        one = z.read("EPUB/chapter-01-start.xhtml").decode()
+        two = z.read("EPUB/chapter-02-more.xhtml").decode()
+        svg = z.read("EPUB/images/room.svg").decode()
+    assert "<!--" not in one + two  # comments are the author's, not the reader's
+    assert 'title="a &lt; b"' in two
+    # A definition in one file serves the other; `#reader-options-1` is the second file's.
+    assert '<a href="https://www.haskell.org">Haskell</a> here too' in two
+    assert 'href="chapter-02-more.xhtml#reader-options">this</a>' in two
+    assert "<!DOCTYPE" not in svg
+    assert "<figcaption>" in one and 'class="align-center"' in one
+
+
+def test_one_file_manual_lists_its_headings_and_keeps_its_at_signs(handbuch):
+    with zipfile.ZipFile(handbuch["epub"]) as z:
+        nav = z.read("EPUB/nav.xhtml").decode()
+        text = z.read("EPUB/chapter-01-handbuch.xhtml").decode()
+    for title in ("Einleitung", "Installation", "Unter Linux", "Bedienung"):
+        assert f">{title}</a>" in nav
+    assert nav.count(">Bedienung</a>") == 2
+    assert "redaktion@example.org" in text and "[@mueller2004, S. 3]" in text
