@@ -182,3 +182,33 @@ def test_readme_inline_suppression_works_as_copied(tmp_path):
     codes = {f["code"] for f in report["findings"]}
     assert not codes & {"CHECK-001", "MS-WORD-001"}, codes
     assert "MS-WORD-001" in {f["code"] for f in report["suppressed"]}
+
+
+def _sh_blocks() -> list[list[str]]:
+    return [[line for line in block.splitlines() if line.strip()]
+            for block in re.findall(r"```sh\n(.*?)```", README, re.S)]
+
+
+def test_readme_own_book_commands_work_as_printed(tmp_path):
+    """The "Your own book" lines, run from a folder as printed (`.venv/bin/` being this
+    venv), make the file their comment names."""
+    block = next(b for b in _sh_blocks() if any("bookbuild new" in line for line in b))
+    for line in block:
+        command, _, comment = line.partition("#")
+        words = shlex.split(command)
+        assert words[0] == ".venv/bin/bookbuild", line
+        done = subprocess.run([str(BIN), *words[1:]], cwd=tmp_path, capture_output=True,
+                              text=True)
+        assert done.returncode == 0, (line, done.stderr)
+        named = re.search(r"\S+\.epub", comment)
+        if named:
+            assert (tmp_path / named.group(0)).is_file(), line
+
+
+def test_every_make_target_the_readme_names_exists():
+    targets = {line.split()[1] for block in _sh_blocks() for line in block
+               if line.startswith("make ")}
+    assert {"epub", "test", "pdf", "proof", "check", "bench"} <= targets
+    dry = subprocess.run(["make", "-n", "-q", *sorted(targets - {"test", "check"})], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert "No rule to make target" not in dry.stderr, dry.stderr

@@ -118,7 +118,7 @@ def line_of(text: str, needle: str) -> int | None:
 def to_document(section: Section, markup: str, problems: Problems,
                 allow_scripts: bool = False,
                 warnings: list[tuple[str, str]] = ()) -> Document | None:
-    body = _parse(section, markup, problems)
+    body = _parse(section, _bare_code_lines(markup), problems)
     if body is None:
         return None
     _notes(body, section.name)
@@ -142,6 +142,19 @@ def to_document(section: Section, markup: str, problems: Problems,
         scripted=walk.scripted,
         file_links=walk.file_links,
         warnings=located(section, warnings))
+
+
+# Pandoc wraps each highlighted code line in <span id="cbN-M"> with an empty anchor to it:
+# a link target per line that a book does not need, and ids by the thousand.
+_CODE_LINE = re.compile(r'<span id="cb\d+-\d+">(?:<a href="#cb\d+-\d+" aria-hidden="true" '
+                        r'tabindex="-1"></a>)?(.*?)</span>(?=\n|</code>)', re.S)
+_CODE_DIV_ID = re.compile(r'(<div class="sourceCode") id="cb\d+"')
+
+
+def _bare_code_lines(markup: str) -> str:
+    if 'class="sourceCode' not in markup:
+        return markup
+    return _CODE_DIV_ID.sub(r"\1", _CODE_LINE.sub(r"\1", markup))
 
 
 def located(section: Section, warnings) -> list[list]:

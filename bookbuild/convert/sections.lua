@@ -19,8 +19,9 @@ local wopts = pandoc.WriterOptions{
   -- Each file is its own document, so its notes go at its end. 'end-of-section' loses every
   -- note of a file whose last heading has no text after it (pandoc 3.9).
   reference_location = 'end-of-document',
-  -- Highlighting colours mean little on e-ink and its ids clutter every code line.
-  highlight_method = 'none',
+  -- Code with a language is highlighted: classes the EPUB's CSS sets in weights and greys
+  -- (html.py drops the per-line ids), a language print's theme colours (code.tmTheme).
+  highlight_method = 'default',
 }
 local results = {}
 for i, item in ipairs(items) do

@@ -242,7 +242,7 @@ def _estimate(book: Book) -> int:
 
 def _write_sources(work: Path, parts: list[source.Part]) -> None:
     (work / "bookbuild").mkdir()
-    for name in ("book.typ", "folios.typ"):
+    for name in ("book.typ", "folios.typ", "code.tmTheme"):
         (work / "bookbuild" / name).write_bytes(TEMPLATES.joinpath(name).read_bytes())
     (work / "sections").mkdir()
     (work / "jobs").mkdir()

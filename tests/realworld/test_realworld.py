@@ -99,3 +99,20 @@ def test_one_file_manual_lists_its_headings_and_keeps_its_at_signs(handbuch):
         assert f">{title}</a>" in nav
     assert nav.count(">Bedienung</a>") == 2
     assert "redaktion@example.org" in text and "[@mueller2004, S. 3]" in text
+
+
+def test_code_with_a_language_is_highlighted_in_both_editions(raw_html):
+    import pymupdf
+
+    with zipfile.ZipFile(raw_html["epub"]) as z:
+        two = z.read("EPUB/chapter-02-more.xhtml").decode()
+        css = z.read("EPUB/styles/book.css").decode() if "EPUB/styles/book.css" in z.namelist() \
+            else next(z.read(n).decode() for n in z.namelist() if n.endswith(".css"))
+    assert '<span class="kw">def</span>' in two and 'id="cb' not in two
+    assert "code span.kw" in css and "color" not in css.split("code span.kw")[1].split("}")[0]
+    with pymupdf.open(raw_html["pdf"]) as doc:
+        spans = [s for page in doc for block in page.get_text("dict")["blocks"]
+                 for line in block.get("lines", []) for s in line["spans"]]
+    weight = {s["text"].strip(): bool(s["flags"] & 16) or "Bold" in s["font"]
+              for s in spans if s["text"].strip() in ("def", "return", "greet")}
+    assert weight.get("def") and weight.get("return"), weight
