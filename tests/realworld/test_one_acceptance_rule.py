@@ -3,7 +3,7 @@ lists, heading jumps, raw HTML figures and tags, code spans with backticks, emph
 letters, empty links, reference links across files), the EPUB builds if and only if the PDF
 builds, the same problems stop both, and every figure of the EPUB is in the PDF.
 
-Bounded (a dozen books, derandomized) so that the suite stays fast and repeatable.
+Bounded (30 books, derandomized) so that the suite stays fast and repeatable.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def _outcome(book: Path, out: Path, fmt: str):
         return sorted(str(p) for p in e.problems)
 
 
-@settings(max_examples=12, deadline=None, derandomize=True,
+@settings(max_examples=30, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(SECTION, min_size=1, max_size=3))
 def test_epub_builds_if_and_only_if_the_pdf_does(sections):
