@@ -294,7 +294,7 @@ def parse_metadata(data: dict, problems: Problems) -> Metadata | None:
         series=curled("series"),
         series_index=series_index,
         cover=_text(data, "cover", problems),
-        slug=slug or slugify(title),
+        slug=slug or slugify(title, language=language),
         source=curled("source") or source,
         accessibility_evaluator=_text(data, "accessibility_evaluator", problems),
         labels=words,

@@ -30,8 +30,19 @@ def inside(root: Path, relative: str, base: str = "") -> Path:
     return target
 
 
-def slugify(text: str, fallback: str = "book") -> str:
-    """ASCII, lower-case, hyphenated: safe as a file name in a zip and a URL."""
+# Where a language writes its letters in ASCII otherwise than by dropping the accent.
+_SPELLED = {"de": {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"},
+            "da": {"å": "aa", "Å": "Aa", "ø": "oe", "Ø": "Oe"},
+            "nb": {"å": "aa", "Å": "Aa", "ø": "oe", "Ø": "Oe"},
+            "no": {"å": "aa", "Å": "Aa", "ø": "oe", "Ø": "Oe"}}
+
+
+def slugify(text: str, fallback: str = "book", language: str = "") -> str:
+    """ASCII, lower-case, hyphenated: safe as a file name in a zip and a URL. With the text's
+    `language`, its own spelling first: für → fuer in German."""
+    text = unicodedata.normalize("NFC", text)
+    for letter, ascii_form in _SPELLED.get(language.split("-")[0].lower(), {}).items():
+        text = text.replace(letter, ascii_form)
     # Any script to readable ASCII (Когда → kogda, Ὀδύσσεια → odysseia); an apostrophe
     # joins its word (Keeper's → keepers), as people write such names by hand.
     text = re.sub(r"['’ʼ]", "", anyascii(unicodedata.normalize("NFC", text)))

@@ -30,3 +30,9 @@ def test_inside_refuses_symlink_out(tmp_path):
                                        ("Ὀδύσσεια", "odysseia"), ("!!!", "book")])
 def test_slugify(text, slug):
     assert slugify(text) == slug
+
+
+def test_slugs_spell_letters_as_their_language_does():
+    assert slugify("Handbuch für die Straße", language="de") == "handbuch-fuer-die-strasse"
+    assert slugify("Handbuch für die Straße") == "handbuch-fur-die-strasse"
+    assert slugify("Blåbærsyltetøj", language="da") == "blaabaersyltetoej"

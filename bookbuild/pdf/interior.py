@@ -387,7 +387,8 @@ class Setter:
 
     def _front(self, body: list[jobs.Result], starts: list[int]) -> jobs.Ticket:
         """The front matter, with the contents page that lists the body's page numbers."""
-        contents = _contents_source(self.plan.body, body, starts)
+        contents = _contents_source(self.plan.body, body, starts,
+                                    int(self.book.config.get("toc_depth", 2)))
         (self.work / "jobs" / "contents.typ").write_text(contents, "utf-8")
         main = _front_source(self.plan.front)
         (self.work / "jobs" / "front.typ").write_text(main, "utf-8")
@@ -488,25 +489,26 @@ def _front_source(front: list[source.Part]) -> str:
 
 
 def _contents_source(groups: list[list[source.Part]], body: list[jobs.Result],
-                     starts: list[int]) -> str:
+                     starts: list[int], depth: int = 2) -> str:
     """The body's contents entries, for the front job: title markup, page, destination."""
     entries, n = [], 0
     for group, result, start in zip(groups, body, starts):
-        titles = [t for part in group for t in _titles(part)]
+        titles = [t for part in group for t in _titles(part, depth)]
         for i, h in enumerate(result.facts["headings"]):
-            title = titles[i] if i < len(titles) else ""
+            title = titles[i][1] if i < len(titles) else ""
             entries.append(f'  (title: [{title}], page: "{start + h["page"]}", '
-                           f'dest: "bb-toc-{n}"),')
+                           f'dest: "bb-toc-{n}", level: {h.get("level", 1)}),')
             n += 1
     lines = ['#import "/bookbuild/book.typ": *', "#let entries = (", *entries, ")"]
     return "\n".join(lines) + "\n"
 
 
-def _titles(part: source.Part) -> list[str]:
-    """The section's level-1 titles as the contents page sets them (Typst markup)."""
-    titles = list(part.headings)
+def _titles(part: source.Part, depth: int = 6) -> list[tuple[int, str]]:
+    """(level, title as the contents page sets it, in Typst markup) of each heading the
+    section's job outlines, in order: those down to the book's toc_depth."""
+    titles = [(level, t) for level, t in part.outline if level <= depth]
     if not part.opens_with_heading:
-        titles.insert(0, "#" + source.typst_string(part.title or _fallback_title(part)))
+        titles.insert(0, (1, "#" + source.typst_string(part.title or _fallback_title(part))))
     return titles
 
 

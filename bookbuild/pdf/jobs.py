@@ -29,9 +29,9 @@ from bookbuild.cache import NO_CACHE, Cache
 FACTS = """(
   plain: state("bb-plain", (:)).final().keys().map(int),
   overflow: state("bb-overflow", ()).final(),
-  headings: query(heading.where(level: 1, outlined: true)).map(e => {
+  headings: query(heading.where(outlined: true)).map(e => {
     let p = e.location().position()
-    (page: p.page, x: p.x.pt(), y: p.y.pt())
+    (page: p.page, x: p.x.pt(), y: p.y.pt(), level: e.level)
   }),
   targets: (%s).map(l => {
     let found = query(label(l))

@@ -73,6 +73,7 @@ def config(book: Book, geometry: Geometry, missing: str | None,
         "openers": s.openers,
         "running_head": s.running_head,
         "labels": {"contents": meta.labels["contents"]},
+        "toc_depth": int(book.config.get("toc_depth", 2)),
         "missing": missing,
         "long_run": long_run,
     }

@@ -66,7 +66,7 @@ class Merger:
         self.next_key = 0
         self.ids: dict[str, pikepdf.Object] = {}
         self.dests: dict[str, pikepdf.Object] = {}
-        self.outline: list[tuple[str, pikepdf.Object]] = []
+        self.outline: list[tuple[int, str, pikepdf.Object]] = []  # (level, title, dest)
         self.role_map = Dictionary()
         self.starts: list[int] = []  # each body piece's first page, counted from the body's
         self.front_pages = 0
@@ -136,7 +136,7 @@ class Merger:
         # One copy for everything, so each object that several of them share is copied once.
         carrier = src.make_indirect(Array([document, *(v for _, v in numbers),
                                            *(v for _, v in ids), *(v for _, v in dests),
-                                           *(d for _, d in outline)]))
+                                           *(d for _, _, d in outline)]))
         copied = iter(self.out.copy_foreign(carrier))
         kids = list(next(copied).K)
         for kid in kids:
@@ -145,7 +145,7 @@ class Merger:
         self.numbers.update((k, next(copied)) for k, _ in numbers)
         self.ids.update((name, next(copied)) for name, _ in ids)
         self.dests.update((name, next(copied)) for name, _ in dests)
-        self.outline += [(title, next(copied)) for title, _ in outline]
+        self.outline += [(level, title, next(copied)) for level, title, _ in outline]
         for key, value in tree.get("/RoleMap", Dictionary()).items():
             if key not in self.role_map:
                 self.role_map[key] = value
@@ -259,7 +259,7 @@ class Merger:
     def _bookmarks(self) -> None:
         with self.out.open_outline() as outline:
             outline.root.clear()
-            outline.root.extend(pikepdf.OutlineItem(title, dest) for title, dest in self.outline)
+            outline.root.extend(_nested(self.outline))
 
 
 def _contents_as_toc(pdf: pikepdf.Pdf, kids: list, parent: Dictionary) -> list:
@@ -349,18 +349,36 @@ def _dests(pdf: pikepdf.Pdf):
     return list(pikepdf.NameTree(names.Dests).items())
 
 
-def _outline(pdf: pikepdf.Pdf) -> list[tuple[str, pikepdf.Object]]:
-    """(title, destination array) of each top-level bookmark."""
+def _outline(pdf: pikepdf.Pdf) -> list[tuple[int, str, pikepdf.Object]]:
+    """(level, title, destination array) of each bookmark, in order, children after their
+    parent (Typst nests a chapter's sections under it down to the book's toc_depth)."""
     items = []
+
+    def walk(item, level: int) -> None:
+        while item is not None:
+            dest = item.get("/Dest")
+            if dest is None and "/A" in item:
+                dest = item.A.get("/D")
+            items.append((level, str(item.Title), dest))
+            walk(item.get("/First"), level + 1)
+            item = item.get("/Next")
+
     outlines = pdf.Root.get("/Outlines")
-    item = outlines.get("/First") if outlines is not None else None
-    while item is not None:
-        dest = item.get("/Dest")
-        if dest is None and "/A" in item:
-            dest = item.A.get("/D")
-        items.append((str(item.Title), dest))
-        item = item.get("/Next")
+    walk(outlines.get("/First") if outlines is not None else None, 1)
     return items
+
+
+def _nested(flat: list[tuple[int, str, pikepdf.Object]]) -> list[pikepdf.OutlineItem]:
+    """Bookmarks as a tree again: each one under the last of a lower level before it."""
+    roots: list[pikepdf.OutlineItem] = []
+    open_items: list[tuple[int, pikepdf.OutlineItem]] = []
+    for level, title, dest in flat:
+        item = pikepdf.OutlineItem(title, dest)
+        while open_items and open_items[-1][0] >= level:
+            open_items.pop()
+        (open_items[-1][1].children if open_items else roots).append(item)
+        open_items.append((level, item))
+    return roots
 
 
 def _name_tree(pdf: pikepdf.Pdf, items: dict) -> pikepdf.Object:

@@ -51,6 +51,8 @@ class Part:
     title: str | None = None
     opens_with_heading: bool = False
     headings: list[str] = field(default_factory=list)  # level-1 titles as Typst markup
+    # (level, title as Typst markup) of every heading, in order
+    outline: list[tuple[int, str]] = field(default_factory=list)
     targets: list[str] = field(default_factory=list)  # own labels that other jobs link to
     warnings: list[dict] = field(default_factory=list)  # {message, needle} from normalize.lua
 
@@ -118,6 +120,7 @@ def _part(section: Section, index: int, output: str) -> Part:
     return Part(section, index, output, facts.get("ids") or [], links(output),
                 facts.get("images") or [], facts.get("title"),
                 bool(facts.get("opens_with_heading")), facts.get("headings") or [],
+                [(h["level"], h["title"]) for h in facts.get("outline") or []],
                 warnings=facts.get("warnings") or [])
 
 
@@ -175,6 +178,7 @@ def link_labels(parts: list[Part], problems: Problems,
         text = _TOKEN.sub(functools.partial(_pointed, where=where), part.text)
         part.text = _images(part, text.replace(ID, part.prefix))
         part.headings = [_images(part, h) for h in part.headings]
+        part.outline = [(level, _images(part, h)) for level, h in part.outline]
 
 
 _PLAIN_LABEL = re.compile(r"[^<>\s]+")

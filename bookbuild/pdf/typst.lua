@@ -246,6 +246,12 @@ return {{
         table.insert(facts.headings, contents_markup(b.content))
       end
     end
+    -- Every heading Typst will set, in order, for the contents down to toc_depth.
+    facts.outline = {}
+    doc:walk({Header = function(h)
+      table.insert(facts.outline, {level = h.level, title = contents_markup(h.content)})
+    end})
+    if #facts.outline == 0 then facts.outline = pandoc.json.null end
     if #facts.headings == 0 then facts.headings = pandoc.json.null end
     if #facts.ids == 0 then facts.ids = pandoc.json.null end
     if #facts.images == 0 then facts.images = pandoc.json.null end

@@ -40,11 +40,21 @@ def roman(n: int) -> str:
     return out
 
 
-def outline_titles(pdf: pikepdf.Pdf) -> list[tuple[str, int]]:
-    """(title, page index) of each top-level bookmark."""
+def outline_titles(pdf: pikepdf.Pdf, top_only: bool = False) -> list[tuple[str, int]]:
+    """(title, page index) of each bookmark in order, a chapter's sections after it (only
+    the chapters with `top_only`)."""
     pages = {page.objgen: i for i, page in enumerate(pdf.pages)}
+    found: list[tuple[str, int]] = []
+
+    def walk(items) -> None:
+        for item in items:
+            found.append((item.title, pages[item.destination[0].objgen]))
+            if not top_only:
+                walk(item.children)
+
     with pdf.open_outline() as outline:
-        return [(item.title, pages[item.destination[0].objgen]) for item in outline.root]
+        walk(outline.root)
+    return found
 
 
 def contents_entries(doc: pymupdf.Document) -> list[tuple[str, str]]:
@@ -104,9 +114,10 @@ def test_outline_mirrors_the_contents_page(everything):
     labels = page_labels(pdf)
     outline = [(title, labels[i]) for title, i in outline_titles(pdf)]
     assert outline == contents_entries(doc)
-    titles = [t for t, _ in outline]
+    titles = [t for t, _ in outline_titles(pdf, top_only=True)]
     assert titles == ["Preface", "Prose and Notes", "Tables and Math", "Many Scripts",
                       "Pictures", "Interlude", "Afterword"]
+    assert "Bearings" in [t for t, _ in outline]  # a level-2 heading, nested (toc_depth 2)
 
 
 def test_page_labels_are_roman_then_arabic_from_one(everything):
@@ -122,7 +133,7 @@ def test_page_labels_are_roman_then_arabic_from_one(everything):
 
 def test_openers_are_rectos_and_blank_versos_are_blank(everything):
     _, pdf, doc = everything
-    for title, index in outline_titles(pdf):
+    for title, index in outline_titles(pdf, top_only=True):
         assert index % 2 == 0, f"{title} opens on a verso"
         text = doc[index].get_text().strip()
         assert text.startswith(title), f"{title}: a running head or folio on its opener"
@@ -133,7 +144,7 @@ def test_openers_are_rectos_and_blank_versos_are_blank(everything):
 def test_running_heads_author_on_versos_chapter_on_rectos(everything):
     _, pdf, doc = everything
     labels = page_labels(pdf)
-    openers = {i for _, i in outline_titles(pdf)}
+    openers = {i for _, i in outline_titles(pdf, top_only=True)}
     headed = 0
     for i, page in enumerate(doc):
         lines = [l for l in page.get_text().split("\n") if l.strip()]

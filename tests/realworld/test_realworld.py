@@ -116,3 +116,35 @@ def test_code_with_a_language_is_highlighted_in_both_editions(raw_html):
     weight = {s["text"].strip(): bool(s["flags"] & 16) or "Bold" in s["font"]
               for s in spans if s["text"].strip() in ("def", "return", "greet")}
     assert weight.get("def") and weight.get("return"), weight
+
+
+def _nav_entries(epub: Path) -> list[tuple[int, str]]:
+    """(level, title) of the nav's table of contents, generated pages left out."""
+    from lxml import etree
+
+    with zipfile.ZipFile(epub) as z:
+        root = etree.fromstring(z.read("EPUB/nav.xhtml"))
+    ns = {"h": "http://www.w3.org/1999/xhtml", "e": "http://www.idpf.org/2007/ops"}
+    toc = root.find(".//h:nav[@e:type='toc']", ns)
+    out = []
+    for a in toc.iter("{http://www.w3.org/1999/xhtml}a"):
+        if a.get("href", "").startswith(("titlepage", "copyright", "cover")):
+            continue
+        out.append((len([x for x in a.iterancestors("{http://www.w3.org/1999/xhtml}ol")]),
+                    "".join(a.itertext())))
+    return out
+
+
+@pytest.mark.parametrize("name", ["raw_html", "handbuch"])
+def test_print_contents_and_bookmarks_list_what_the_epub_lists(request, name):
+    import pymupdf
+
+    book = request.getfixturevalue(name)
+    with pymupdf.open(book["pdf"]) as doc:
+        bookmarks = [(level, title) for level, title, _page in doc.get_toc()]
+        contents = next(p.get_text() for p in doc if "Inhalt" in p.get_text()
+                        or "Contents" in p.get_text())
+    assert bookmarks == _nav_entries(book["epub"])
+    assert any(level > 1 for level, _ in bookmarks)
+    for _level, title in bookmarks:
+        assert title in contents
