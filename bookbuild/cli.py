@@ -97,21 +97,11 @@ def build(book: str, fmt: str, out: str | None, quiet: bool) -> None:
     from bookbuild.build import build as run_build
 
     formats = ["epub", "pdf", "cover"] if fmt == "all" else [fmt]
-    before = _files(Path(out) if out else Path(book) / "build")
+    from bookbuild import output
+
+    before = output.snapshot(Path(out) if out else Path(book) / "build")
     for path in run_build(book, out, formats, _progress(quiet)):
-        info = path.stat()
-        verb = "up to date:" if before.get(path.resolve()) == (info.st_ino, info.st_mtime_ns) \
-            else "wrote"
-        click.echo(f"{verb} {path} ({info.st_size / 1024:,.0f} KB)")
-
-
-def _files(folder: Path) -> dict[Path, tuple[int, int]]:
-    """The files in `folder` as (inode, mtime): an output written anew is a new file."""
-    try:
-        return {p.resolve(): (p.stat().st_ino, p.stat().st_mtime_ns)
-                for p in folder.iterdir() if p.is_file()}
-    except OSError:
-        return {}
+        click.echo(output.told(path, before))
 
 
 @main.command()

@@ -113,3 +113,20 @@ def _fsync_dir(folder: Path) -> None:
         pass  # some file systems cannot sync a directory; the rename has still happened
     finally:
         os.close(fd)
+
+
+def snapshot(folder: Path) -> dict[Path, tuple[int, int]]:
+    """The files in `folder` as (inode, mtime): an output written anew is a new file."""
+    try:
+        return {p.resolve(): (p.stat().st_ino, p.stat().st_mtime_ns)
+                for p in folder.iterdir() if p.is_file()}
+    except OSError:
+        return {}
+
+
+def told(path: Path, before: dict[Path, tuple[int, int]]) -> str:
+    """"wrote PATH (N KB)", or "up to date: PATH (N KB)" when it is the file `before` saw."""
+    info = path.stat()
+    verb = "up to date:" if before.get(path.resolve()) == (info.st_ino, info.st_mtime_ns) \
+        else "wrote"
+    return f"{verb} {path} ({info.st_size / 1024:,.0f} KB)"

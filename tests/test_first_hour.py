@@ -212,3 +212,17 @@ def test_every_make_target_the_readme_names_exists():
     dry = subprocess.run(["make", "-n", "-q", *sorted(targets - {"test", "check"})], cwd=ROOT,
                          capture_output=True, text=True)
     assert "No rule to make target" not in dry.stderr, dry.stderr
+
+
+def test_an_untouched_file_is_up_to_date_and_a_rewritten_one_was_written(tmp_path):
+    from bookbuild import output
+
+    kept, rewritten = tmp_path / "a.epub", tmp_path / "b.epub"
+    kept.write_bytes(b"x" * 2048)
+    rewritten.write_bytes(b"y")
+    before = output.snapshot(tmp_path)
+    fresh = tmp_path / ".tmp-b"
+    fresh.write_bytes(b"z")
+    fresh.replace(rewritten)  # as output.atomic writes: a new file renamed into place
+    assert output.told(kept, before) == f"up to date: {kept} (2 KB)"
+    assert output.told(rewritten, before).startswith(f"wrote {rewritten}")

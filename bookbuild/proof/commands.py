@@ -6,6 +6,7 @@ import importlib.util
 from pathlib import Path
 from typing import Callable
 
+from bookbuild import output
 from bookbuild.errors import BookError
 from bookbuild.proof import mupdf
 from bookbuild.proof.devices import FONT_SIZES
@@ -32,8 +33,9 @@ def proof_command(book: str, out: str | None, *, serve: bool, device: str | None
 
         # A busy port fails now, not after the proof (the address is reused at once).
         make_server(Path("."), host, port).server_close()
+    before = output.snapshot(Path(out) if out else Path(book) / "build")
     result = proof(book, out, progress, render=render)
-    report(result, echo)
+    report(result, echo, before)
     if device:
         _sideload(result, Path(device), echo)
     if serve:
@@ -56,11 +58,11 @@ def _sideload(result: ProofResult, device: Path, echo: Say) -> None:
         echo(f"note: {reader.note}")
 
 
-def report(result: ProofResult, echo: Say) -> None:
+def report(result: ProofResult, echo: Say, before: dict | None = None) -> None:
     e = result.editions
     for path in (e.epub, e.kepub, e.kindle, e.pdf):
         if path is not None:
-            echo(f"wrote {path} ({path.stat().st_size / 1024:,.0f} KB)")
+            echo(output.told(path, before or {}))
     sizes = "/".join(FONT_SIZES)
     for d in result.devices:
         counts = "/".join(str(d.page_counts[s]) for s in FONT_SIZES)
@@ -81,6 +83,7 @@ def watch_command(book: str, out: str | None, echo: Say, progress: Say) -> None:
         echo(f"note: renderings skipped; {mupdf.INSTALL_HINT}")
 
     def rebuild() -> None:
-        report(proof(book, out, progress, render=render), echo)
+        before = output.snapshot(Path(out) if out else Path(book) / "build")
+        report(proof(book, out, progress, render=render), echo, before)
 
     watch(book, rebuild, echo)
