@@ -18,7 +18,7 @@ from bookbuild.metadata import FILE as METADATA_FILE
 from bookbuild.metadata import line_of
 from bookbuild.model import Book
 from bookbuild.progress import Progress, silent
-from bookbuild.words import counted
+from bookbuild.words import counted, grouped
 
 
 def book_cache(book: Book) -> Cache:
@@ -78,10 +78,10 @@ def _convert(book: Book, indices: list[int], progress: Progress,
 
 def report_warnings(docs: list[Document], progress: Progress) -> None:
     """What the converter noticed, at the author's file and line, on every build."""
-    for doc in docs:
-        for message, line in doc.warnings:
-            where = f"{doc.section.source}:{line}" if line else doc.section.source
-            progress(f"warning: {where}: {message}")
+    found = [(f"{doc.section.source}:{line}" if line else doc.section.source, message)
+             for doc in docs for message, line in doc.warnings]
+    for line in grouped(found):
+        progress(f"warning: {line}")
 
 
 def _cached(store: Cache, key: str, section) -> Document | None:

@@ -42,7 +42,9 @@ class Problems:
 
     def add(self, message: str, file: str | Path | None = None, line: int | None = None,
             column: int | None = None) -> None:
-        self.items.append(Problem(message, str(file) if file is not None else None, line, column))
+        problem = Problem(message, str(file) if file is not None else None, line, column)
+        if problem not in self.items:  # two links on one line to one place: said once
+            self.items.append(problem)
 
     def raise_if_any(self) -> None:
         if self.items:

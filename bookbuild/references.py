@@ -84,3 +84,16 @@ def one_document_ids(ids: list[list[str]]) -> dict[str, tuple[int, str]]:
             if alias not in taken:
                 out[alias] = (n, id_)
     return out
+
+
+def _hyphens(id_: str) -> str:
+    return re.sub(r"-{2,}", "-", id_).strip("-")
+
+
+def same_id(wanted: str, ids) -> str | None:
+    """`wanted` among `ids`, or the one id it means as GitHub and mdBook spell heading ids
+    (they keep the hyphens around a dropped `+`: `with--or-format`; pandoc does not)."""
+    if wanted in ids:
+        return wanted
+    found = [i for i in ids if _hyphens(i) == _hyphens(wanted)]
+    return found[0] if len(found) == 1 else None

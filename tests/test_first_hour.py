@@ -226,3 +226,12 @@ def test_an_untouched_file_is_up_to_date_and_a_rewritten_one_was_written(tmp_pat
     fresh.replace(rewritten)  # as output.atomic writes: a new file renamed into place
     assert output.told(kept, before) == f"up to date: {kept} (2 KB)"
     assert output.told(rewritten, before).startswith(f"wrote {rewritten}")
+
+
+def test_one_message_at_many_places_is_said_once():
+    from bookbuild.words import grouped
+
+    said = grouped([("a.md:3", "<Listing> is unknown"), ("b.md:9", "<Listing> is unknown"),
+                    ("b.md:12", "<Listing> is unknown"), ("a.md:5", "other")])
+    assert said == ["a.md:3: <Listing> is unknown (and 2 more places in 1 file)", "a.md:5: other"]
+    assert grouped([("a.md:1", "x"), ("b.md:1", "x")]) == ["a.md:1: x (and in 1 more file)"]

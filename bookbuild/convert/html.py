@@ -473,20 +473,44 @@ def _file_links(doc: Document, by_path: dict[str, Document], problems: Problems)
     for href in dict.fromkeys(doc.file_links):
         path, _, frag = href.partition("#")
         name = unquote(path)
-        target = (by_path.get(posixpath.normpath(posixpath.join(here, name)))
-                  or by_path.get(posixpath.normpath(posixpath.join("manuscript", name)))
-                  or by_path.get(name))
+        target = _section_of(name, here, by_path)
         line = line_of(doc.section.text, path) or line_of(doc.section.text, name)
-        if target is None:
-            why = ("there is no such section" if name.endswith(".md") else
-                   "only other sections (.md files), #ids and web addresses can be linked")
-            problems.add(f"link to {href}, but {why}", doc.section.source, line)
-        elif frag and frag not in target.ids:
+        if target is None and name.endswith(".md"):
+            problems.add(f"link to {href}, but there is no such section", doc.section.source,
+                         line)
+        elif target is None:
+            # Documentation beside the book (an mdBook's `../std/…html`) is not in the EPUB:
+            # the words stay, the link goes, and the author hears of it.
+            doc.warnings.append([f"link to {href} leads outside the book: its text is kept "
+                                 f"without the link (only sections, #ids and web addresses "
+                                 f"can be linked)", line])
+            doc.xhtml = re.sub(rf'<a href="{re.escape(_attr(href))}"[^>]*>(.*?)</a>', r"\1",
+                               doc.xhtml, flags=re.S)
+        elif frag and references.same_id(frag, target.ids) is None:
             problems.add(f"link to {href}, but {target.section.source} has no id '{frag}'",
                          doc.section.source, line)
         else:
+            frag = references.same_id(frag, target.ids) if frag else ""
             new = target.section.file_name + (f"#{frag}" if frag else "")
             doc.xhtml = doc.xhtml.replace(f'href="{_attr(href)}"', f'href="{_attr(new)}"')
+
+
+def _section_of(name: str, here: str, by_path: dict[str, Document]) -> Document | None:
+    """The section a relative link names: its Markdown file, or (as mdBook authors write)
+    the HTML page that file becomes (`ch03-02-data-types.html`)."""
+    stem, dot, suffix = name.rpartition(".")
+    names = [name] + ([f"{stem}.md"] if dot and suffix.lower() in ("html", "htm", "xhtml")
+                      else [])
+    for candidate in names:
+        for path in (posixpath.join(here, candidate), posixpath.join("manuscript", candidate),
+                     candidate):
+            if found := by_path.get(posixpath.normpath(path)):
+                return found
+    # mdBook links its pages flat (`appendix-01.html` from a chapter); here front, chapters
+    # and back are folders: a file name that one section alone has is that section.
+    alone = [d for n in names for key, d in by_path.items()
+             if key.endswith(".md") and posixpath.basename(key) == posixpath.basename(n)]
+    return alone[0] if len({id(d) for d in alone}) == 1 else None
 
 
 def _attr(value: str) -> str:

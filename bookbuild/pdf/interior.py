@@ -211,15 +211,26 @@ def _missing_glyphs(book: Book, parts: list[source.Part], warnings: list[str]) -
                                  meta.rights, meta.series) if x)
     for where, text in [(METADATA_FILE, front)] + [(p.section.source, p.section.text)
                                                     for p in parts]:
+        at_line: dict[str, list[str]] = {}  # a word in a script with no font: one warning
         for ch in fonts.uncovered(text):
             line = line_of(text, ch) if where != METADATA_FILE else None
-            at = f"{where}:{line}" if line else where
-            warnings.append(f"{at}: no font has the character {fonts.describe(ch)}; "
-                            f"it prints as a marked code point")
+            at_line.setdefault(f"{where}:{line}" if line else where, []).append(ch)
             missing[ch] = None
+        for at, chars in at_line.items():
+            warnings.append(_uncovered_warning(at, chars))
     if not missing:
         return None
     return "[" + "".join(re.escape(ch) for ch in missing) + "]"
+
+
+def _uncovered_warning(at: str, chars: list[str]) -> str:
+    if len(chars) == 1:
+        return (f"{at}: no font has the character {fonts.describe(chars[0])}; "
+                f"it prints as a marked code point")
+    named = ", ".join(fonts.describe(ch) for ch in chars[:4])
+    more = f" and {counted(len(chars) - 4, 'other')}" if len(chars) > 4 else ""
+    return (f"{at}: no font has the characters {named}{more}; they print as marked "
+            f"code points")
 
 
 def _standards(s: PrintSettings, pics: dict[str, pictures.Picture],

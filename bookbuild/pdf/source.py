@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import functools
 import json
+import posixpath
 import re
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Callable
+from urllib.parse import unquote
 
 from bookbuild import cache, references
 from bookbuild.cache import NO_CACHE, Cache
@@ -21,6 +23,7 @@ from bookbuild.convert import pandoc
 from bookbuild.convert.html import located, line_of
 from bookbuild.errors import Problems
 from bookbuild.model import Book, Section
+from bookbuild.words import grouped
 
 FILTER = resources.files("bookbuild.pdf").joinpath("typst.lua")
 BLOCKS_FILTER = resources.files("bookbuild.pdf").joinpath("typst-blocks.lua")
@@ -30,7 +33,9 @@ _FACTS = re.compile(r"^// bookbuild: (.*)$", re.MULTILINE)
 # In pandoc's Typst output: an escaped character, raw text (code), or a link to a label.
 _TOKEN = re.compile(r'\\.|#raw\("(?:[^"\\]|\\.)*"|(?:alt|caption): "(?:[^"\\]|\\.)*"|'
                     r'(`{3,})[\s\S]*?\1|`[^`]*`|'
-                    r'#link\((?:<([^<>\s]+)>|label\("((?:[^"\\]|\\.)*)"\))\)')
+                    r'#link\((?:<([^<>\s]+)>|label\("((?:[^"\\]|\\.)*)"\))\)|'
+                    r'#link\("((?:[^"\\]|\\.)*)"\)')
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # Markdown that needs the filter's inline functions: math, attributes on spans, links, code
 # or images, HTML spans, images that are not a figure (a paragraph of its own), and
 # emphasis, code or a link followed at once by `.x`, `(` or `[`.
@@ -125,14 +130,14 @@ def _part(section: Section, index: int, output: str) -> Part:
 
 
 def warnings(parts: list[Part]) -> list[str]:
-    """The converter's warnings, each at its Markdown file and line."""
+    """The converter's warnings, each at its Markdown file and line (grouped as the EPUB's)."""
     found = []
     for part in parts:
         for message, line in located(part.section,
                                      [(w["message"], w.get("needle")) for w in part.warnings]):
-            where = f"{part.section.source}:{line}" if line else part.section.source
-            found.append(f"{where}: {message}")
-    return found
+            found.append((f"{part.section.source}:{line}" if line else part.section.source,
+                          message))
+    return grouped(found)
 
 
 def check_images(parts: list[Part], problems: Problems) -> None:
@@ -167,24 +172,62 @@ def link_labels(parts: list[Part], problems: Problems,
                              part.section.source, line_of(part.section.text, f"#{target}"))
                 where[target] = None
                 continue
-            label = holder.prefix + id_
-            if job_of(holder) == job_of(part):
-                where[target] = f"<{label}>" if _PLAIN_LABEL.fullmatch(label) \
-                    else f"label({typst_string(label)})"
-            else:
-                if label not in holder.targets:
-                    holder.targets.append(label)
-                where[target] = typst_string(DEST + label)
-        text = _TOKEN.sub(functools.partial(_pointed, where=where), part.text)
+            where[target] = _pointer(part, holder, id_, job_of)
+        files = _file_links(part, parts, job_of)
+        text = _TOKEN.sub(functools.partial(_pointed, where=where, files=files), part.text)
         part.text = _images(part, text.replace(ID, part.prefix))
         part.headings = [_images(part, h) for h in part.headings]
         part.outline = [(level, _images(part, h)) for level, h in part.outline]
 
 
+def _pointer(part: Part, holder: Part, id_: str, job_of: Callable[[Part], str]) -> str:
+    """What a link from `part` to `id_` in `holder` points at, in Typst."""
+    label = holder.prefix + id_
+    if job_of(holder) == job_of(part):
+        return f"<{label}>" if _PLAIN_LABEL.fullmatch(label) else f"label({typst_string(label)})"
+    if label not in holder.targets:
+        holder.targets.append(label)
+    return typst_string(DEST + label)
+
+
+def _file_links(part: Part, parts: list[Part],
+                job_of: Callable[[Part], str]) -> dict[str, str | None]:
+    """Relative links (`02-two.md#x`, mdBook's `ch02.html`): to the section they name, as
+    in the EPUB; to anything outside the book, None (the words stay, the link goes; the EPUB
+    build says so)."""
+    by_name: dict[str, list[Part]] = {}
+    for p in parts:
+        by_name.setdefault(posixpath.basename(p.section.source), []).append(p)
+    out: dict[str, str | None] = {}
+    for m in _TOKEN.finditer(part.text):
+        raw = m.group(4)
+        if raw is None or raw in out:
+            continue
+        target = _unescape(raw)
+        if _SCHEME.match(target) or target.startswith("#"):
+            continue
+        path, _, frag = unquote(target).partition("#")
+        stem, dot, suffix = posixpath.basename(path).rpartition(".")
+        name = f"{stem}.md" if dot and suffix.lower() in ("html", "htm", "xhtml") else \
+            posixpath.basename(path)
+        found = by_name.get(name, [])
+        holder = found[0] if len(found) == 1 else None
+        id_ = (references.same_id(frag, holder.ids) if frag else
+               (holder.ids[0] if holder.ids else None)) if holder else None
+        out[raw] = _pointer(part, holder, id_, job_of) if holder and id_ else None
+    return out
+
+
 _PLAIN_LABEL = re.compile(r"[^<>\s]+")
 
 
-def _pointed(m: re.Match, where: dict[str, str | None]) -> str:
+def _pointed(m: re.Match, where: dict[str, str | None],
+             files: dict[str, str | None] | None = None) -> str:
+    if m.group(4) is not None:
+        if files is None or m.group(4) not in files:
+            return m.group(0)  # a web address, or a link this book leaves alone
+        pointer = files[m.group(4)]
+        return f"#link({pointer})" if pointer else "#bb-unlinked"
     target = m.group(2) or _unescape(m.group(3))
     if not target or where.get(target) is None:
         return m.group(0)

@@ -148,3 +148,25 @@ def test_print_contents_and_bookmarks_list_what_the_epub_lists(request, name):
     assert any(level > 1 for level, _ in bookmarks)
     for _level, title in bookmarks:
         assert title in contents
+
+
+def test_mdbook_links_reach_their_sections_or_lose_only_the_link(raw_html):
+    with zipfile.ZipFile(raw_html["epub"]) as z:
+        two = z.read("EPUB/chapter-02-more.xhtml").decode()
+    # Page names as mdBook writes them, a section in back/ linked flat, a GitHub-style id.
+    assert '<a href="chapter-01-start.xhtml#reader-options">the start</a>' in two
+    assert '<a href="back-01-appendix.xhtml">the appendix</a>' in two
+    assert "and the standard library." in two.replace("\n", " ")
+    assert any("link to ../std/index.html leads outside the book: its text is kept" in m
+               for m in raw_html["said"])
+
+
+def test_print_links_go_where_the_epub_links_go(raw_html):
+    with pikepdf.open(raw_html["pdf"]) as pdf:
+        uris = [str(a.A.URI) for page in pdf.pages for a in page.obj.get("/Annots", [])
+                if "/A" in a and "/URI" in a.A]
+        dests = [str(a.Dest) for page in pdf.pages for a in page.obj.get("/Annots", [])
+                 if "/Dest" in a]
+    assert uris and all(u.startswith("https://") for u in uris), uris  # no ch01.html left
+    assert any(d.endswith("--appendix") for d in dests)
+    assert sum(d.endswith("--reader-options") for d in dests) >= 2
