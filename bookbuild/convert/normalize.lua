@@ -467,16 +467,13 @@ local function relevel(doc)
   return doc
 end
 
-local function empty_links(doc)
-  return doc:walk({
-    Link = function(link)
-      if link.target == '' then
-        warn('link "' .. pandoc.utils.stringify(link.content) .. '" has no target; '
-             .. 'its text is kept', ']()')
-        return link.content
-      end
-    end,
-  })
+-- A link without a target keeps its text.
+local function empty_link(link)
+  if link.target == '' then
+    warn('link "' .. pandoc.utils.stringify(link.content) .. '" has no target; '
+         .. 'its text is kept', ']()')
+    return link.content
+  end
 end
 
 -- `[text][label]` that no definition in the book names stays as typed, brackets and all:
@@ -492,6 +489,18 @@ local function undefined_references(doc)
     end,
     Code = function() return nil, false end,
   })
+end
+
+-- mdBook and rustdoc write ```rust,ignore: the language, then attributes, in one word.
+local function code_language(code)
+  local first = code.classes[1]
+  if first and first:find(',') then
+    local parts = {}
+    for word in first:gmatch('[^,%s]+') do table.insert(parts, word) end
+    code.classes:remove(1)
+    for i = #parts, 1, -1 do code.classes:insert(1, parts[i]) end
+    return code
+  end
 end
 
 -- An image alone in its paragraph is a block, not a glyph in a line.
@@ -519,7 +528,8 @@ return {{
     kept = {}
     doc = clean_raw(doc)
     doc = doc:walk(raw_html_filter)
-    doc = empty_links(doc)
+    -- One walk for both: each walk of a long section costs its size again in memory.
+    doc = doc:walk({Link = empty_link, CodeBlock = code_language})
     undefined_references(doc)
     doc = lone_images(doc)
     return relevel(doc)

@@ -39,7 +39,7 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # Markdown that needs the filter's inline functions: math, attributes on spans, links, code
 # or images, HTML spans, images that are not a figure (a paragraph of its own), and
 # emphasis, code or a link followed at once by `.x`, `(` or `[`.
-_INLINE = re.compile(r"\$|\]\{|\)\{|`\{|<span|!\[(?!\^)|[*_`)](?:\.[^\W\d_]|[(\[])")
+_INLINE = re.compile(r"\$|\]\{|\)\{|`\{|<span|<a\s|!\[(?!\^)|[*_`)](?:\.[^\W\d_]|[(\[])")
 _FIGURE_LINE = re.compile(r"(?:^|\n[ \t]*\n)[ \t]*!\[[^\]\n]+\]\([^)\n]*\)(?:\{[^}\n]*\})?[ \t]*"
                           r"(?=\n[ \t]*\n|\n?$)")
 DISPLAY_ROLES = ("dedication", "epigraph")  # set before the contents, without a heading

@@ -136,6 +136,10 @@ return {{
       end,
       Span = function(span)
         keep_id(span)
+        if #span.content == 0 and span.identifier ~= '' then
+          -- An anchor (<a id="x"></a>) holds nothing to label: a marker carries its label.
+          return pandoc.RawInline('typst', '#metadata(none)<' .. span.identifier .. '>')
+        end
         if span.attributes['lang'] then
           local out = {pandoc.RawInline('typst', '#bb-lang(' .. lang_open(span.attributes) .. ')[')}
           for _, i in ipairs(span.content) do table.insert(out, i) end
@@ -199,7 +203,14 @@ return {{
         return t
       end,
       Code = keep_id,
-      Link = keep_id,
+      Link = function(link)
+        -- Pandoc's Typst writer drops a link's own id: a marker before it carries the label.
+        if keep_id(link) then
+          local id = link.identifier
+          link.identifier = ''
+          return {pandoc.RawInline('typst', '#metadata(none)<' .. id .. '>'), link}
+        end
+      end,
     }
     if BOOKBUILD_BLOCKS_ONLY then
       filter.traverse = nil  -- type by type: blocks only, their inlines are never visited

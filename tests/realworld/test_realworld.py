@@ -156,7 +156,8 @@ def test_mdbook_links_reach_their_sections_or_lose_only_the_link(raw_html):
     # Page names as mdBook writes them, a section in back/ linked flat, a GitHub-style id.
     assert '<a href="chapter-01-start.xhtml#reader-options">the start</a>' in two
     assert '<a href="back-01-appendix.xhtml">the appendix</a>' in two
-    assert "and the standard library." in two.replace("\n", " ")
+    assert "and the standard library;" in two.replace("\n", " ")
+    assert '<a href="back-01-appendix.xhtml#old-glossary">' in two
     assert any("link to ../std/index.html leads outside the book: its text is kept" in m
                for m in raw_html["said"])
 
@@ -170,3 +171,15 @@ def test_print_links_go_where_the_epub_links_go(raw_html):
     assert uris and all(u.startswith("https://") for u in uris), uris  # no ch01.html left
     assert any(d.endswith("--appendix") for d in dests)
     assert sum(d.endswith("--reader-options") for d in dests) >= 2
+    # An anchor paragraph under a heading (<a id="old-glossary"></a>) is a target of its own.
+    assert any(d.endswith("--old-glossary") for d in dests)
+    with pikepdf.open(raw_html["pdf"]) as pdf:
+        named = set(pikepdf.NameTree(pdf.Root.Names.Dests).keys())
+    assert set(dests) <= named
+
+
+def test_mdbook_code_attributes_leave_the_language(raw_html):
+    with zipfile.ZipFile(raw_html["epub"]) as z:
+        two = z.read("EPUB/chapter-02-more.xhtml").decode()
+    assert '<pre class="sourceCode rust' in two and "rust,ignore" not in two
+    assert not any("Typst:" in m for m in raw_html["said"])
