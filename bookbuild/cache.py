@@ -29,7 +29,8 @@ LEDGER = ".size"  # bytes in the cache when last counted, plus what builds have 
 # Libraries whose output is cached (XHTML reshaped by lxml, renditions by Pillow, PDFs by
 # Typst in our fonts…): a new version of one must not be served the old one's results.
 LIBRARIES = ("lxml", "PIL", "ebooklib", "typst", "pikepdf", "fontTools", "yaml",
-             "fontpkg_eb_garamond", "fontpkg_amiri", "pylopdf_fonts_zh_cn", "pylopdf_fonts_jp")
+             "fontpkg_eb_garamond", "fontpkg_amiri", "pylopdf_fonts_zh_cn", "pylopdf_fonts_jp",
+             "pylopdf_fonts_ko", "pylopdf_fonts_hi", "pylopdf_fonts_he", "pylopdf_fonts_th")
 
 _written: dict[Path, int] = {}  # bytes this process wrote, per cache folder
 

@@ -467,12 +467,20 @@ local function relevel(doc)
   return doc
 end
 
--- A link without a target keeps its text.
-local function empty_link(link)
+-- A link without a target keeps its text. A fragment written percent-encoded, as mdBook
+-- books link headings in Japanese or Russian (`#%E3%83%91…`), names the id as it is spelled.
+local function link_target(link)
   if link.target == '' then
     warn('link "' .. pandoc.utils.stringify(link.content) .. '" has no target; '
          .. 'its text is kept', ']()')
     return link.content
+  end
+  local path, frag = link.target:match('^([^#]*)#(.*%%%x%x.*)$')
+  if frag and not link.target:find('^%a[%w+.-]*:') then
+    link.target = path .. '#' .. frag:gsub('%%(%x%x)', function(h)
+      return string.char(tonumber(h, 16))
+    end)
+    return link
   end
 end
 
@@ -529,7 +537,7 @@ return {{
     doc = clean_raw(doc)
     doc = doc:walk(raw_html_filter)
     -- One walk for both: each walk of a long section costs its size again in memory.
-    doc = doc:walk({Link = empty_link, CodeBlock = code_language})
+    doc = doc:walk({Link = link_target, CodeBlock = code_language})
     undefined_references(doc)
     doc = lone_images(doc)
     return relevel(doc)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
+from bookbuild.convert import comments
 from bookbuild.errors import BookError, Problem
 
 SCRIPT = resources.files("bookbuild.convert").joinpath("sections.lua")
@@ -104,7 +105,7 @@ def convert_all(texts: list[str], sources: list[str], writer: str = "html5",
 
 
 def _run(texts: list[str], writer: str, lua_filter: str | None = None) -> list[dict]:
-    payload = json.dumps([{"text": t} for t in texts])
+    payload = json.dumps([{"text": comments.readable(t)} for t in texts])
     with resources.as_file(SCRIPT) as script:
         extra = [lua_filter] if lua_filter else []
         proc = subprocess.run([pandoc_path(), *RTS, "lua", str(script), writer, *extra],

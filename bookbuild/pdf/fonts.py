@@ -32,18 +32,24 @@ BODY = Face("EB Garamond", "fontpkg_eb_garamond", "files",
 ARABIC = Face("Amiri", "fontpkg_amiri", "files", ("Amiri-Regular.ttf",))
 CHINESE = Face("Noto Serif SC", "pylopdf_fonts_zh_cn", ".", ("NotoSerifSC-Regular.otf",))
 JAPANESE = Face("Noto Serif JP", "pylopdf_fonts_jp", ".", ("NotoSerifJP-Regular.otf",))
-FACES = (BODY, ARABIC, CHINESE, JAPANESE)
+KOREAN = Face("Noto Serif KR", "pylopdf_fonts_ko", ".", ("NotoSerifKR-Regular.otf",))
+DEVANAGARI = Face("Noto Serif Devanagari", "pylopdf_fonts_hi", ".",
+                  ("NotoSerifDevanagari-Variable.ttf",))
+HEBREW = Face("Noto Serif Hebrew", "pylopdf_fonts_he", ".", ("NotoSerifHebrew-Variable.ttf",))
+THAI = Face("Noto Serif Thai", "pylopdf_fonts_th", ".", ("NotoSerifThai-Variable.ttf",))
+# Fallback order: the body face first; of the CJK faces, the one the book's language prefers.
+FACES = (BODY, ARABIC, CHINESE, JAPANESE, KOREAN, DEVANAGARI, HEBREW, THAI)
 # Typst embeds these itself; they are used for code and math only.
 MONO = "DejaVu Sans Mono"
 MATH = "New Computer Modern Math"
 # Languages whose CJK glyph forms differ: their text prefers the matching face.
-CJK_PREFERENCE = {"ja": JAPANESE, "zh": CHINESE}
+CJK_PREFERENCE = {"ja": JAPANESE, "zh": CHINESE, "ko": KOREAN}
 
 
 def chain(lang: str | None = None, static: bool = False) -> list[str]:
     """Font families in fallback order for text in `lang`; with `static`, the body face's
     default instance first (see static_font_paths)."""
-    faces = [BODY, ARABIC, CHINESE, JAPANESE]
+    faces = list(FACES)
     preferred = CJK_PREFERENCE.get((lang or "").split("-")[0].lower())
     if preferred:
         faces.remove(preferred)
@@ -56,7 +62,9 @@ def folder(face: Face) -> Path:
 
 
 # Languages whose text is set in a face of its own beside the body face.
-SCRIPT_FACES = {"ja": JAPANESE, "zh": CHINESE, "ar": ARABIC, "fa": ARABIC, "ur": ARABIC}
+SCRIPT_FACES = {"ja": JAPANESE, "zh": CHINESE, "ko": KOREAN, "ar": ARABIC, "fa": ARABIC,
+                "ur": ARABIC, "hi": DEVANAGARI, "mr": DEVANAGARI, "ne": DEVANAGARI, "sa": DEVANAGARI,
+                "he": HEBREW, "yi": HEBREW, "th": THAI}
 
 
 def faces_for(language: str) -> list[str]:

@@ -245,12 +245,28 @@ def test_builds_are_reproducible(sample_print, tmp_path):
 def test_uncovered_character_is_a_warning_and_a_visible_mark(tmp_path):
     book = copy_book(EVERYTHING, tmp_path / "book")
     chapter = book / "manuscript" / "chapters" / "03-scripts.md"
-    chapter.write_text(chapter.read_text("utf-8") + "\nKorean: 한\n", "utf-8")
+    chapter.write_text(chapter.read_text("utf-8") + "\nBengali: বাংলা\n", "utf-8")
     result = build_print(book, tmp_path / "out")
-    warning = [w for w in result.warnings if "U+D55C" in w]
+    warning = [w for w in result.warnings if "U+09AC" in w]
     assert warning and "manuscript/chapters/03-scripts.md:" in warning[0], result.warnings
     text = " ".join(page.get_text() for page in pymupdf.open(result.interior))
-    assert "U+D55C" in text
+    assert "U+09AC" in text
+
+
+def test_greetings_in_eight_scripts_print_in_their_faces(tmp_path):
+    # As the Rust book's chapter on strings greets: each script has a face that covers it.
+    greetings = {"Hebrew": "שָׁלוֹם", "Devanagari": "नमस्ते", "KR": "안녕하세요",
+                 "Thai": "สวัสดีครับ", "JP": "こんにちは", "SC": "你好", "Amiri": "السلام"}
+    book = copy_book(EVERYTHING, tmp_path / "book")
+    chapter = book / "manuscript" / "chapters" / "03-scripts.md"
+    chapter.write_text(chapter.read_text("utf-8") + "\nHello: " + ", ".join(greetings.values())
+                       + ".\n", "utf-8")
+    result = build_print(book, tmp_path / "out")
+    assert not [w for w in result.warnings if "no font has" in w], result.warnings
+    doc = pymupdf.open(result.interior)
+    used = {font[3] for page in doc for font in page.get_fonts()}
+    for face in greetings:
+        assert any(face in name for name in used), (face, used)
 
 
 def test_a_section_without_heading_still_opens_a_page_and_is_in_the_contents(tmp_path):
