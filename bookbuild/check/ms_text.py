@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from bookbuild.convert.comments import blank_matches
 from bookbuild.model import Book, Section
 
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -59,18 +60,13 @@ def blank_code(text: str) -> str:
         if b.kind == "code":
             for i in range(b.line - 1, b.line - 1 + b.text.count("\n") + 1):
                 lines[i] = " " * len(lines[i])
-    return _NOT_PROSE[0].sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), "\n".join(lines))
-
-
-def blank_matches(pattern: re.Pattern, text: str) -> str:
-    """`text` with every match of `pattern` replaced by spaces (newlines kept)."""
-    return pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    return blank_matches(_NOT_PROSE[0], "\n".join(lines))
 
 
 def blank(text: str) -> str:
     """`text` with everything that is not prose replaced by spaces (newlines kept)."""
     for pattern in _NOT_PROSE:
-        text = pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+        text = blank_matches(pattern, text)
     return text
 
 

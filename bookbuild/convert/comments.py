@@ -10,8 +10,23 @@ the comment is dropped either way, and its line breaks are kept, so lines still 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def blank_matches(pattern: re.Pattern, text: str) -> str:
+    """`text` with every match of `pattern` replaced by spaces (newlines kept), so offsets and
+    line numbers still point into the original."""
+    return pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+
+
+@lru_cache(maxsize=8)
+def uncommented(text: str) -> str:
+    """`text` with its HTML comments blanked. Kept for the few texts asked about in a row:
+    a section's problems are placed one after another."""
+    return blank_matches(_COMMENT, text)
 
 
 def readable(text: str) -> str:

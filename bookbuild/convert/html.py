@@ -15,6 +15,7 @@ from urllib.parse import unquote
 from lxml import etree
 
 from bookbuild import references
+from bookbuild.convert import comments
 from bookbuild.errors import Problems
 from bookbuild.model import Section
 
@@ -109,19 +110,11 @@ class _Walk:
     file_links: list[str] = field(default_factory=list)
 
 
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-
-
 def line_of(text: str, needle: str) -> int | None:
     """First line of the Markdown that holds `needle`, to point the author at it. HTML
     comments are passed over: what an author commented out is not what was built."""
-    pos = _COMMENT.sub(_blanked, text).find(needle)
+    pos = comments.uncommented(text).find(needle)
     return text.count("\n", 0, pos) + 1 if pos >= 0 else None
-
-
-def _blanked(comment: re.Match) -> str:
-    """A comment as blanks of the same length, its line breaks kept, so positions hold."""
-    return re.sub(r"[^\n]", " ", comment.group(0))
 
 
 def to_document(section: Section, markup: str, problems: Problems,

@@ -105,6 +105,7 @@ def convert_all(texts: list[str], sources: list[str], writer: str = "html5",
 
 
 def _run(texts: list[str], writer: str, lua_filter: str | None = None) -> list[dict]:
+    # Pandoc reads each text as it is, but for comments it would misread (see comments.py).
     payload = json.dumps([{"text": comments.readable(t)} for t in texts])
     with resources.as_file(SCRIPT) as script:
         extra = [lua_filter] if lua_filter else []

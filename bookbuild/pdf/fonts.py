@@ -62,8 +62,9 @@ def folder(face: Face) -> Path:
 
 
 # Languages whose text is set in a face of its own beside the body face.
-SCRIPT_FACES = {"ja": JAPANESE, "zh": CHINESE, "ko": KOREAN, "ar": ARABIC, "fa": ARABIC,
-                "ur": ARABIC, "hi": DEVANAGARI, "mr": DEVANAGARI, "ne": DEVANAGARI, "sa": DEVANAGARI,
+SCRIPT_FACES = {"ja": JAPANESE, "zh": CHINESE, "ko": KOREAN,
+                "ar": ARABIC, "fa": ARABIC, "ur": ARABIC,
+                "hi": DEVANAGARI, "mr": DEVANAGARI, "ne": DEVANAGARI, "sa": DEVANAGARI,
                 "he": HEBREW, "yi": HEBREW, "th": THAI}
 
 

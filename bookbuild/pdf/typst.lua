@@ -104,6 +104,11 @@ return {{
       return typst_string(lang) .. ', dir: ' .. typst_string(dir)
     end
 
+    -- A label on nothing visible, for what pandoc's Typst writer would leave unlabelled.
+    local function marker(id)
+      return pandoc.RawInline('typst', '#metadata(none)<' .. id .. '>')
+    end
+
     -- Top-down, so a figure is seen before the image inside it.
     local filter = {
       traverse = 'topdown',
@@ -138,7 +143,7 @@ return {{
         keep_id(span)
         if #span.content == 0 and span.identifier ~= '' then
           -- An anchor (<a id="x"></a>) holds nothing to label: a marker carries its label.
-          return pandoc.RawInline('typst', '#metadata(none)<' .. span.identifier .. '>')
+          return marker(span.identifier)
         end
         if span.attributes['lang'] then
           local out = {pandoc.RawInline('typst', '#bb-lang(' .. lang_open(span.attributes) .. ')[')}
@@ -208,7 +213,7 @@ return {{
         if keep_id(link) then
           local id = link.identifier
           link.identifier = ''
-          return {pandoc.RawInline('typst', '#metadata(none)<' .. id .. '>'), link}
+          return {marker(id), link}
         end
       end,
     }

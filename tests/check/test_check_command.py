@@ -14,7 +14,7 @@ from check_cli import run_cli
 from epub_faults import rewrite
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT.parent / "shared" / "seed" / "when-lenin-proclaimed-soviet-power.txt"
+SEED = Path(__file__).parent / "seed" / "when-lenin-proclaimed-soviet-power.txt"
 CHAPTER = "manuscript/chapters/01-when-lenin-proclaimed-soviet-power.md"
 
 

@@ -1,5 +1,5 @@
 """The manuscript lint on the sample as it was found: an unrepaired copy of the source text,
-built here from ../shared/seed/, has four paragraphs split mid-sentence."""
+kept in tests/check/seed/, has four paragraphs split mid-sentence."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from bookbuild.check.ms_text import Manuscript
 from bookbuild.manuscript import read_book
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT.parent / "shared" / "seed" / "when-lenin-proclaimed-soviet-power.txt"
+SEED = Path(__file__).parent / "seed" / "when-lenin-proclaimed-soviet-power.txt"
 CHAPTER = "manuscript/chapters/01-when-lenin-proclaimed-soviet-power.md"
 # The end of the first half of each split, and the start of the second.
 SPLITS = [("on the instructions of the party,", "he had been"), ("An", "electric bulb"),
