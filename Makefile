@@ -73,7 +73,7 @@ check: $(VENV)/.installed $(ACE)
 
 # The suite runs EPUBCheck (Java 17) and DAISY Ace, so Ace is installed first.
 test: $(VENV)/.installed-proof $(ACE)
-	$(BIN)/python -m pytest -q
+	BOOKBUILD_ALL_EXTRAS=1 $(BIN)/python -m pytest -q
 
 # Speed and memory against pandoc and Typst on a generated 1,000,000-word book (see README).
 bench: $(VENV)/.installed

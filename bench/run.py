@@ -78,7 +78,7 @@ def epub_runs(book: Path, out: Path) -> dict[str, Run]:
 
 
 def pdf_runs(book: Path, out: Path) -> dict[str, Run]:
-    from bookbuild.build import WRITERS
+    from bookbuild.pipeline import WRITERS
 
     if "pdf" not in WRITERS:
         return {}
@@ -106,7 +106,7 @@ def check_runs(out: Path) -> dict[str, Run]:
         "from bookbuild.check import epubcheck; epubcheck.run(Path(sys.argv[1]))", str(epub)])}
     runs["rules"] = measure("bookbuild's own EPUB rules", [
         sys.executable, "-c", "import sys; from pathlib import Path; "
-        "from bookbuild.check.run import Options, check_path; "
+        "from bookbuild.commands.check import Options, check_path; "
         "check_path(Path(sys.argv[1]), Options(epubcheck=False))",
         str(epub)])
     return runs

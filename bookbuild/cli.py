@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from bookbuild import __version__
-from bookbuild.errors import BookError
+from bookbuild.support.errors import BookError
 
 FORMATS = ["epub", "pdf", "cover", "kepub", "kindle", "all"]
 
@@ -94,10 +94,10 @@ def _terminate(signum, _frame) -> None:
 @friendly
 def build(book: str, fmt: str, out: str | None, quiet: bool) -> None:
     """Build BOOK (a folder with manuscript/ and assets/)."""
-    from bookbuild.build import build as run_build
+    from bookbuild.pipeline import build as run_build
 
     formats = ["epub", "pdf", "cover"] if fmt == "all" else [fmt]
-    from bookbuild import output
+    from bookbuild.support import output
 
     before = output.snapshot(Path(out) if out else Path(book) / "build")
     for path in run_build(book, out, formats, _progress(quiet)):
@@ -120,7 +120,7 @@ def check(path: str, fmt: str, strict: bool, ace: bool, fast: bool, quiet: bool)
     2 on bad usage.
     """
     from bookbuild.check import report
-    from bookbuild.check.run import Options, check_path
+    from bookbuild.commands.check import Options, check_path
 
     if fast and ace:
         raise click.UsageError("--fast skips the outside checkers; it cannot run Ace")
@@ -138,7 +138,7 @@ def check(path: str, fmt: str, strict: bool, ace: bool, fast: bool, quiet: bool)
 @friendly
 def new(folder: str) -> None:
     """Create a book folder in FOLDER that builds at once."""
-    from bookbuild.scaffold import new_book
+    from bookbuild.commands.new import new_book
 
     target = new_book(folder)
     click.echo(f"created {target}; build it with: {_invocation()} build {shlex.quote(str(target))}")
@@ -171,7 +171,7 @@ def _invocation() -> str:
 def proof(book: str, out: str | None, serve: bool, device: str | None, port: int, host: str,
           quiet: bool) -> None:
     """Proof BOOK for e-readers: Kobo and Kindle editions, device renderings, print spreads."""
-    from bookbuild.proof.commands import proof_command
+    from bookbuild.commands.proof import proof_command
 
     sys.exit(proof_command(book, out, serve=serve, device=device, host=host, port=port,
                            echo=click.echo, progress=_progress(quiet)))
@@ -184,7 +184,7 @@ def proof(book: str, out: str | None, serve: bool, device: str | None, port: int
 @friendly
 def watch(book: str, out: str | None, quiet: bool) -> None:
     """Rebuild BOOK and refresh its proofs on every save, until Ctrl-C."""
-    from bookbuild.proof.commands import watch_command
+    from bookbuild.commands.proof import watch_command
 
     watch_command(book, out, echo=click.echo, progress=_progress(quiet))
 

@@ -32,7 +32,7 @@ def copy_book(src: Path, dest: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_epub(tmp_path_factory) -> Path:
-    from bookbuild.build import build
+    from bookbuild.pipeline import build
 
     out = tmp_path_factory.mktemp("sample")
     (path,) = build(SAMPLE, out, ["epub"])
@@ -41,7 +41,7 @@ def sample_epub(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def everything_epub(tmp_path_factory) -> Path:
-    from bookbuild.build import build
+    from bookbuild.pipeline import build
 
     out = tmp_path_factory.mktemp("everything")
     (path,) = build(EVERYTHING, out, ["epub"])
@@ -78,3 +78,35 @@ def quoted_book(dest: Path, language: str = "en",
     (dest / "manuscript" / "chapters" / "01-one.md").write_text(
         "# One\n\n" + "The keeper trimmed the lamp and watched the sea. " * 40 + "\n", "utf-8")
     return dest
+
+
+SAMPLE_SLUG = "when-lenin-proclaimed-soviet-power"
+
+
+@pytest.fixture(scope="session")
+def sample_proof(tmp_path_factory) -> dict:
+    """`bookbuild proof SAMPLE --device FAKE_KOBO`: the outputs, the device and the run."""
+    base = tmp_path_factory.mktemp("sample-proof")
+    kobo = base / "KOBOeReader"
+    (kobo / ".kobo").mkdir(parents=True)
+    out = base / "build"
+    result = run_cli("proof", SAMPLE, "--out", out, "--device", kobo, "-q")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return {"out": out, "proof": out / "proof", "kobo": kobo, "run": result,
+            "epub": out / f"{SAMPLE_SLUG}.epub", "kepub": out / f"{SAMPLE_SLUG}.kepub.epub",
+            "kindle": out / f"{SAMPLE_SLUG}.kindle.epub"}
+
+
+def optional(module: str):
+    """A module of an optional extra (`proof`): without it the test file is skipped with the
+    reason, except under `make test` (BOOKBUILD_ALL_EXTRAS=1), which installs every extra and
+    must skip nothing."""
+    import importlib
+    import os
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        if os.environ.get("BOOKBUILD_ALL_EXTRAS") == "1":
+            raise
+        pytest.skip(f"needs {module} (pip install -e '.[proof]')", allow_module_level=True)

@@ -97,7 +97,7 @@ def good_output(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("good")
     book, out = work / "book", work / "out"
     shutil.copytree(BASE, book, ignore=shutil.ignore_patterns("build"))
-    from bookbuild.build import build
+    from bookbuild.pipeline import build
 
     build(book, out, ["epub"])
     assert (out / f"{SLUG}.epub").is_file()

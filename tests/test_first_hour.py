@@ -15,9 +15,9 @@ import pytest
 
 from bookbuild.check import Finding
 from bookbuild.check.report import as_text
-from bookbuild.check.run import Result
+from bookbuild.commands.check import Result
 from bookbuild.epub.accessibility import Content, summary
-from bookbuild.words import counted
+from bookbuild.support.words import counted
 from tests.conftest import ROOT, SAMPLE, copy_book, run_cli
 
 BIN = Path(sys.executable).parent / "bookbuild"
@@ -215,7 +215,7 @@ def test_every_make_target_the_readme_names_exists():
 
 
 def test_an_untouched_file_is_up_to_date_and_a_rewritten_one_was_written(tmp_path):
-    from bookbuild import output
+    from bookbuild.support import output
 
     kept, rewritten = tmp_path / "a.epub", tmp_path / "b.epub"
     kept.write_bytes(b"x" * 2048)
@@ -229,7 +229,7 @@ def test_an_untouched_file_is_up_to_date_and_a_rewritten_one_was_written(tmp_pat
 
 
 def test_one_message_at_many_places_is_said_once():
-    from bookbuild.words import grouped
+    from bookbuild.support.words import grouped
 
     said = grouped([("a.md:3", "<Listing> is unknown"), ("b.md:9", "<Listing> is unknown"),
                     ("b.md:12", "<Listing> is unknown"), ("a.md:5", "other")])

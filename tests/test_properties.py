@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from bookbuild.build import build
-from bookbuild.errors import BookError
-from bookbuild.manuscript import read_book
+from bookbuild.pipeline import build
+from bookbuild.support.errors import BookError
+from bookbuild.book.reader import read_book
 from tests.conftest import EVERYTHING
 
 try:  # the preflight rules the build itself runs (bookbuild/check/gate.py)

@@ -18,7 +18,7 @@ import zipfile
 from pathlib import Path
 
 from bookbuild.check import Finding
-from bookbuild.errors import BookError
+from bookbuild.support.errors import BookError
 
 TOOLS = Path(__file__).resolve().parents[2] / "tools" / "ace"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")

@@ -10,7 +10,7 @@ from bookbuild.check.epub_docs import Doc, Image, documents
 from bookbuild.check.epub_file import SVG_TYPE, URL_NOISE, XLINK_HREF, EpubFile, local
 from bookbuild.check.epub_links import resources
 from bookbuild.check.registry import Hit, rule
-from bookbuild.words import counted
+from bookbuild.support.words import counted
 
 A11Y_REQUIRED = ("schema:accessMode", "schema:accessModeSufficient",
                  "schema:accessibilityFeature", "schema:accessibilityHazard",

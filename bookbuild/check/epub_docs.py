@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 
 from lxml import etree
 
-from bookbuild import cache
+from bookbuild.support import cache
 from bookbuild.check.epub_file import EPUB_NS, XLINK_HREF, XML_LANG, EpubFile, local, text_of
 from bookbuild.check.registry import Hit, rules_for
 

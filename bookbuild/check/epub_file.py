@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from bookbuild.cache import NO_CACHE, Cache
+from bookbuild.support.cache import NO_CACHE, Cache
 
 MAX_ENTRY = 64 * 1024 * 1024  # bytes read from one entry; a 10 MB chapter is fine
 MAX_TOTAL = 1024 * 1024 * 1024  # declared uncompressed size of the whole archive

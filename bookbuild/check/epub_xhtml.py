@@ -6,7 +6,7 @@ from bookbuild.check.epub_docs import Doc, documents
 from bookbuild.check.epub_file import XML_LANG, EpubFile, local
 from bookbuild.check.epub_ocf import UNSAFE_NAME
 from bookbuild.check.registry import Hit, rule
-from bookbuild.metadata import _LANGTAG
+from bookbuild.book.config import _LANGTAG
 
 XML_SUFFIXES = (".xhtml", ".html", ".htm", ".opf", ".ncx", ".xml", ".svg", ".smil")
 

@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from bookbuild.check import Finding
-from bookbuild.errors import BookError
+from bookbuild.support.errors import BookError
 
 # A short run: the quick JIT tier and the serial collector halve EPUBCheck's CPU time.
 JVM_FLAGS = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]

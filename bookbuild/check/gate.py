@@ -13,14 +13,14 @@ import contextvars
 from pathlib import Path
 from typing import Callable
 
-from bookbuild.cache import NO_CACHE, Cache
+from bookbuild.support.cache import NO_CACHE, Cache
 from bookbuild.check import Finding, registry, suppress
 from bookbuild.check.epub_file import EpubFile
 from bookbuild.check.locate import Locator
-from bookbuild.errors import BookError, Problem
-from bookbuild.metadata import FILE as METADATA_FILE
-from bookbuild.model import Book
-from bookbuild.words import counted
+from bookbuild.support.errors import BookError, Problem
+from bookbuild.book.config import FILE as METADATA_FILE
+from bookbuild.book.model import Book
+from bookbuild.support.words import counted
 
 _enabled = contextvars.ContextVar("bookbuild_gate", default=True)
 

@@ -14,8 +14,8 @@ from dataclasses import replace
 from bookbuild.check import Finding
 from bookbuild.check.registry import Hit
 from bookbuild.convert.html import line_of
-from bookbuild.metadata import FILE as METADATA_FILE
-from bookbuild.model import Book
+from bookbuild.book.config import FILE as METADATA_FILE
+from bookbuild.book.model import Book
 
 FROM_METADATA = ("content.opf", "titlepage.xhtml", "copyright.xhtml", "cover.xhtml")
 

@@ -7,8 +7,8 @@ import re
 
 from bookbuild.check.ms_text import CODE_SPAN, Manuscript, blank_matches
 from bookbuild.check.registry import Hit, rule
-from bookbuild.metadata import FILE as METADATA_FILE
-from bookbuild.paths import UnsafePath, inside
+from bookbuild.book.config import FILE as METADATA_FILE
+from bookbuild.support.paths import UnsafePath, inside
 
 IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?([^)\s>]+)>?")
 HTML_SRC = re.compile(r"<img\b[^>]*?\ssrc\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)

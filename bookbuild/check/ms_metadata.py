@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bookbuild import labels
+from bookbuild.book import labels
 from bookbuild.check.ms_text import Manuscript
 from bookbuild.check.registry import Hit, rule
-from bookbuild.metadata import FILE, line_of
+from bookbuild.book.config import FILE, line_of
 
 
 @rule("MS-LABEL-001", "warning",

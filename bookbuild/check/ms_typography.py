@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from bookbuild import quotes
+from bookbuild.book import quotes
 from bookbuild.check.ms_text import CODE_SPAN, Block, Manuscript, blank_matches
 from bookbuild.check.registry import Hit, rule
-from bookbuild.metadata import FILE as METADATA_FILE, line_of
+from bookbuild.book.config import FILE as METADATA_FILE, line_of
 
 # A straight double quote that smart typography can only guess at: inside a word, or alone.
 AMBIGUOUS_QUOTE = re.compile(r'(?<=\w)"(?=\w)|(?<=\s)"(?=\s)')
@@ -81,7 +81,7 @@ def straight_quotes(ms: Manuscript):
 
 
 def _metadata_quotes(ms: Manuscript):
-    """book.yaml text has its quotes curled as it is read (bookbuild.quotes); only a quote
+    """book.yaml text has its quotes curled as it is read (bookbuild.book.quotes); only a quote
     whose direction cannot be told is printed as typed."""
     path = ms.book.root / METADATA_FILE
     lines = path.read_text("utf-8", "replace").splitlines() if path.is_file() else []

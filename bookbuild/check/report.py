@@ -8,8 +8,8 @@ from itertools import groupby
 
 import click
 
-from bookbuild.check.run import Result
-from bookbuild.words import counted
+from bookbuild.commands.check import Result
+from bookbuild.support.words import counted
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 

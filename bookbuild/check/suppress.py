@@ -26,8 +26,8 @@ import re
 from dataclasses import dataclass
 
 from bookbuild.check import Finding
-from bookbuild.errors import Problems
-from bookbuild.metadata import FILE as METADATA_FILE
+from bookbuild.support.errors import Problems
+from bookbuild.book.config import FILE as METADATA_FILE
 
 CODE = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Za-z0-9*_.-]+)*\*?$")
 # A comment ends before a blank line: an unclosed one must not swallow the paragraphs after it.

@@ -14,10 +14,10 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from bookbuild import references
+from bookbuild.book import references
 from bookbuild.convert import comments
-from bookbuild.errors import Problems
-from bookbuild.model import Section
+from bookbuild.support.errors import Problems
+from bookbuild.book.model import Section
 
 XHTML = "http://www.w3.org/1999/xhtml"
 EPUB = "http://www.idpf.org/2007/ops"

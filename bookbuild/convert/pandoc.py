@@ -13,7 +13,7 @@ from functools import cache
 from importlib import resources
 
 from bookbuild.convert import comments
-from bookbuild.errors import BookError, Problem
+from bookbuild.support.errors import BookError, Problem
 
 SCRIPT = resources.files("bookbuild.convert").joinpath("sections.lua")
 # A larger allocation area for pandoc's garbage collector: a tenth less CPU on long books,

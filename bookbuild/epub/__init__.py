@@ -9,14 +9,15 @@ from urllib.parse import unquote
 
 from ebooklib import epub
 
-from bookbuild import cache, images
-from bookbuild import cover as generated_cover
-from bookbuild.cache import NO_CACHE, Cache
+from bookbuild.support import cache
+from bookbuild.media import images
+from bookbuild.media import cover as generated_cover
+from bookbuild.support.cache import NO_CACHE, Cache
 from bookbuild.convert.html import ORNAMENT, REMOTE, Document, line_of
 from bookbuild.epub import accessibility, documents, package
-from bookbuild.errors import BookError, Problems
-from bookbuild.model import Book, Metadata
-from bookbuild.paths import UnsafePath, inside
+from bookbuild.support.errors import BookError, Problems
+from bookbuild.book.model import Book, Metadata
+from bookbuild.support.paths import UnsafePath, inside
 
 XHTML_TYPE = "application/xhtml+xml"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -8,7 +8,7 @@ from importlib import resources
 from string import Template
 
 from bookbuild.convert.html import Document
-from bookbuild.model import Metadata
+from bookbuild.book.model import Metadata
 
 RTL = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ku"}
 MATTER = {"front": "frontmatter", "chapter": "bodymatter", "back": "backmatter"}

@@ -8,8 +8,8 @@ import zlib
 
 from ebooklib import epub
 
-from bookbuild import cache
-from bookbuild.cache import NO_CACHE, Cache
+from bookbuild.support import cache
+from bookbuild.support.cache import NO_CACHE, Cache
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 

@@ -12,9 +12,10 @@ import os
 import resource
 from pathlib import Path
 
-from bookbuild import cache, output
-from bookbuild.model import Book
-from bookbuild.progress import Progress, silent
+from bookbuild.support import cache
+from bookbuild.support import output
+from bookbuild.book.model import Book
+from bookbuild.support.progress import Progress, silent
 
 # The last interior typeset in this process: `--format all` sets the book once for both the
 # interior and the cover, whose spine depends on the page count.
@@ -44,8 +45,8 @@ def overflows_of(book: Book) -> list:
 
 
 def _record(book: Book):
-    """The build cache and the key of this book's print inputs (see bookbuild.build)."""
-    from bookbuild.build import book_cache, inputs_key
+    """The build cache and the key of this book's print inputs (see bookbuild.pipeline)."""
+    from bookbuild.pipeline import book_cache, inputs_key
 
     return book_cache(book), inputs_key(book, "pdf")
 

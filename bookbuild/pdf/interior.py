@@ -29,16 +29,16 @@ from pathlib import Path
 
 import pikepdf
 
-from bookbuild import cache
-from bookbuild.cache import Cache
+from bookbuild.support import cache
+from bookbuild.support.cache import Cache
 from bookbuild.convert.html import line_of
-from bookbuild.errors import BookError, Problem, Problems
-from bookbuild.metadata import FILE as METADATA_FILE
-from bookbuild.model import Book
+from bookbuild.support.errors import BookError, Problem, Problems
+from bookbuild.book.config import FILE as METADATA_FILE
+from bookbuild.book.model import Book
 from bookbuild.pdf import fit, fonts, jobs, layout, merge, pictures, settings, source
 from bookbuild.pdf.settings import PrintSettings
-from bookbuild.progress import Progress
-from bookbuild.words import counted
+from bookbuild.support.progress import Progress
+from bookbuild.support.words import counted
 
 TEMPLATES = resources.files("bookbuild.pdf").joinpath("templates")
 WORDS_PER_PAGE = 400  # 5.5×8.5 in at 11 pt sets about this many: a first guess for the gutter
@@ -102,7 +102,7 @@ def workers(book: Book) -> int:
 
 
 def _store(book: Book) -> Cache:
-    from bookbuild.build import book_cache
+    from bookbuild.pipeline import book_cache
 
     return book_cache(book)
 
@@ -158,7 +158,7 @@ def accept(book: Book, store: Cache, progress: Progress) -> None:
     """One acceptance rule for both editions: what the EPUB build refuses, print refuses,
     with the same message at the same line. The EPUB's conversion of each section is cached,
     so after `make epub` this costs a lookup per section."""
-    from bookbuild.build import render
+    from bookbuild.pipeline import render
 
     render(book, lambda line: progress("checking sections as the EPUB does")
            if line.startswith("converting") else None, store)

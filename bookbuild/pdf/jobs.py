@@ -23,7 +23,7 @@ import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from bookbuild.cache import NO_CACHE, Cache
+from bookbuild.support.cache import NO_CACHE, Cache
 
 # A Typst code expression, evaluated in a finished job; %s is a Typst array of label names.
 FACTS = """(

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from bookbuild.epub.documents import RTL
-from bookbuild.model import Book
+from bookbuild.book.model import Book
 from bookbuild.pdf import fonts
 from bookbuild.pdf.pictures import MIN_DPI, Picture, effective_dpi
 from bookbuild.pdf.settings import INCH, PrintSettings, parse_length

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from bookbuild.labels import english
+from bookbuild.book.labels import english
 from bookbuild.pdf.source import DEST
 
 # Typst puts a destination this far above its target, so the target is not flush with the

@@ -17,8 +17,8 @@ from pathlib import Path
 from lxml import etree
 from PIL import Image, ImageOps
 
-from bookbuild import images as ebook_images
-from bookbuild.errors import BookError, Problems
+from bookbuild.media import images as ebook_images
+from bookbuild.support.errors import BookError, Problems
 
 TYPST_READS = {"JPEG", "PNG", "GIF", "WEBP"}
 MIN_DPI = 300

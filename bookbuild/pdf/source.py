@@ -17,13 +17,14 @@ from importlib import resources
 from typing import Callable
 from urllib.parse import unquote
 
-from bookbuild import cache, references
-from bookbuild.cache import NO_CACHE, Cache
+from bookbuild.support import cache
+from bookbuild.book import references
+from bookbuild.support.cache import NO_CACHE, Cache
 from bookbuild.convert import pandoc
 from bookbuild.convert.html import located, line_of
-from bookbuild.errors import Problems
-from bookbuild.model import Book, Section
-from bookbuild.words import grouped
+from bookbuild.support.errors import Problems
+from bookbuild.book.model import Book, Section
+from bookbuild.support.words import grouped
 
 FILTER = resources.files("bookbuild.pdf").joinpath("typst.lua")
 BLOCKS_FILTER = resources.files("bookbuild.pdf").joinpath("typst-blocks.lua")

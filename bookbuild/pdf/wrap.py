@@ -17,14 +17,14 @@ import pikepdf
 import typst
 from PIL import Image
 
-from bookbuild import cover as ebook_cover
-from bookbuild.errors import BookError, Problems
-from bookbuild.metadata import FILE as METADATA_FILE
-from bookbuild.model import Book
+from bookbuild.media import cover as ebook_cover
+from bookbuild.support.errors import BookError, Problems
+from bookbuild.book.config import FILE as METADATA_FILE
+from bookbuild.book.model import Book
 from bookbuild.pdf import fonts, pictures
 from bookbuild.pdf.layout import Placement, dpi_warning, right_to_left
 from bookbuild.pdf.settings import BLEED, INCH, PrintSettings
-from bookbuild.progress import Progress
+from bookbuild.support.progress import Progress
 
 SPINE_TEXT_PAGES = 79  # below this the spine is too thin for text (KDP)
 SPINE_CLEARANCE = 0.0625 * INCH  # text stays this far from each spine edge

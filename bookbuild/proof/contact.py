@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from bookbuild.cover import font
+from bookbuild.media.cover import font
 from bookbuild.proof.devices import FONT_SIZES
 from bookbuild.proof.render import DeviceProof, Rendering, save_png
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bookbuild.errors import BookError
+from bookbuild.support.errors import BookError
 
 INSTALL_HINT = ("PyMuPDF is not installed, and the proof renderings need it: run `make proof`, "
                 "or pip install 'bookbuild[proof]'")

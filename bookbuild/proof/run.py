@@ -7,14 +7,15 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bookbuild import cache, output
+from bookbuild.support import cache
+from bookbuild.support import output
 from bookbuild.check import Finding
-from bookbuild.manuscript import read_book
-from bookbuild.model import Book
-from bookbuild.progress import Progress, silent
+from bookbuild.book.reader import read_book
+from bookbuild.book.model import Book
+from bookbuild.support.progress import Progress, silent
 from bookbuild.proof import mupdf
-from bookbuild.proof.kepub import make_kepub
-from bookbuild.proof.kindle import make_kindle
+from bookbuild.epub.kobo import make_kepub
+from bookbuild.epub.kindle import make_kindle
 
 
 @dataclass
@@ -52,7 +53,7 @@ def kindle_path(out: Path, slug: str) -> Path:
 
 def build_editions(book: Book, out: Path, progress: Progress = silent) -> Editions:
     """The EPUB, and from it the Kobo and Kindle editions; the PDF when a writer exists."""
-    from bookbuild.build import WRITERS, announce, build_epub
+    from bookbuild.pipeline import WRITERS, announce, build_epub
 
     announce(book, progress)
     try:
@@ -128,7 +129,7 @@ def _edition_list(e: Editions) -> list[tuple[str, Path]]:
 
 def _limits(epub: Path) -> list[str]:
     """What MuPDF shows differently from the devices, for this book."""
-    from bookbuild.proof.epubzip import Epub
+    from bookbuild.epub.container import Epub
 
     items = Epub(epub).package.items.values()
     if any("mathml" in i.properties for i in items):

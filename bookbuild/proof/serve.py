@@ -19,7 +19,7 @@ from string import Template
 from typing import Callable
 from urllib.parse import quote
 
-from bookbuild.errors import BookError
+from bookbuild.support.errors import BookError
 
 MIME = {".epub": "application/epub+zip", ".pdf": "application/pdf", ".png": "image/png",
         ".html": "text/html; charset=utf-8", ".css": "text/css", ".json": "application/json"}

@@ -11,8 +11,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from bookbuild import output
-from bookbuild.errors import BookError
+from bookbuild.support import output
+from bookbuild.support.errors import BookError
 
 CHUNK = 1024 * 1024
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from bookbuild.cover import font
-from bookbuild.errors import BookError
+from bookbuild.media.cover import font
+from bookbuild.support.errors import BookError
 from bookbuild.proof.render import save_png
 
 DPI = 100

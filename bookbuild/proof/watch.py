@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 from typing import Callable, Iterable
 
-from bookbuild.errors import BookError
+from bookbuild.support.errors import BookError
 
 WATCHED = ("manuscript", "assets")
 # Editors' swap, backup and lock files: saving a chapter should rebuild once, not three times.

@@ -11,7 +11,7 @@ import pytest
 
 from bookbuild.check import ace
 from bookbuild.check.locate import Locator
-from bookbuild.manuscript import read_book
+from bookbuild.book.reader import read_book
 from epub_faults import CHAPTER, rewrite, sub
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,7 +69,7 @@ def test_report_reading_without_ace():
 
 
 def test_check_says_how_to_install_ace(monkeypatch, tmp_path):
-    from bookbuild.errors import BookError
+    from bookbuild.support.errors import BookError
 
     monkeypatch.setattr(ace, "TOOLS", tmp_path)
     monkeypatch.setenv("PATH", str(tmp_path))

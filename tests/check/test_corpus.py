@@ -11,7 +11,7 @@ import pytest
 from bookbuild.check import epubcheck, registry
 from bookbuild.check.epub_file import EpubFile
 from bookbuild.check.locate import Locator
-from bookbuild.manuscript import read_book
+from bookbuild.book.reader import read_book
 from epub_faults import CHAPTER, OPF, rewrite, sub
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bookbuild.build import build
-from bookbuild.cache import Cache
+from bookbuild.pipeline import build
+from bookbuild.support.cache import Cache
 from bookbuild.check import epub_docs, registry
 from bookbuild.check.epub_file import EpubFile
 from epub_faults import CHAPTER, rewrite, sub

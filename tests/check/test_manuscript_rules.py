@@ -8,7 +8,7 @@ import pytest
 
 from bookbuild.check import registry
 from bookbuild.check.ms_text import Manuscript, split
-from bookbuild.manuscript import read_book
+from bookbuild.book.reader import read_book
 
 YAML = "title: Test\nauthor: Ann Author\nlanguage: {lang}\n"
 LONG = " ".join(["word"] * 501) + "."

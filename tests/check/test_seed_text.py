@@ -10,7 +10,7 @@ import pytest
 
 from bookbuild.check import registry
 from bookbuild.check.ms_text import Manuscript
-from bookbuild.manuscript import read_book
+from bookbuild.book.reader import read_book
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = Path(__file__).parent / "seed" / "when-lenin-proclaimed-soviet-power.txt"

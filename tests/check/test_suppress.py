@@ -6,7 +6,7 @@ import pytest
 
 from bookbuild.check import Finding
 from bookbuild.check.suppress import apply, inline, parse
-from bookbuild.errors import BookError
+from bookbuild.support.errors import BookError
 
 YAML = """title: T
 check:
@@ -133,7 +133,7 @@ def test_a_stale_inline_comment_is_reported_where_it_is():
 
 
 def test_the_gate_and_check_honour_inline_comments(tmp_path):
-    from bookbuild.check.run import Options, check_path
+    from bookbuild.commands.check import Options, check_path
     from tests.conftest import SAMPLE, copy_book
 
     book = copy_book(SAMPLE, tmp_path / "book")

@@ -5,8 +5,8 @@ from lxml import etree
 
 from bookbuild.convert import pandoc
 from bookbuild.convert.html import EPUB_TYPE, XML_LANG, resolve_links, to_document
-from bookbuild.errors import BookError, Problems
-from bookbuild.model import Section
+from bookbuild.support.errors import BookError, Problems
+from bookbuild.book.model import Section
 
 NS = {"h": "http://www.w3.org/1999/xhtml", "m": "http://www.w3.org/1998/Math/MathML"}
 

@@ -8,9 +8,9 @@ import pytest
 from lxml import etree
 from PIL import Image
 
-from bookbuild.build import build
+from bookbuild.pipeline import build
 from bookbuild.check import epubcheck
-from bookbuild.errors import BookError
+from bookbuild.support.errors import BookError
 from tests.conftest import EVERYTHING, SAMPLE, copy_book, quoted_book, read_zip
 
 OPF = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}

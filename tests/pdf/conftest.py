@@ -47,7 +47,7 @@ def copy_book(src: Path, dest: Path, print_block: dict | None = None,
 
 
 def build_print(book: Path, out: Path) -> Print:
-    from bookbuild.build import build
+    from bookbuild.pipeline import build
 
     messages: list[str] = []
     interior, cover = build(book, out, ["pdf", "cover"], messages.append)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import pikepdf
-import pymupdf
 import pytest
 
-from bookbuild.manuscript import read_book
+from bookbuild.book.reader import read_book
 from bookbuild.pdf import wrap
 from bookbuild.pdf.interior import print_settings
 from bookbuild.pdf.settings import BLEED, INCH, PAPER
 from tests.pdf.conftest import SAMPLE
+
+from tests.conftest import optional  # noqa: E402
+
+pymupdf = optional("pymupdf")
 
 
 def width_formula(trim_width_in: float, pages: int, paper: str) -> float:

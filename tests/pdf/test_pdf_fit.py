@@ -13,13 +13,15 @@ import re
 import shutil
 from pathlib import Path
 
-import pymupdf
 import pytest
 
-from bookbuild.manuscript import read_book
+from bookbuild.book.reader import read_book
 from bookbuild.pdf.interior import print_settings
 from bookbuild.pdf.layout import Geometry
 from tests.pdf.conftest import ROOT, build_print
+from tests.conftest import optional
+
+pymupdf = optional("pymupdf")
 
 OVERFLOW = ROOT / "tests" / "books" / "overflow"
 CHAPTER = "manuscript/chapters/01-too-wide.md"
@@ -144,7 +146,7 @@ def test_a_table_a_little_too_wide_is_set_smaller(overflow_print):
 
 
 def test_the_check_reports_it_too(tmp_path):
-    from bookbuild.check.run import Options, check_path
+    from bookbuild.commands.check import Options, check_path
 
     result = check_path(OVERFLOW, Options(epubcheck=False))
     fits = [f for f in result.findings if f.code == "PDF-FIT-001"]

@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 
 import pikepdf
-import pymupdf
 import pytest
 
 from bookbuild.pdf.settings import BLEED, INCH, gutter
 from tests.pdf.conftest import EVERYTHING, SAMPLE, build_print, copy_book
+
+from tests.conftest import optional  # noqa: E402
+
+pymupdf = optional("pymupdf")
 
 TRIM_5_5 = (5.5 * INCH, 8.5 * INCH)
 
@@ -286,8 +289,8 @@ def test_a_section_without_heading_still_opens_a_page_and_is_in_the_contents(tmp
 
 
 def test_a_typst_error_names_the_section(tmp_path):
-    from bookbuild.errors import BookError
-    from bookbuild.manuscript import read_book
+    from bookbuild.support.errors import BookError
+    from bookbuild.book.reader import read_book
     from bookbuild.pdf.interior import typeset
 
     book = copy_book(EVERYTHING, tmp_path / "book")

@@ -3,10 +3,12 @@ bleed lies on the other side, and its cover wrap has the front on the left."""
 
 from __future__ import annotations
 
-import pymupdf
 import pytest
 
 from conftest import SAMPLE, build_print, copy_book
+from tests.conftest import optional
+
+pymupdf = optional("pymupdf")
 
 BLEED = 9.0  # 0.125 in
 
@@ -62,7 +64,7 @@ def test_the_cover_wrap_opens_the_way_the_book_does(request, which, front_left):
 
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_the_spine_reads_title_then_author_in_both_directions(language):
-    from bookbuild.manuscript import read_book
+    from bookbuild.book.reader import read_book
     from bookbuild.pdf import wrap
     from bookbuild.pdf.interior import print_settings
 

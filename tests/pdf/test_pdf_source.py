@@ -7,8 +7,8 @@ from importlib import resources
 import pytest
 
 from bookbuild.convert import pandoc
-from bookbuild.errors import Problems
-from bookbuild.manuscript import read_book
+from bookbuild.support.errors import Problems
+from bookbuild.book.reader import read_book
 from bookbuild.pdf import source
 from tests.pdf.conftest import EVERYTHING
 

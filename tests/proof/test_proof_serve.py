@@ -104,7 +104,7 @@ def test_serve_prints_the_address_and_a_qr_code_and_stops_on_ctrl_c(sample_proof
 
 
 def test_a_port_in_use_is_one_clear_error(sample_proof):
-    from bookbuild.errors import BookError
+    from bookbuild.support.errors import BookError
 
     first = make_server(sample_proof["out"], "127.0.0.1", 0)
     try:
@@ -115,8 +115,8 @@ def test_a_port_in_use_is_one_clear_error(sample_proof):
 
 
 def test_a_busy_port_fails_before_the_proof_is_made(tmp_path, monkeypatch):
-    from bookbuild.errors import BookError
-    from bookbuild.proof import commands
+    from bookbuild.support.errors import BookError
+    from bookbuild.commands import proof as commands
 
     def no_proof(*args, **kwargs):
         raise AssertionError("the proof ran although the port is busy")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bookbuild.errors import BookError
+from bookbuild.support.errors import BookError
 from bookbuild.proof.sideload import detect, safe_copy, sideload
 
 
@@ -59,7 +59,7 @@ def test_a_failed_copy_leaves_nothing_behind(tmp_path, monkeypatch):
 
     def broken(*_a, **_k):
         raise OSError(5, "Input/output error")
-    monkeypatch.setattr("bookbuild.output.os.replace", broken)
+    monkeypatch.setattr("bookbuild.support.output.os.replace", broken)
     with pytest.raises(BookError, match="cannot write"):
         safe_copy(src, dest)
     assert list(dest.iterdir()) == []

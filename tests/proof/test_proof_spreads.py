@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import pymupdf
 import pytest
 from PIL import Image
 
-from bookbuild.errors import BookError
+from bookbuild.support.errors import BookError
 from bookbuild.proof.spreads import DESK, TRIM, pairs, render_spreads
+from tests.conftest import optional
+
+pymupdf = optional("pymupdf")
 
 # 6×9 in trim; with 0.125 in bleed the media box grows by 9 pt on each side.
 TRIM_W, TRIM_H, BLEED = 432, 648, 9

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from bookbuild.errors import BookError, Problem
+from bookbuild.support.errors import BookError, Problem
 from bookbuild.proof.watch import on_change, relevant, watch
 
 ADDED, MODIFIED = 1, 2  # watchfiles.Change values

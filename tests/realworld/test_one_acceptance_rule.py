@@ -17,8 +17,8 @@ import pikepdf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bookbuild.build import build
-from bookbuild.errors import BookError
+from bookbuild.pipeline import build
+from bookbuild.support.errors import BookError
 from tests.pdf.structure import elements
 from tests.realworld.test_realworld import _epub_figures
 

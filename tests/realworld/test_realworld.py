@@ -10,7 +10,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from bookbuild.build import build
+from bookbuild.pipeline import build
 from bookbuild.check import epubcheck
 from tests.pdf.structure import elements
 

@@ -40,7 +40,7 @@ class Marks:
 
 @cache
 def _table() -> dict:
-    text = resources.files("bookbuild.data").joinpath("quotes.json").read_text("utf-8")
+    text = resources.files("bookbuild.book.data").joinpath("quotes.json").read_text("utf-8")
     return json.loads(text)
 
 

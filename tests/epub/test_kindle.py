@@ -7,8 +7,8 @@ import zipfile
 import pytest
 
 from bookbuild.check import epubcheck
-from bookbuild.errors import BookError
-from bookbuild.proof.kindle import make_kindle, preflight
+from bookbuild.support.errors import BookError
+from bookbuild.epub.kindle import make_kindle, preflight
 from tests.conftest import read_zip
 
 CHAPTER = "EPUB/chapter-01-when-lenin-proclaimed-soviet-power.xhtml"

@@ -8,7 +8,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from bookbuild.errors import BookError
+from bookbuild.support.errors import BookError
 
 
 def writable(out_dir: Path) -> Path:

@@ -8,7 +8,7 @@ import uuid
 from importlib import resources
 from pathlib import Path
 
-from bookbuild.errors import BookError
+from bookbuild.support.errors import BookError
 
 
 def new_book(folder: str | Path) -> Path:

@@ -26,7 +26,7 @@ SCRIPT_OF_REGION = {("zh", "tw"): "hant", ("zh", "hk"): "hant", ("zh", "mo"): "h
 
 @cache
 def table() -> dict[str, dict[str, str]]:
-    return json.loads(resources.files("bookbuild").joinpath("labels.json").read_text("utf-8"))
+    return json.loads(resources.files("bookbuild.book").joinpath("labels.json").read_text("utf-8"))
 
 
 def names() -> list[str]:

@@ -2,10 +2,10 @@ from pathlib import Path
 
 import pytest
 
-from bookbuild.errors import Problems
-from bookbuild.metadata import (derived_identifier, isbn_ok, language_problem, load_yaml,
+from bookbuild.support.errors import Problems
+from bookbuild.book.config import (derived_identifier, isbn_ok, language_problem, load_yaml,
                                 parse_metadata)
-from bookbuild.model import Contributor
+from bookbuild.book.model import Contributor
 
 
 def parse(tmp_path: Path, text: str):
@@ -150,9 +150,9 @@ def test_slug_and_identifier_come_from_the_text_as_typed(tmp_path):
 
 
 def test_the_sample_keeps_its_slug_and_identifier():
-    from bookbuild.manuscript import read_book
+    from bookbuild.book.reader import read_book
 
-    meta = read_book(Path(__file__).resolve().parent.parent).metadata
+    meta = read_book(Path(__file__).resolve().parents[2]).metadata
     # The values the sample had before book.yaml text was typeset.
     assert meta.slug == "when-lenin-proclaimed-soviet-power"
     assert meta.identifier == "urn:uuid:5c927bd3-168f-5c1b-8f6a-13df20c73773"

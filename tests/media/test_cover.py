@@ -2,8 +2,8 @@ import io
 
 from PIL import Image, ImageDraw
 
-from bookbuild import cover
-from bookbuild.model import Contributor, Metadata
+from bookbuild.media import cover
+from bookbuild.book.model import Contributor, Metadata
 
 
 def meta(**kw):
@@ -37,7 +37,7 @@ def test_long_titles_fit_inside_the_frame():
 
 
 def test_the_generated_cover_draws_the_curled_book_yaml_text(tmp_path):
-    from bookbuild.manuscript import read_book
+    from bookbuild.book.reader import read_book
     from tests.conftest import quoted_book
 
     book = read_book(quoted_book(tmp_path / "book"))

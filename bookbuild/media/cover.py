@@ -9,7 +9,7 @@ from importlib import resources
 
 from PIL import Image, ImageDraw, ImageFont
 
-from bookbuild.model import Metadata
+from bookbuild.book.model import Metadata
 
 SIZE = (1600, 2560)
 BACKGROUND = (38, 44, 58)

@@ -1,6 +1,6 @@
 import pytest
 
-from bookbuild.paths import UnsafePath, inside, slugify
+from bookbuild.support.paths import UnsafePath, inside, slugify
 
 
 def test_inside_resolves_under_base(tmp_path):

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import yaml
 
-from bookbuild import labels, quotes
-from bookbuild.errors import Problems
-from bookbuild.model import ROLES, Contributor, Metadata, is_url
-from bookbuild.paths import slugify
+from bookbuild.book import labels
+from bookbuild.book import quotes
+from bookbuild.support.errors import Problems
+from bookbuild.book.model import ROLES, Contributor, Metadata, is_url
+from bookbuild.support.paths import slugify
 
 FILE = "manuscript/book.yaml"
 KNOWN_KEYS = {
@@ -38,7 +39,7 @@ _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 def _iso639_1() -> set[str]:
-    text = resources.files("bookbuild.data").joinpath("iso639-1.txt").read_text("utf-8")
+    text = resources.files("bookbuild.book.data").joinpath("iso639-1.txt").read_text("utf-8")
     return set(text.split())
 
 

@@ -5,9 +5,9 @@ import time
 
 import pytest
 
-from bookbuild import cache
-from bookbuild.build import build
-from bookbuild.cache import Cache
+from bookbuild.support import cache
+from bookbuild.pipeline import build
+from bookbuild.support.cache import Cache
 from bookbuild.convert import pandoc
 from tests.conftest import EVERYTHING, copy_book
 
@@ -182,7 +182,7 @@ def test_another_library_installation_changes_every_key(monkeypatch):
 WRITER = """
 import sys
 from pathlib import Path
-from bookbuild import cache
+from bookbuild.support import cache
 store = cache.Cache(Path(sys.argv[1]))
 for n in range(40):
     store.put_bytes("k", f"{sys.argv[2]}-{n:02d}", b"x" * 968)

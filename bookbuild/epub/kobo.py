@@ -13,9 +13,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from bookbuild import output
-from bookbuild.errors import BookError
-from bookbuild.proof.epubzip import XHTML_NS, Epub, parse_xml, serialize_xhtml
+from bookbuild.support import output
+from bookbuild.support.errors import BookError
+from bookbuild.epub.container import XHTML_NS, Epub, parse_xml, serialize_xhtml
 
 X = f"{{{XHTML_NS}}}"
 # Text in these is never split: whitespace matters (pre), or it is not HTML text at all.

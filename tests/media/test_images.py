@@ -3,8 +3,8 @@ import io
 import pytest
 from PIL import Image
 
-from bookbuild import images
-from bookbuild.errors import BookError
+from bookbuild.media import images
+from bookbuild.support.errors import BookError
 
 
 def save(tmp_path, name, im, **kw):

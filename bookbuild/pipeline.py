@@ -8,17 +8,19 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
-from bookbuild import cache, labels, output
-from bookbuild.cache import NO_CACHE, Cache
+from bookbuild.support import cache
+from bookbuild.book import labels
+from bookbuild.support import output
+from bookbuild.support.cache import NO_CACHE, Cache
 from bookbuild.convert import pandoc
 from bookbuild.convert.html import Document, resolve_links, to_document
-from bookbuild.errors import BookError, Problem, Problems
-from bookbuild.manuscript import read_book
-from bookbuild.metadata import FILE as METADATA_FILE
-from bookbuild.metadata import line_of
-from bookbuild.model import Book
-from bookbuild.progress import Progress, silent
-from bookbuild.words import counted, grouped
+from bookbuild.support.errors import BookError, Problem, Problems
+from bookbuild.book.reader import read_book
+from bookbuild.book.config import FILE as METADATA_FILE
+from bookbuild.book.config import line_of
+from bookbuild.book.model import Book
+from bookbuild.support.progress import Progress, silent
+from bookbuild.support.words import counted, grouped
 
 
 def book_cache(book: Book) -> Cache:
@@ -214,7 +216,7 @@ def announce(book: Book, progress: Progress) -> None:
 # One entry per output format; each takes (book, out_dir, progress) and returns the written path.
 def build_kepub(book: Book, out_dir: Path, progress: Progress = silent) -> Path:
     """The Kobo edition, derived from the EPUB."""
-    from bookbuild.proof.kepub import make_kepub
+    from bookbuild.epub.kobo import make_kepub
     from bookbuild.proof.run import kepub_path
 
     epub = build_epub(book, out_dir, progress)
@@ -224,7 +226,7 @@ def build_kepub(book: Book, out_dir: Path, progress: Progress = silent) -> Path:
 
 def build_kindle(book: Book, out_dir: Path, progress: Progress = silent) -> Path:
     """The edition for Send to Kindle, derived from the EPUB; the Kindle preflight must pass."""
-    from bookbuild.proof.kindle import make_kindle
+    from bookbuild.epub.kindle import make_kindle
     from bookbuild.proof.run import kindle_path
 
     epub = build_epub(book, out_dir, progress)

@@ -6,8 +6,8 @@ import importlib.util
 from pathlib import Path
 from typing import Callable
 
-from bookbuild import output
-from bookbuild.errors import BookError
+from bookbuild.support import output
+from bookbuild.support.errors import BookError
 from bookbuild.proof import mupdf
 from bookbuild.proof.devices import FONT_SIZES
 from bookbuild.proof.run import ProofResult, proof

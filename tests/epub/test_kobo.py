@@ -8,7 +8,7 @@ import pytest
 from lxml import etree
 
 from bookbuild.check import epubcheck
-from bookbuild.proof.kepub import kepubify, make_kepub, segments
+from bookbuild.epub.kobo import kepubify, make_kepub, segments
 from tests.conftest import read_zip
 
 X = "{http://www.w3.org/1999/xhtml}"

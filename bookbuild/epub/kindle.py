@@ -15,9 +15,9 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from bookbuild import output
+from bookbuild.support import output
 from bookbuild.check import Finding
-from bookbuild.proof.epubzip import XHTML_NS, Epub, parse_xml, serialize_xhtml
+from bookbuild.epub.container import XHTML_NS, Epub, parse_xml, serialize_xhtml
 
 X = f"{{{XHTML_NS}}}"
 NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"

@@ -12,8 +12,8 @@ from pathlib import Path
 from lxml import etree
 from PIL import Image, ImageCms, ImageOps
 
-from bookbuild.errors import BookError
-from bookbuild.paths import UnsafePath, inside, slugify
+from bookbuild.support.errors import BookError
+from bookbuild.support.paths import UnsafePath, inside, slugify
 
 MAX_PIXELS = 4_000_000  # e-reader renditions; stores and old readers choke above this
 COVER_SIZE = (1600, 2560)

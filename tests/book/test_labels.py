@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import zipfile
 
-import pymupdf
 import pytest
 
-from bookbuild import labels
-from bookbuild.build import build
-from bookbuild.model import Contributor, Metadata
-from tests.conftest import SAMPLE, copy_book
-from tests.test_metadata import parse
+from bookbuild.book import labels
+from bookbuild.pipeline import build
+from bookbuild.book.model import Contributor, Metadata
+from tests.conftest import optional, SAMPLE, copy_book
+from tests.book.test_config import parse
+
+pymupdf = optional("pymupdf")
 
 TABLE = labels.table()
 
@@ -131,7 +132,7 @@ def test_a_language_without_words_is_warned_about_once(tmp_path):
 
 
 def test_the_colophon_names_every_face_the_text_is_set_in(tmp_path):
-    from bookbuild.manuscript import read_book
+    from bookbuild.book.reader import read_book
     from bookbuild.pdf.layout import copyright_lines
 
     book = read_book(SAMPLE)

@@ -19,12 +19,12 @@ from bookbuild.check.epub_file import EpubFile
 from bookbuild.check.locate import Locator
 from bookbuild.check.ms_text import Manuscript
 from bookbuild.check.pdf_file import PdfFile
-from bookbuild.errors import BookError
-from bookbuild.manuscript import read_book
-from bookbuild.metadata import FILE as METADATA_FILE
-from bookbuild.model import Book
-from bookbuild.progress import Progress, silent
-from bookbuild.words import counted
+from bookbuild.support.errors import BookError
+from bookbuild.book.reader import read_book
+from bookbuild.book.config import FILE as METADATA_FILE
+from bookbuild.book.model import Book
+from bookbuild.support.progress import Progress, silent
+from bookbuild.support.words import counted
 
 
 @dataclass
@@ -130,7 +130,7 @@ def _yaml(book: Book) -> str:
 
 
 def _can_build(fmt: str) -> bool:
-    from bookbuild.build import WRITERS
+    from bookbuild.pipeline import WRITERS
 
     return fmt in WRITERS
 
@@ -140,13 +140,13 @@ def _build(run: _Run, book: Book, fmt: str, out: Path, progress: Progress) -> Pa
     progress(f"building the {fmt.upper()} to check it")
     try:
         if fmt == "epub":
-            from bookbuild.build import render
+            from bookbuild.pipeline import render
             from bookbuild.epub import write_epub
 
             target = out / f"{book.metadata.slug}.epub"
             write_epub(book, render(book), target)
             return target
-        from bookbuild.build import WRITERS
+        from bookbuild.pipeline import WRITERS
         from bookbuild.check import gate
 
         # The writer's own warnings are said again below as findings, suppressions applied.

@@ -9,12 +9,12 @@ import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
-from bookbuild import references
-from bookbuild.errors import BookError, Problems
-from bookbuild.metadata import FILE as METADATA_FILE
-from bookbuild.metadata import load_yaml, parse_metadata
-from bookbuild.model import Asset, Book, Section
-from bookbuild.paths import UnsafePath, inside, slugify
+from bookbuild.book import references
+from bookbuild.support.errors import BookError, Problems
+from bookbuild.book.config import FILE as METADATA_FILE
+from bookbuild.book.config import load_yaml, parse_metadata
+from bookbuild.book.model import Asset, Book, Section
+from bookbuild.support.paths import UnsafePath, inside, slugify
 
 # Folder under manuscript/ → section kind, in reading order.
 FOLDERS = {"front": "front", "chapters": "chapter", "back": "back"}

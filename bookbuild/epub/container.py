@@ -15,7 +15,7 @@ from typing import Callable
 
 from lxml import etree
 
-from bookbuild.errors import BookError
+from bookbuild.support.errors import BookError
 
 OPF_NS = "http://www.idpf.org/2007/opf"
 DC_NS = "http://purl.org/dc/elements/1.1/"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bookbuild import quotes
+from bookbuild.book import quotes
 
 
 @pytest.mark.parametrize("typed, curled", [

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bookbuild.labels import english
+from bookbuild.book.labels import english
 
 
 def is_url(text: str) -> bool:
