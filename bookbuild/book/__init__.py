@@ -1,1 +1,2 @@
-"""book."""
+"""The book as the author keeps it: the folder reader, the model, book.yaml read once, its
+labels, quotes and ids."""

@@ -1,1 +1,1 @@
-"""media."""
+"""Pictures for every writer: Pillow renditions and the generated cover."""

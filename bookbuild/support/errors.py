@@ -1,24 +1,21 @@
-"""Problems found in a book, reported one line each with file and line."""
+"""Bad input: the build stops, nothing is written, each problem is one line with file and line."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
+from bookbuild.support.diagnostics import Diagnostic
 
-@dataclass(frozen=True)
-class Problem:
-    message: str
-    file: str | None = None  # relative to the book folder where possible
-    line: int | None = None
-    column: int | None = None
+
+class Problem(Diagnostic):
+    """An error Diagnostic that stops the build; said as "file:line: message"."""
+
+    def __init__(self, message: str, file: str | None = None, line: int | None = None,
+                 column: int | None = None, code: str = "BUILD-001", hint: str | None = None):
+        super().__init__(code, "error", message, file, line, column, hint)
 
     def __str__(self) -> str:
-        where = self.file or ""
-        if where and self.line:
-            where += f":{self.line}"
-            if self.column:
-                where += f":{self.column}"
+        where = self.location
         return f"{where}: {self.message}" if where else self.message
 
 

@@ -9,9 +9,8 @@ from bookbuild.book.reader import read_book
 from bookbuild.pdf import wrap
 from bookbuild.pdf.interior import print_settings
 from bookbuild.pdf.settings import BLEED, INCH, PAPER
+from tests.conftest import optional
 from tests.pdf.conftest import SAMPLE
-
-from tests.conftest import optional  # noqa: E402
 
 pymupdf = optional("pymupdf")
 

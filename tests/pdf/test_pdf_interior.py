@@ -8,9 +8,8 @@ import pikepdf
 import pytest
 
 from bookbuild.pdf.settings import BLEED, INCH, gutter
+from tests.conftest import optional
 from tests.pdf.conftest import EVERYTHING, SAMPLE, build_print, copy_book
-
-from tests.conftest import optional  # noqa: E402
 
 pymupdf = optional("pymupdf")
 

@@ -6,10 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE, run_cli
 
 WIDE = Path(__file__).resolve().parent / "books" / "wide"
-SAMPLE_SLUG = "when-lenin-proclaimed-soviet-power"
 
 
 @pytest.fixture(scope="session")
