@@ -78,10 +78,6 @@ def epub_runs(book: Path, out: Path) -> dict[str, Run]:
 
 
 def pdf_runs(book: Path, out: Path) -> dict[str, Run]:
-    from bookbuild.pipeline import WRITERS
-
-    if "pdf" not in WRITERS:
-        return {}
     shutil.rmtree(book / "build", ignore_errors=True)
     stats = out / "pdf-stats.json"
     runs = {"pdf": measure("bookbuild PDF, cold", [str(BIN / "bookbuild"), "build", str(book),

@@ -94,14 +94,9 @@ def _terminate(signum, _frame) -> None:
 @friendly
 def build(book: str, fmt: str, out: str | None, quiet: bool) -> None:
     """Build BOOK (a folder with manuscript/ and assets/)."""
-    from bookbuild.pipeline import build as run_build
+    from bookbuild.commands.build import build_command
 
-    formats = ["epub", "pdf", "cover"] if fmt == "all" else [fmt]
-    from bookbuild.support import output
-
-    before = output.snapshot(Path(out) if out else Path(book) / "build")
-    for path in run_build(book, out, formats, _progress(quiet)):
-        click.echo(output.told(path, before))
+    build_command(book, out, fmt, click.echo, _progress(quiet))
 
 
 @main.command()

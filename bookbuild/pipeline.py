@@ -1,133 +1,137 @@
-"""The pipeline: book folder ──read──▶ Book ──convert──▶ documents ──write──▶ outputs."""
+"""The pipeline: every output format is made the same way, here and nowhere else.
+
+    up to date? ──no──▶ writer prepares (convert, typeset) ──▶ lock the output folder
+      ──▶ temp file ──▶ preflight gate ──▶ rename over the last good output ──▶ record
+
+A format is one entry of FORMATS: its file name and a function that prepares it. What a
+writer noticed and what the gate found are Diagnostics; book.yaml's suppressions apply to both,
+the rest is said once a run, and an error leaves the previous output where it was (exit 2).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from bookbuild.support import cache
 from bookbuild.book import labels
-from bookbuild.support import output
-from bookbuild.support.cache import NO_CACHE, Cache
-from bookbuild.convert import pandoc
-from bookbuild.convert.html import Document, resolve_links, to_document
-from bookbuild.support.errors import BookError, Problem, Problems
-from bookbuild.book.reader import read_book
 from bookbuild.book.config import FILE as METADATA_FILE
 from bookbuild.book.config import line_of
 from bookbuild.book.model import Book
+from bookbuild.book.reader import read_book
+from bookbuild.check import suppress
+from bookbuild.support import cache, output
+from bookbuild.support.cache import NO_CACHE, Cache
+from bookbuild.support.diagnostics import Diagnostic
+from bookbuild.support.errors import BookError, Problem, Problems
 from bookbuild.support.progress import Progress, silent
 from bookbuild.support.words import counted, grouped
 
 
-def book_cache(book: Book) -> Cache:
-    if os.environ.get("BOOKBUILD_CACHE", "1") == "0":
-        return NO_CACHE
-    return Cache(book.root / "build" / ".cache")
+@dataclass
+class Draft:
+    """A writer's work done outside the lock: how to write it out, what it noticed, and the
+    preflight that must pass before the written file replaces the last one."""
+
+    write: Callable[[Path], object]
+    warnings: list[Diagnostic] = field(default_factory=list)
+    gate: Callable[[Path], list[Diagnostic]] | None = None
 
 
-def render(book: Book, progress: Progress = silent, store: Cache = NO_CACHE,
-           pending: Problems | None = None,
-           meanwhile: Callable[[], None] | None = None) -> list[Document]:
-    """Every section as EPUB-ready XHTML, with cross-section links resolved.
-
-    Sections whose Markdown, options and tools are unchanged come from the cache; only the rest
-    go through pandoc. Pandoc starts first and works on the other core while the cached
-    sections are read and `meanwhile` runs (the writer's imports, for a build).
-    """
-    allow_scripts = bool(book.config.get("allow_scripts"))
-    keys = [cache.key("section", s.name, s.source, str(allow_scripts), s.markdown)
-            for s in book.sections]
-    todo = [i for i, k in enumerate(keys) if not store.has("sections", k)]
-    docs: list[Document | None] = [None] * len(keys)
-    problems = Problems()
-    with ThreadPoolExecutor(1) as pool:
-        converting = pool.submit(_convert, book, todo, progress, len(keys)) if todo else None
-        waiting = set(todo)
-        for i, (k, section) in enumerate(zip(keys, book.sections)):
-            if i not in waiting:
-                docs[i] = _cached(store, k, section)
-        if meanwhile is not None:
-            meanwhile()
-        markup = converting.result() if converting else []
-    # An entry that was there but could not be read (corrupt, another layout): convert it now.
-    unreadable = [i for i, d in enumerate(docs) if d is None and i not in waiting]
-    if unreadable:
-        markup += _convert(book, unreadable, progress, len(keys))
-    for i, m in zip(todo + unreadable, markup):
-        before = len(problems.items)
-        docs[i] = to_document(book.sections[i], m.output, problems, allow_scripts, m.warnings)
-        if docs[i] is not None and len(problems.items) == before:
-            store.put_json("sections", keys[i], docs[i].to_json())
-    # A dangling link is said beside the sections' own problems, and with `pending` it waits
-    # for the writer's (images): the author sees every problem of the book in one run. Links
-    # are only judged when every section could be read, lest a link to it look dangling.
-    if all(d is not None for d in docs):
-        resolve_links(docs, problems if pending is None else pending)
-    problems.raise_if_any()
-    return docs
+@dataclass(frozen=True)
+class Format:
+    name: str
+    suffix: str  # the output's file name is the book's slug and this
+    what: str  # how messages name the output
+    prepare: Callable[["Run"], Draft]
+    depends: Callable[["Run"], str] = lambda run: ""  # inputs beyond the book's own
 
 
-def _convert(book: Book, indices: list[int], progress: Progress,
-             total: int) -> list[pandoc.Converted]:
-    progress(f"converting {len(indices)} of {counted(total, 'section')} with pandoc")
-    sections = [book.sections[i] for i in indices]
-    return pandoc.convert_all([s.markdown for s in sections], [s.source for s in sections])
+@dataclass
+class Run:
+    """One build of one book into one folder: what every format's steps share."""
+
+    book: Book
+    out: Path
+    progress: Progress = silent
+    store: Cache = NO_CACHE
+    gate: bool = True  # False for `bookbuild check`: it reports the findings, it is not stopped
+    say_warnings: bool = True
+    warnings: list[Diagnostic] = field(default_factory=list)  # every warning kept this run
+    made: dict[str, Path] = field(default_factory=dict)
+    interior: object = None  # the print interior typeset this run (pdf.interior.Interior)
+    _said: set[str] = field(default_factory=set)
+    _rules: list | None = None
+
+    def keep(self, found: list[Diagnostic]) -> list[Diagnostic]:
+        """`found` without what book.yaml or the Markdown suppresses."""
+        if self._rules is None:
+            book = self.book
+            self._rules = suppress.parse(book.config, book.yaml_text) + suppress.inline(
+                [(s.source, s.text) for s in book.sections])
+        kept, _hidden = suppress.apply(found, self._rules, set())
+        return [d for d in kept if not d.code.startswith("CHECK-")]  # stale ones: `check` says
+
+    def say(self, found: list[Diagnostic]) -> None:
+        """Warnings, once a run each (the EPUB and the PDF read the same Markdown); the same
+        message at many places is one line."""
+        new = [d for d in found if d.severity == "warning" and str(d) not in self._said]
+        self._said |= {str(d) for d in new}
+        self.warnings += new
+        if self.say_warnings:
+            for line in grouped([(d.location, f"{d.code}: {d.message}") for d in new]):
+                self.progress(f"warning: {line.lstrip(': ')}")
+
+    def verdict(self, found: list[Diagnostic], what: str) -> list[Diagnostic]:
+        """Say the warnings that are kept; an error stops the build (BookError)."""
+        kept = self.keep(found)
+        self.say(kept)
+        errors = [d for d in kept if d.severity == "error"]
+        if errors and self.gate:
+            lines = [Problem(f"{d.code}: {d.message}", d.file, d.line, d.column) for d in errors]
+            lines.append(Problem(f"the {what} failed preflight with "
+                                 f"{counted(len(errors), 'error')}; the previous {what}, "
+                                 f"if any, is kept"))
+            raise BookError(lines)
+        return kept
 
 
-def report_warnings(docs: list[Document], progress: Progress) -> None:
-    """What the converter noticed, at the author's file and line, on every build."""
-    found = [(f"{doc.section.source}:{line}" if line else doc.section.source, message)
-             for doc in docs for message, line in doc.warnings]
-    for line in grouped(found):
-        progress(f"warning: {line}")
+def output_path(book: Book, out: Path, fmt: str) -> Path:
+    """Where format `fmt` of `book` is written: the one place output names are decided."""
+    return out / f"{book.metadata.slug}{FORMATS[fmt].suffix}"
 
 
-def _cached(store: Cache, key: str, section) -> Document | None:
-    data = store.get_json("sections", key)
-    try:
-        return Document.from_json(data, section) if data else None
-    except (KeyError, TypeError, ValueError):
-        return None  # an entry from another layout: convert again
-
-
-def build_epub(book: Book, out_dir: Path, progress: Progress = silent) -> Path:
-    target = out_dir / f"{book.metadata.slug}.epub"
-    store = book_cache(book)
-    stamp = inputs_key(book, "epub")
-    done = _digest(target)
-    if done is not None and store.get_json("outputs", stamp) == done:
-        progress("EPUB is up to date")
+def make(run: Run, name: str) -> Path:
+    """Make one format, or find it up to date; formats made from another make that first."""
+    if name in run.made:
+        return run.made[name]
+    fmt = FORMATS[name]
+    target = output_path(run.book, run.out, name)
+    stamp = cache.key("output", name, inputs_key(run.book), fmt.depends(run))
+    known = run.store.get_json("outputs", stamp)
+    if isinstance(known, dict) and known.get("digest") == _digest(target):
+        run.progress(f"{fmt.what} is up to date")
+        run.say(run.keep([Diagnostic(**d) for d in known.get("warnings", [])]))
+        run.made[name] = target
         return target
-    pending = Problems()
-    docs = render(book, progress, store, pending, meanwhile=_load_writer)
-    report_warnings(docs, progress)
-    from bookbuild.check import gate  # preflight: an error keeps the previous EPUB, exit 2
-    from bookbuild.epub import write_epub
-
-    progress("processing images and packaging")
-    with output.locked(out_dir), output.atomic(target) as tmp:
-        write_epub(book, docs, tmp, store, pending)
-        gate.epub(tmp, book, progress, store)
-    store.put_json("outputs", stamp, _digest(target))
+    draft = fmt.prepare(run)
+    found = list(draft.warnings)
+    with output.locked(run.out), output.atomic(target) as tmp:
+        draft.write(tmp)
+        if draft.gate is not None:
+            found += draft.gate(tmp)
+        kept = run.verdict(found, fmt.what)
+    said = [asdict(d) for d in kept if d.severity == "warning"]
+    run.store.put_json("outputs", stamp, {"digest": _digest(target), "warnings": said})
+    run.made[name] = target
     return target
 
 
-def _load_writer() -> None:
-    """Import the EPUB writer and its preflight rules: about as long as pandoc takes to convert
-    one chapter, so it is done while pandoc works."""
-    import bookbuild.epub  # noqa: F401
-    from bookbuild.check import gate, registry  # noqa: F401
-
-    registry.load("epub")
-
-
-def inputs_key(book: Book, fmt: str) -> str:
-    """Everything an output depends on: a changed byte anywhere means a rebuild."""
-    parts = [fmt, str(book.modified), (book.root / "manuscript/book.yaml").read_bytes()]
+def inputs_key(book: Book) -> str:
+    """Everything the book's outputs depend on: a changed byte anywhere means a rebuild."""
+    parts = [str(book.modified), book.yaml_text]
     for s in book.sections:
         parts += [s.source, s.text]
     for name, asset in sorted(book.assets.items()):
@@ -146,38 +150,149 @@ def _digest(path: Path) -> str | None:
         return None
 
 
+# The formats ------------------------------------------------------------------------------
+
+def _epub(run: Run) -> Draft:
+    from bookbuild.convert.render import render, warnings_of
+
+    pending = Problems()  # the writer's problems are said with the converter's, in one run
+    docs = render(run.book, run.progress, run.store, pending, meanwhile=_load_writer)
+    from bookbuild.check import gate
+    from bookbuild.epub import write_epub
+
+    def write(tmp: Path) -> None:
+        write_epub(run.book, docs, tmp, run.store, pending)
+
+    run.progress("processing images and packaging")
+    return Draft(write, warnings_of(docs),
+                 (lambda tmp: gate.epub(tmp, run.book, run.store)) if run.gate else None)
+
+
+def _load_writer() -> None:
+    """Import the EPUB writer and its preflight rules: about as long as pandoc takes to convert
+    one chapter, so it is done while pandoc works."""
+    import bookbuild.epub  # noqa: F401
+    from bookbuild.check import gate, registry  # noqa: F401
+
+    registry.load("epub")
+
+
+def _kepub(run: Run) -> Draft:
+    """The Kobo edition, made from the EPUB."""
+    from bookbuild.epub.kobo import make_kepub
+
+    epub = make(run, "epub")
+    run.progress("writing the Kobo edition")
+    return Draft(lambda tmp: make_kepub(epub, tmp))
+
+
+def _kindle(run: Run) -> Draft:
+    """The edition for Send to Kindle, made from the EPUB; the Kindle preflight must pass."""
+    from bookbuild.check import gate
+    from bookbuild.epub.kindle import make_kindle
+
+    epub = make(run, "epub")
+    run.progress("writing the Kindle edition")
+    return Draft(lambda tmp: make_kindle(epub, tmp), gate=gate.kindle if run.gate else None)
+
+
+def interior(run: Run):
+    """The print interior, typeset once a run: the cover's spine needs its page count."""
+    from bookbuild.pdf.interior import typeset
+
+    if run.interior is None:
+        run.interior = typeset(run.book, run.progress, run.store)
+    return run.interior
+
+
+def _pdf(run: Run) -> Draft:
+    from bookbuild.check import gate
+    from bookbuild.pdf import write_stats
+
+    result = interior(run)
+    s = result.settings
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(result.pdf)
+        run.progress(f"interior: {result.pages} pages, trim {s.trim_name}")
+        write_stats(result)
+
+    def preflight(tmp: Path) -> list[Diagnostic]:
+        found = gate.pdf(tmp, (s.width, s.height), s.bleed_pt, overflows=result.overflows)
+        # The writer says the resolution of each picture at its Markdown line, better than
+        # the rule can from the PDF.
+        return [f for f in found if f.code not in WRITER_SAYS]
+
+    return Draft(write, list(result.warnings), preflight if run.gate else None)
+
+
+WRITER_SAYS = ("PDF-IMG-001",)
+
+
+def page_count(run: Run) -> int:
+    """The interior's page count: from this run, from the last build's record, or typeset."""
+    if run.interior is None:
+        known = run.store.get_json("outputs", cache.key("pages", inputs_key(run.book)))
+        if isinstance(known, int):
+            return known
+    pages = interior(run).pages
+    run.store.put_json("outputs", cache.key("pages", inputs_key(run.book)), pages)
+    return pages
+
+
+def _cover(run: Run) -> Draft:
+    from bookbuild.check import gate
+    from bookbuild.pdf import cover_pdf, cover_trim
+
+    pages = page_count(run)
+    pdf, warnings = cover_pdf(run.book, pages, run.progress)
+    trim, bleed = cover_trim(run.book, pages)
+    return Draft(lambda tmp: tmp.write_bytes(pdf), warnings,
+                 (lambda tmp: gate.pdf(tmp, trim, bleed, cover=True)) if run.gate else None)
+
+
+FORMATS: dict[str, Format] = {f.name: f for f in (
+    Format("epub", ".epub", "EPUB", _epub),
+    Format("pdf", ".pdf", "print interior", _pdf),
+    Format("cover", "-cover.pdf", "cover wrap", _cover,
+           depends=lambda run: str(page_count(run))),
+    Format("kepub", ".kepub.epub", "Kobo edition", _kepub),
+    Format("kindle", ".kindle.epub", "Kindle edition", _kindle),
+)}
+
+
+# A build ----------------------------------------------------------------------------------
+
+def book_cache(book: Book) -> Cache:
+    if os.environ.get("BOOKBUILD_CACHE", "1") == "0":
+        return NO_CACHE
+    return Cache(book.root / "build" / ".cache")
+
+
+def start(book: Book, out: Path, progress: Progress = silent) -> Run:
+    """A Run of `book` into `out`, after what the author should know first."""
+    output.writable(out)  # fail early, but create the folder only when writing into it
+    _refuse_another_books_file(book, out)
+    run = Run(book, out, progress, book_cache(book))
+    announce(run)
+    return run
+
+
 def build(folder: str | Path, out_dir: str | Path | None, formats: list[str],
           progress: Progress = silent) -> list[Path]:
     book = read_book(folder)
-    out = Path(out_dir) if out_dir else book.root / "build"
-    output.writable(out)  # fail early, but create the folder only when writing into it
-    _refuse_another_books_file(book, out)
-    progress = _each_warning_once(progress)
-    announce(book, progress)
+    run = start(book, Path(out_dir) if out_dir else book.root / "build", progress)
     try:
-        return [WRITERS[fmt](book, out, progress) for fmt in formats]
+        return [make(run, fmt) for fmt in formats]
     finally:
         cache.prune_written()
-
-
-def _each_warning_once(progress: Progress) -> Progress:
-    """The EPUB and the PDF read the same Markdown: a warning about it is said once a run."""
-    said: set[str] = set()
-
-    def say(message: str) -> None:
-        if message.startswith("warning: "):
-            if message in said:
-                return
-            said.add(message)
-        progress(message)
-    return say
 
 
 def _refuse_another_books_file(book: Book, out: Path) -> None:
     """Two books with one slug in one output folder would overwrite each other's EPUB."""
     from bookbuild.check.epub_file import EpubFile
 
-    target = out / f"{book.metadata.slug}.epub"
+    target = output_path(book, out, "epub")
     if not target.is_file():
         return
     with EpubFile.open(target) as epub:
@@ -190,7 +305,7 @@ def _refuse_another_books_file(book: Book, out: Path) -> None:
     if meta.identifier in ids or meta.title in titles or not (ids or titles):
         return
     other = titles[0] if titles else ids[0]
-    lines = (book.root / METADATA_FILE).read_text("utf-8", "replace").splitlines()
+    lines = book.yaml_text.splitlines()
     raise BookError(Problem(
         f"{target} is another book's ({other}); two books share the slug "
         f"{meta.slug!r}: give this one its own with slug: in book.yaml, or build it with "
@@ -198,63 +313,17 @@ def _refuse_another_books_file(book: Book, out: Path) -> None:
         line_of(lines, "slug") or line_of(lines, "title")))
 
 
-def announce(book: Book, progress: Progress) -> None:
+def announce(run: Run) -> None:
     """What the author should know about book.yaml before anything is built."""
-    meta = book.metadata
-    store = book_cache(book)
+    meta = run.book.metadata
     told = cache.key("identifier hint", meta.identifier)
-    if meta.identifier_generated and not store.get_json("outputs", told):
+    if meta.identifier_generated and not run.store.get_json("outputs", told):
         # Said once per identifier: a changed title or author gives a new one, said again.
-        progress(f"identifier {meta.identifier} (derived from title and author; "
-                 f"pin it in book.yaml as identifier:)")
-        store.put_json("outputs", told, True)
+        run.progress(f"identifier {meta.identifier} (derived from title and author; "
+                     f"pin it in book.yaml as identifier:)")
+        run.store.put_json("outputs", told, True)
     if meta.untranslated:
-        progress(f"warning: {METADATA_FILE}: "
-                 f"{labels.untranslated(meta.language, meta.untranslated)}")
-
-
-# One entry per output format; each takes (book, out_dir, progress) and returns the written path.
-def build_kepub(book: Book, out_dir: Path, progress: Progress = silent) -> Path:
-    """The Kobo edition, derived from the EPUB."""
-    from bookbuild.epub.kobo import make_kepub
-    from bookbuild.proof.run import kepub_path
-
-    epub = build_epub(book, out_dir, progress)
-    with output.locked(out_dir):
-        return make_kepub(epub, kepub_path(out_dir, book.metadata.slug))
-
-
-def build_kindle(book: Book, out_dir: Path, progress: Progress = silent) -> Path:
-    """The edition for Send to Kindle, derived from the EPUB; the Kindle preflight must pass."""
-    from bookbuild.epub.kindle import make_kindle
-    from bookbuild.proof.run import kindle_path
-
-    epub = build_epub(book, out_dir, progress)
-    target = kindle_path(out_dir, book.metadata.slug)
-    with output.locked(out_dir):
-        findings = make_kindle(epub, target)
-    errors = [f for f in findings if f.severity == "error"]
-    if errors:
-        raise BookError([Problem(f"Kindle preflight: {f.message}", f.file, f.line) for f in errors])
-    return target
-
-
-def build_pdf(book: Book, out_dir: Path, progress: Progress = silent) -> Path:
-    from bookbuild.pdf import build_pdf as typeset_pdf
-
-    return typeset_pdf(book, out_dir, progress)
-
-
-def build_cover(book: Book, out_dir: Path, progress: Progress = silent) -> Path:
-    from bookbuild.pdf import build_cover as draw_cover
-
-    return draw_cover(book, out_dir, progress)
-
-
-WRITERS: dict[str, Callable[[Book, Path, Progress], Path]] = {
-    "epub": build_epub,
-    "pdf": build_pdf,
-    "cover": build_cover,
-    "kepub": build_kepub,
-    "kindle": build_kindle,
-}
+        run.say(run.keep([Diagnostic(
+            "MS-LABEL-001", "warning", labels.untranslated(meta.language, meta.untranslated),
+            METADATA_FILE, line_of(run.book.yaml_text.splitlines(), "language"),
+            hint="give the words under labels: in book.yaml")]))

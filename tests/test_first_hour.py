@@ -15,7 +15,7 @@ import pytest
 
 from bookbuild.check import Finding
 from bookbuild.check.report import as_text
-from bookbuild.commands.check import Result
+from bookbuild.check.report import Result
 from bookbuild.epub.accessibility import Content, summary
 from bookbuild.support.words import counted
 from tests.conftest import ROOT, SAMPLE, copy_book, run_cli

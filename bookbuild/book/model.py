@@ -143,6 +143,11 @@ class Book:
     assets: dict[str, Asset]
     config: dict = field(default_factory=dict)  # book.yaml blocks for writers and checks: print, check…
     modified: int = 0  # seconds since the epoch, for reproducible timestamps
+    yaml_text: str = ""  # book.yaml as read, once: suppressions and positions are found in it
+
+    @property
+    def yaml_lines(self) -> list[str]:
+        return self.yaml_text.splitlines()
 
 
 def reader_date(date: str, language: str) -> str:

@@ -48,7 +48,8 @@ def read_book(folder: str | Path) -> Book:
     problems.raise_if_any()
     config = {k: v for k, v in data.items() if k in ("print", "check", "allow_scripts", "toc_depth")}
     return Book(root=root, metadata=metadata, sections=sections, assets=_assets(root),
-                config=config, modified=_modified(root, files))
+                config=config, modified=_modified(root, files),
+                yaml_text=yaml_path.read_text("utf-8", "replace"))
 
 
 def _with_book_references(sections: list[Section]) -> list[Section]:

@@ -6,8 +6,9 @@ import re
 
 from lxml import etree
 
+from bookbuild.support import safety
 from bookbuild.check.epub_docs import Doc, Image, documents
-from bookbuild.check.epub_file import SVG_TYPE, URL_NOISE, XLINK_HREF, EpubFile, local
+from bookbuild.check.epub_file import SVG_TYPE, XLINK_HREF, EpubFile, local
 from bookbuild.check.epub_links import resources
 from bookbuild.check.registry import Hit, rule
 from bookbuild.support.words import counted
@@ -20,7 +21,6 @@ REMOTE = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
 FORBIDDEN_NAME = re.compile(r'["*:<>?\\|\x00-\x1f\x7f]|\.$')
 URL_SAFE = re.compile(r"^[A-Za-z0-9._~/-]+$")
 PRESENTATIONAL = {"presentation", "none"}
-C0_AND_SPACE = "".join(chr(c) for c in range(0x21))
 
 
 def _content_images(epub: EpubFile) -> list[tuple[str, Image]]:
@@ -152,14 +152,10 @@ def no_scripts(doc: Doc):
         if handlers:
             yield Hit(f"event handler {handlers[0]} on <{local(el)}>", doc.path,
                       el.sourceline, needle=handlers[0])
-        if any(_as_url(v).startswith("javascript:") for v in el.attrib.values()):
-            yield Hit("javascript: URL", doc.path, el.sourceline, needle="javascript:")
-
-
-def _as_url(value: str) -> str:
-    """An attribute as a browser reads a URL: tabs and line breaks dropped, controls and spaces
-    stripped from both ends ("java&#10;script:" runs as a script)."""
-    return URL_NOISE.sub("", value).strip(C0_AND_SPACE).lower()
+        scripted = next((v for v in el.attrib.values() if safety.runs_script(v)), None)
+        if scripted is not None:
+            kind = safety.scheme(scripted)
+            yield Hit(f"{kind}: URL", doc.path, el.sourceline, needle=f"{kind}:")
 
 
 @rule("EPUB-SVG-001", "error", "remove scripts and outside references from the SVG", "epub")
@@ -178,7 +174,7 @@ def safe_svg(epub: EpubFile):
                           f"never run", item.path, el.sourceline)
                 break
             href = el.get(XLINK_HREF) or el.get("href") or ""
-            if REMOTE.match(href) or href.lower().startswith(("file:", "javascript:")):
+            if REMOTE.match(href) or safety.scheme(href) == "file" or safety.runs_script(href):
                 yield Hit(f"SVG refers to {href}; it is reported, never fetched", item.path,
                           el.sourceline)
 

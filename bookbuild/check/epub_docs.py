@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 
 from lxml import etree
 
+from bookbuild.support import safety
 from bookbuild.support import cache
 from bookbuild.check.epub_file import EPUB_NS, XLINK_HREF, XML_LANG, EpubFile, local, text_of
 from bookbuild.check.registry import Hit, rules_for
@@ -186,6 +187,11 @@ def _collect(found: Facts, el: etree._Element, name: str) -> None:
             found.resources.append((el.get(attr), line))
     if name == "link" and "stylesheet" in (el.get("rel") or "").split() and el.get("href"):
         found.resources.append((el.get("href"), line))
+    css = [(el.get("style"), True)] + ([(el.text, False)] if name == "style" else [])
+    for text, declarations in css:
+        if text:
+            found.resources += [(url, line) for url in safety.css_urls(text, declarations)
+                                if safety.scheme(url) != "data"]
     if name == "img":
         found.images.append(Image("img", el.get("src"), el.get("alt"), el.get("role"), line))
     elif name == "image":

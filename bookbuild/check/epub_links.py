@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 
+from bookbuild.support import safety
 from bookbuild.check.epub_docs import documents, facts
 from bookbuild.check.epub_file import NCX_NS, EpubFile
 from bookbuild.check.registry import Hit, rule
 
-CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
 
 
 def hyperlinks(epub: EpubFile) -> list[tuple[str, str, int | None, tuple[str, str]]]:
@@ -43,10 +42,14 @@ def resources(epub: EpubFile):
         if data is None:
             continue
         text = data.decode("utf-8", "replace")
-        for m in CSS_URL.finditer(text):
-            ref = m.group(1) or m.group(2)
-            if not ref.startswith("data:"):
-                yield item.path, ref, text.count("\n", 0, m.start()) + 1
+        for ref in safety.css_urls(text):
+            if safety.scheme(ref) != "data":
+                yield item.path, ref, _line(text, ref)
+
+
+def _line(text: str, needle: str) -> int | None:
+    pos = text.find(needle)
+    return text.count("\n", 0, pos) + 1 if pos >= 0 else None
 
 
 @rule("EPUB-LINK-001", "error", "link to a section that exists; check the file name", "epub")

@@ -29,8 +29,7 @@ class Locator:
         if book is not None:
             self.sections = {posixpath.join(content_dir, s.file_name): s for s in book.sections}
             self.metadata_pages = {posixpath.join(content_dir, n) for n in FROM_METADATA}
-            path = book.root / METADATA_FILE
-            self.yaml = path.read_text("utf-8", "replace") if path.is_file() else ""
+            self.yaml = book.yaml_text
 
     def place(self, file: str | None, line: int | None, needle: str | None,
               message: str) -> tuple[str | None, int | None, str]:

@@ -8,6 +8,7 @@ import re
 from bookbuild.check.ms_text import CODE_SPAN, Manuscript, blank_matches
 from bookbuild.check.registry import Hit, rule
 from bookbuild.book.config import FILE as METADATA_FILE
+from bookbuild.book.config import line_of
 from bookbuild.support.paths import UnsafePath, inside
 
 IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?([^)\s>]+)>?")
@@ -69,10 +70,4 @@ def unused_assets(ms: Manuscript):
 
 
 def _yaml_line(ms: Manuscript, key: str) -> int | None:
-    path = ms.book.root / METADATA_FILE
-    if not path.is_file():
-        return None
-    for i, line in enumerate(path.read_text("utf-8", "replace").splitlines(), 1):
-        if line.startswith(f"{key}:"):
-            return i
-    return None
+    return line_of(ms.book.yaml_lines, key)

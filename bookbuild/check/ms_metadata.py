@@ -20,8 +20,4 @@ def labels_in_the_book_language(ms: Manuscript):
 
 
 def _line(ms: Manuscript, key: str) -> int | None:
-    try:
-        text = (ms.book.root / FILE).read_text("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    return line_of(text.splitlines(), key)
+    return line_of(ms.book.yaml_lines, key)

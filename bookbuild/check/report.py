@@ -3,13 +3,32 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from itertools import groupby
 
 import click
 
-from bookbuild.commands.check import Result
+from bookbuild.check import SEVERITIES, Finding
 from bookbuild.support.words import counted
+
+@dataclass
+class Result:
+    subject: str
+    findings: list[Finding] = field(default_factory=list)
+    suppressed: list[Finding] = field(default_factory=list)
+    ran: list[str] = field(default_factory=list)  # what was checked: manuscript, epub, …
+
+    def count(self, severity: str) -> int:
+        return sum(f.severity == severity for f in self.findings)
+
+    def exit_code(self, strict: bool = False) -> int:
+        if self.count("error") or (strict and self.count("warning")):
+            return 1
+        return 0
+
+    def summary(self) -> dict:
+        return {**{s: self.count(s) for s in SEVERITIES}, "suppressed": len(self.suppressed)}
+
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 

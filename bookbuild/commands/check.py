@@ -7,43 +7,23 @@ pointed back at the Markdown the author wrote where it can be.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bookbuild.check import SEVERITIES, Finding, ace, epubcheck, registry, suppress
+from bookbuild.check.report import Result
 from bookbuild.check.epub_file import EpubFile
 from bookbuild.check.locate import Locator
 from bookbuild.check.ms_text import Manuscript
 from bookbuild.check.pdf_file import PdfFile
 from bookbuild.support.errors import BookError
+from bookbuild import pipeline
 from bookbuild.book.reader import read_book
-from bookbuild.book.config import FILE as METADATA_FILE
 from bookbuild.book.model import Book
 from bookbuild.support.progress import Progress, silent
 from bookbuild.support.words import counted
-
-
-@dataclass
-class Result:
-    subject: str
-    findings: list[Finding] = field(default_factory=list)
-    suppressed: list[Finding] = field(default_factory=list)
-    ran: list[str] = field(default_factory=list)  # what was checked: manuscript, epub, …
-
-    def count(self, severity: str) -> int:
-        return sum(f.severity == severity for f in self.findings)
-
-    def exit_code(self, strict: bool = False) -> int:
-        if self.count("error") or (strict and self.count("warning")):
-            return 1
-        return 0
-
-    def summary(self) -> dict:
-        return {**{s: self.count(s) for s in SEVERITIES}, "suppressed": len(self.suppressed)}
 
 
 @dataclass
@@ -104,77 +84,53 @@ def check_path(path: str | Path, options: Options = Options(),
 
 def check_book(folder: Path, options: Options = Options(), progress: Progress = silent) -> Result:
     book = read_book(folder)
-    suppressions = suppress.parse(book.config, _yaml(book)) + suppress.inline(
+    suppressions = suppress.parse(book.config, book.yaml_text) + suppress.inline(
         [(s.source, s.text) for s in book.sections])
     run = _Run()
     progress(f"linting {counted(len(book.sections), 'manuscript file')}")
     run.rules("manuscript", Manuscript.of(book))
     with tempfile.TemporaryDirectory(prefix="bookbuild-check-") as tmp:
-        epub = _build(run, book, "epub", Path(tmp), progress)
+        # Built as `build` builds, into a folder of its own and without the cache (the book's
+        # build/ is left untouched), reporting what the gate would stop on instead of stopping.
+        built = pipeline.Run(book, Path(tmp), _without_warnings(progress), gate=False,
+                             say_warnings=False)
+        epub = _build(run, built, "epub", progress)
         if epub is not None:
             _epub(run, epub, book, options, progress)
-        if options.pdf and _can_build("pdf"):
-            pdf = _build(run, book, "pdf", Path(tmp), progress)
+        if options.pdf:
+            pdf = _build(run, built, "pdf", progress)
             if pdf is not None:
-                _pdf(run, pdf, book)
-                cover = _build(run, book, "cover", Path(tmp), progress)
+                _pdf(run, pdf, book, built.interior)
+                cover = _build(run, built, "cover", progress)
                 if cover is not None:
                     _cover(run, cover, book, pdf)
+        # What the writers warned of that no rule here checks again (uncovered characters,
+        # PDF/A switched off, raw HTML left out): `check` reports all that `build` says.
+        run.findings += [d for d in built.warnings if d.code not in registry.RULES]
+        run.codes |= {d.code for d in built.warnings}
     # The folder's own name: "." or "../book" would read as no subject at all.
     return _result(Path(folder).resolve().name or str(folder), run, suppressions)
 
 
-def _yaml(book: Book) -> str:
-    path = book.root / METADATA_FILE
-    return path.read_text("utf-8", "replace") if path.is_file() else ""
+def _without_warnings(progress: Progress) -> Progress:
+    """The writers' warnings are reported as findings, suppressions applied."""
+    def say(message: str) -> None:
+        if not message.startswith("warning:"):
+            progress(message)
+    return say
 
 
-def _can_build(fmt: str) -> bool:
-    from bookbuild.pipeline import WRITERS
-
-    return fmt in WRITERS
-
-
-def _build(run: _Run, book: Book, fmt: str, out: Path, progress: Progress) -> Path | None:
-    """Build one format into `out` without the build's own gate; build problems are findings."""
+def _build(run: _Run, built: pipeline.Run, fmt: str, progress: Progress) -> Path | None:
+    """Build one format; a problem that stops the build is a finding."""
     progress(f"building the {fmt.upper()} to check it")
     try:
-        if fmt == "epub":
-            from bookbuild.pipeline import render
-            from bookbuild.epub import write_epub
-
-            target = out / f"{book.metadata.slug}.epub"
-            write_epub(book, render(book), target)
-            return target
-        from bookbuild.pipeline import WRITERS
-        from bookbuild.check import gate
-
-        # The writer's own warnings are said again below as findings, suppressions applied.
-        def say(message: str) -> None:
-            if not message.startswith("warning:"):
-                progress(message)
-        with gate.disabled(), _no_cache():
-            return WRITERS[fmt](book, out, say)
+        return pipeline.make(built, fmt)
     except BookError as e:
         run.findings += [Finding("BUILD-001", "error", p.message, p.file, p.line, p.column,
                                  f"the {fmt.upper()} could not be built; fix this first")
                          for p in e.problems]
         run.codes.add("BUILD-001")
         return None
-
-
-@contextlib.contextmanager
-def _no_cache():
-    """Writers keep a cache in the book's build/ folder; a check leaves the book untouched."""
-    before = os.environ.get("BOOKBUILD_CACHE")
-    os.environ["BOOKBUILD_CACHE"] = "0"
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ["BOOKBUILD_CACHE"]
-        else:
-            os.environ["BOOKBUILD_CACHE"] = before
 
 
 def _epub(run: _Run, path: Path, book: Book | None, options: Options, progress: Progress):
@@ -204,19 +160,13 @@ def _filed(f: Finding, path: Path) -> Finding:
     return f if f.file else replace(f, file=path.name)
 
 
-def _pdf(run: _Run, path: Path, book: Book | None) -> None:
+def _pdf(run: _Run, path: Path, book: Book | None, interior=None) -> None:
+    """A PDF interior; `interior` is the book's, as just typeset (what could not be fit)."""
     trim, bleed = _print_size(book)
     with PdfFile.open(path, trim=trim, bleed=bleed) as doc:
         doc.sources = _image_sizes(book) if book else {}
-        doc.overflows = _overflows(book) if book else []
+        doc.overflows = list(interior.overflows) if interior is not None else []
         run.rules("pdf", doc, name=path.name)
-
-
-def _overflows(book: Book) -> list:
-    """What the print of `book`, just built for the check, could not make fit."""
-    from bookbuild.pdf import overflows_of
-
-    return overflows_of(book)
 
 
 def _looks_like_a_cover(path: Path) -> bool:
@@ -232,14 +182,12 @@ def _looks_like_a_cover(path: Path) -> bool:
 
 def _cover(run: _Run, path: Path, book: Book, interior: Path) -> None:
     """The cover wrap, sized for the interior's page count."""
-    from bookbuild.pdf import settings
-    from bookbuild.pdf.wrap import geometry
+    from bookbuild.pdf import cover_trim
 
     with PdfFile.open(interior) as doc:
         pages = len(doc.pdf.pages) if doc.pdf is not None else 0
-    g = geometry(settings.parse(book.config, _yaml(book).splitlines()), pages)
-    trim = (g["width"] - 2 * g["bleed"], g["trim_height"])
-    with PdfFile.open(path, trim=trim, bleed=g["bleed"], cover=True) as doc:
+    trim, bleed = cover_trim(book, pages)
+    with PdfFile.open(path, trim=trim, bleed=bleed, cover=True) as doc:
         doc.sources = _image_sizes(book)
         run.rules("pdf", doc, name=path.name, what="cover")
 
@@ -262,11 +210,9 @@ def _print_size(book: Book | None) -> tuple[tuple[float, float] | None, float]:
     """The trim and bleed the book's print: block asks for; unknown for a lone PDF."""
     if book is None:
         return None, 0.0
-    try:
-        from bookbuild.pdf import settings
-    except ImportError:
-        return None, 0.0
-    s = settings.parse(book.config, _yaml(book).splitlines())
+    from bookbuild.pdf.interior import print_settings
+
+    s = print_settings(book)
     return (s.width, s.height), s.bleed_pt
 
 

@@ -14,6 +14,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from bookbuild.support import safety
 from bookbuild.book import references
 from bookbuild.convert import comments
 from bookbuild.support.errors import Problems
@@ -40,9 +41,6 @@ _BARE_MATH = re.compile(r"<math(?=[\s>/])(?![^>]*\bxmlns=)")
 # Media pandoc makes from ![…](file) when the file is not a picture (.pdf, .mp4, .mp3).
 MEDIA = {"embed", "video", "audio", "source", "track"}
 URL_ATTRIBUTES = {"src", "href", "data", "poster", "srcset", "action", "formaction", "background"}
-SCRIPT_URL = re.compile(r"^\s*(javascript|vbscript):", re.IGNORECASE)
-CSS_REMOTE = re.compile(r"""url\(\s*['"]?\s*((?:https?:)?//[^'")\s]*)"""
-                        r"""|@import\s+['"]((?:https?:)?//[^'"]*)""", re.IGNORECASE)
 # A link with a scheme (https:, mailto:) leaves the book; anything else names a file in it.
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
@@ -76,7 +74,7 @@ class Document:
     has_svg: bool = False
     scripted: bool = False  # has a script or event handler (only where the book allows them)
     file_links: list[str] = field(default_factory=list)  # hrefs to other files: "02-two.md#x"
-    warnings: list[list] = field(default_factory=list)  # [message, line] for the author
+    warnings: list[list] = field(default_factory=list)  # [code, message, line] for the author
 
     def tree(self) -> etree._Element:
         """The content parsed again, wrapped in an XHTML <div>."""
@@ -119,7 +117,7 @@ def line_of(text: str, needle: str) -> int | None:
 
 def to_document(section: Section, markup: str, problems: Problems,
                 allow_scripts: bool = False,
-                warnings: list[tuple[str, str]] = ()) -> Document | None:
+                warnings: list[tuple[str, str, str]] = ()) -> Document | None:
     body = _parse(section, _bare_code_lines(markup), problems)
     if body is None:
         return None
@@ -161,8 +159,8 @@ def _bare_code_lines(markup: str) -> str:
 
 def located(section: Section, warnings) -> list[list]:
     """The converter's warnings with the Markdown line of what each one names."""
-    return [[message, line_of(section.text, needle) if needle else None]
-            for message, needle in dict.fromkeys(warnings)]
+    return [[code, message, line_of(section.text, needle) if needle else None]
+            for code, message, needle in dict.fromkeys(warnings)]
 
 
 def inner_xml(el: etree._Element) -> str:
@@ -267,13 +265,13 @@ def _safe(el: etree._Element, tag: str, doc: _Walk, problems: Problems,
             if not allow_scripts:
                 problems.add(f"{name}= runs a script; scripts are not allowed in this book",
                              src, line_of(text, f"{name}="))
-        elif name in URL_ATTRIBUTES and SCRIPT_URL.match(value):
+        elif name in URL_ATTRIBUTES and safety.runs_script(value):
             doc.scripted = True
             if not allow_scripts:
-                problems.add(f"{value.split(':')[0].strip().lower()}: link runs a script; "
-                             f"scripts are not allowed in this book", src, line_of(text, value))
-        elif name in URL_ATTRIBUTES and re.match(r"\s*(file|data):", value, re.IGNORECASE):
-            scheme = value.strip().split(":")[0].lower()
+                problems.add(f"{safety.scheme(value)}: link runs a script; scripts are not "
+                             f"allowed in this book", src, _line_of_value(text, value))
+        elif name in URL_ATTRIBUTES and safety.scheme(value) in ("file", "data"):
+            scheme = safety.scheme(value)
             problems.add(f"{scheme}: URL {value[:40]}{'…' if len(value) > 40 else ''} cannot be "
                          f"part of a book; put the file under assets/ and write its path",
                          src, line_of(text, value[:40]))
@@ -282,9 +280,10 @@ def _safe(el: etree._Element, tag: str, doc: _Walk, problems: Problems,
             problems.add(f"remote resource {value} is not allowed; put the file under assets/",
                          src, line_of(text, value))
             return False
-    css = (el.get("style") or "") + (el.text or "" if tag == "style" else "")
-    for m in CSS_REMOTE.finditer(css):
-        url = m.group(1) or m.group(2)
+    urls = safety.css_urls(el.get("style") or "", declarations=True)
+    if tag == "style":
+        urls += safety.css_urls(el.text or "")
+    for url in (u for u in urls if REMOTE.match(u)):
         problems.add(f"remote resource {url} is not allowed; put the file under assets/",
                      src, line_of(text, url))
     if tag in MEDIA and el.get("src"):
@@ -292,6 +291,12 @@ def _safe(el: etree._Element, tag: str, doc: _Walk, problems: Problems,
                      src, line_of(text, el.get("src")))
         return False
     return True
+
+
+def _line_of_value(text: str, value: str) -> int | None:
+    """The line of an attribute value as written: the parser has already turned "&#9;" into
+    a tab, so the text before the first such character is looked for."""
+    return line_of(text, value) or line_of(text, re.split(r"[\t\r\n]", value.strip())[0])
 
 
 def _id(value: str, doc: _Walk, problems: Problems) -> None:
@@ -483,7 +488,7 @@ def _file_links(doc: Document, by_path: dict[str, Document], problems: Problems)
         elif target is None:
             # Documentation beside the book (an mdBook's `../std/…html`) is not in the EPUB:
             # the words stay, the link goes, and the author hears of it.
-            doc.warnings.append([f"link to {href} leads outside the book: its text is kept "
+            doc.warnings.append(["CONVERT-LINK-003", f"link to {href} leads outside the book: its text is kept "
                                  f"without the link (only sections, #ids and web addresses "
                                  f"can be linked)", line])
             doc.xhtml = re.sub(rf'<a href="{re.escape(_attr(href))}"[^>]*>(.*?)</a>', r"\1",

@@ -18,8 +18,9 @@
 BOOKBUILD_WARNINGS = BOOKBUILD_WARNINGS or {}
 local PRINT = (BOOKBUILD_WRITER == 'typst')
 
-local function warn(message, needle)
-  table.insert(BOOKBUILD_WARNINGS, {message = message, needle = needle})
+-- `code` is the warning's stable code, which book.yaml's check: ignore can name.
+local function warn(code, message, needle)
+  table.insert(BOOKBUILD_WARNINGS, {code = code, message = message, needle = needle})
 end
 
 -- Every element of HTML (living standard and the obsolete ones pandoc still reads).
@@ -102,7 +103,7 @@ end
 
 local function warn_unknown(html)
   for written in pairs(unknown_elements(html)) do
-    warn('<' .. written .. '> is not an HTML element: its tags were left out and its '
+    warn('CONVERT-HTML-001', '<' .. written .. '> is not an HTML element: its tags were left out and its '
          .. 'content kept', '<' .. written)
   end
 end
@@ -347,7 +348,7 @@ local function convert_runs(list, as_blocks)
         -- A stray closing tag or a raw piece print cannot take: its text, if any, stays.
         local t = first_tag(el.text)
         if t and not t.closing and UNPRINTABLE[t.name] then
-          warn('<' .. t.written .. '> cannot be printed: it is left out of the PDF',
+          warn('PDF-HTML-001', '<' .. t.written .. '> cannot be printed: it is left out of the PDF',
                '<' .. t.written)
         end
         local text = pandoc.utils.stringify(pandoc.read(el.text, 'html'))
@@ -471,7 +472,7 @@ end
 -- books link headings in Japanese or Russian (`#%E3%83%91…`), names the id as it is spelled.
 local function link_target(link)
   if link.target == '' then
-    warn('link "' .. pandoc.utils.stringify(link.content) .. '" has no target; '
+    warn('CONVERT-LINK-001', 'link "' .. pandoc.utils.stringify(link.content) .. '" has no target; '
          .. 'its text is kept', ']()')
     return link.content
   end
@@ -491,7 +492,7 @@ local function undefined_references(doc)
     Str = function(s)
       local ref = s.text:match('%]%[([^%]]*)%]')
       if ref then
-        warn('link reference [' .. ref .. '] is defined nowhere in the book: the text is '
+        warn('CONVERT-LINK-002', 'link reference [' .. ref .. '] is defined nowhere in the book: the text is '
              .. 'printed with its brackets; add a line "[' .. ref .. ']: address"', s.text)
       end
     end,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
+from bookbuild.support import cache as cache_of_outputs
 from bookbuild.convert import comments
 from bookbuild.support.errors import BookError, Problem
 
@@ -56,6 +57,9 @@ def pandoc_identity() -> str:
     return f"{found}:{info.st_size}:{info.st_mtime_ns}"
 
 
+cache_of_outputs.identify(pandoc_identity)  # a new pandoc is never served the old one's output
+
+
 @cache
 def pandoc_version() -> str:
     """The version of the pandoc `pandoc_path()` names, from its first line of --version."""
@@ -67,8 +71,8 @@ def pandoc_version() -> str:
 @dataclass
 class Converted:
     output: str
-    # What normalize.lua noticed: (message, text to find the Markdown line by).
-    warnings: list[tuple[str, str]] = field(default_factory=list)
+    # What normalize.lua noticed: (code, message, text to find the Markdown line by).
+    warnings: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def convert(texts: list[str], sources: list[str], writer: str = "html5",
@@ -97,7 +101,7 @@ def convert_all(texts: list[str], sources: list[str], writer: str = "html5",
             if "error" in item:
                 problems.append(Problem(f"pandoc could not convert it: {item['error']}", sources[i]))
             outputs.append(Converted(item.get("output", ""),
-                                     [(w["message"], w.get("needle") or "")
+                                     [(w["code"], w["message"], w.get("needle") or "")
                                       for w in item.get("warnings") or []]))
     if problems:
         raise BookError(problems)

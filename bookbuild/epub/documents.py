@@ -8,9 +8,9 @@ from importlib import resources
 from string import Template
 
 from bookbuild.convert.html import Document
+from bookbuild.book.language import right_to_left
 from bookbuild.book.model import Metadata
 
-RTL = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ku"}
 MATTER = {"front": "frontmatter", "chapter": "bodymatter", "back": "backmatter"}
 # DPUB-ARIA roles for the semantic types that have one.
 ARIA = {t: f"doc-{t}" for t in (
@@ -27,7 +27,7 @@ def template(name: str) -> Template:
 
 
 def text_dir(lang: str) -> str:
-    return ' dir="rtl"' if lang.split("-")[0].lower() in RTL else ""
+    return ' dir="rtl"' if right_to_left(lang) else ""
 
 
 def page(meta: Metadata, title: str, content: str, matter: str, body_class: str,

@@ -1,9 +1,9 @@
-"""The Kindle edition: the built EPUB tuned for Send to Kindle and KDP, and its preflight.
+"""The Kindle edition: the built EPUB tuned for Send to Kindle and KDP.
 
 Amazon's converter is stricter than EPUBCheck in a few known places (the KINDLE-* rules of the
 check suite). The edition fixes what can be fixed without changing the book: an explicit UTF-8
 declaration on every document, links to a <body> id pointed at the file, comments and
-<img> elements without a src dropped. The preflight reports the rest (language, size).
+<img> elements without a src dropped. The Kindle preflight (check.gate.kindle) reports the rest.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from bookbuild.support import output
-from bookbuild.check import Finding
 from bookbuild.epub.container import XHTML_NS, Epub, parse_xml, serialize_xhtml
 
 X = f"{{{XHTML_NS}}}"
@@ -24,8 +22,8 @@ NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
-def make_kindle(epub: Path, target: Path) -> list[Finding]:
-    """Write `target` from the built EPUB; return what the preflight still finds in it."""
+def make_kindle(epub: Path, target: Path) -> Path:
+    """Write `target` from the built EPUB (check.gate.kindle says what Kindle would still refuse)."""
     book = Epub(epub)
     documents = set(book.package.documents())
     body_ids = _body_ids(book, documents)
@@ -39,9 +37,8 @@ def make_kindle(epub: Path, target: Path) -> list[Finding]:
             return _fix_ncx(data, name, body_ids)
         return None
 
-    with output.atomic(target) as tmp:
-        book.rewrite(tmp, change)
-    return preflight(target)
+    book.rewrite(target, change)
+    return target
 
 
 def _body_ids(book: Epub, documents: set[str]) -> dict[str, str]:
@@ -100,12 +97,3 @@ def _drop(node) -> None:
         else:
             parent.text = (parent.text or "") + node.tail
     parent.remove(node)
-
-
-def preflight(path: Path) -> list[Finding]:
-    """The check suite's Kindle rules (KINDLE-*) run on the EPUB at `path`."""
-    from bookbuild.check import registry
-    from bookbuild.check.epub_file import EpubFile
-
-    with EpubFile.open(path) as epub:
-        return [f for f in registry.run("epub", epub) if f.code.startswith("KINDLE-")]

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from lxml import etree
 
-from bookbuild.support import output
 from bookbuild.support.errors import BookError
 from bookbuild.epub.container import XHTML_NS, Epub, parse_xml, serialize_xhtml
 
@@ -132,6 +131,5 @@ def make_kepub(epub: Path, target: Path) -> Path:
     def change(name: str, data: bytes) -> bytes | None:
         return kepubify(data, name) if name in documents else None
 
-    with output.atomic(target) as tmp:
-        book.rewrite(tmp, change)
+    book.rewrite(target, change)
     return target

@@ -12,6 +12,7 @@ from pathlib import Path
 from lxml import etree
 from PIL import Image, ImageCms, ImageOps
 
+from bookbuild.support import safety
 from bookbuild.support.errors import BookError
 from bookbuild.support.paths import UnsafePath, inside, slugify
 
@@ -24,8 +25,6 @@ MEDIA_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
                ".svg": "image/svg+xml", ".webp": "image/webp"}
 RASTER_INPUTS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".bmp"}
 SVG_FORBIDDEN = {"script", "foreignObject", "iframe", "handler"}
-# url(…) and @import in CSS, except references to the drawing's own #ids.
-_CSS_IMPORT = re.compile(r"@import|url\(\s*['\"]?(?!#)", re.IGNORECASE)
 _SVG_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
@@ -186,8 +185,11 @@ def svg_rendition(path: Path, name: str, label: str) -> Rendition:
         for attr, value in el.attrib.items():
             if attr.endswith("href") and not value.startswith("#"):
                 raise BookError(f"{label}: SVG refers to an outside resource {value!r}")
-        styles = [el.get("style") or ""] + ([el.text or ""] if local == "style" else [])
-        if any(_CSS_IMPORT.search(css) for css in styles):
+        urls = safety.css_urls(el.get("style") or "", declarations=True)
+        if local == "style":
+            urls += safety.css_urls(el.text or "")
+        # url(…) and @import in CSS, except references to the drawing's own #ids.
+        if any(not url.startswith("#") for url in urls):
             raise BookError(f"{label}: SVG style refers to an outside resource")
     return Rendition(name, data, MEDIA_TYPES[".svg"])
 

@@ -29,11 +29,13 @@ from pathlib import Path
 
 import pikepdf
 
+from bookbuild.support.diagnostics import Diagnostic
 from bookbuild.support import cache
-from bookbuild.support.cache import Cache
+from bookbuild.support.cache import NO_CACHE, Cache
 from bookbuild.convert.html import line_of
 from bookbuild.support.errors import BookError, Problem, Problems
 from bookbuild.book.config import FILE as METADATA_FILE
+from bookbuild.book.language import right_to_left
 from bookbuild.book.model import Book
 from bookbuild.pdf import fit, fonts, jobs, layout, merge, pictures, settings, source
 from bookbuild.pdf.settings import PrintSettings
@@ -44,7 +46,6 @@ TEMPLATES = resources.files("bookbuild.pdf").joinpath("templates")
 WORDS_PER_PAGE = 400  # 5.5×8.5 in at 11 pt sets about this many: a first guess for the gutter
 FRONT_PAGES = 8
 MAX_PASSES = 4
-PAGE_RANGE = (24, 828)  # what KDP and IngramSpark bind as paperbacks
 # Below this many words a second process costs more than it saves: the jobs run in this one.
 PARALLEL_WORDS = 60_000
 JOB_TIMESTAMP = 0  # body jobs' own metadata is dropped in the merge: keep their cache keys still
@@ -58,7 +59,7 @@ class Interior:
     pdf: bytes
     pages: int
     settings: PrintSettings
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
     peaks_kb: dict[int, int] = field(default_factory=dict)  # Typst worker pid → peak RSS
     compiled: list[str] = field(default_factory=list)  # jobs set by Typst, not from the cache
     overflows: list[fit.Overflow] = field(default_factory=list)  # what still does not fit
@@ -85,11 +86,7 @@ class Plan:
 
 
 def print_settings(book: Book) -> PrintSettings:
-    lines = None
-    yaml_path = book.root / METADATA_FILE
-    if "print" in book.config and yaml_path.is_file():
-        lines = yaml_path.read_text("utf-8", errors="replace").splitlines()
-    return settings.parse(book.config, lines)
+    return settings.parse(book.config, book.yaml_lines if "print" in book.config else None)
 
 
 def workers(book: Book) -> int:
@@ -101,15 +98,8 @@ def workers(book: Book) -> int:
     return max(1, os.cpu_count() or 1) if words >= PARALLEL_WORDS else 1
 
 
-def _store(book: Book) -> Cache:
-    from bookbuild.pipeline import book_cache
-
-    return book_cache(book)
-
-
-def typeset(book: Book, progress: Progress) -> Interior:
+def typeset(book: Book, progress: Progress, store: Cache = NO_CACHE) -> Interior:
     s = print_settings(book)
-    store = _store(book)
     with tempfile.TemporaryDirectory(prefix="bookbuild-pdf-") as tmp, \
             jobs.Runner(Path(tmp), fonts.static_font_paths(), workers(book), store) as runner:
         work = Path(tmp)
@@ -121,7 +111,7 @@ def typeset(book: Book, progress: Progress) -> Interior:
         source.check_images(parts, problems)
         source.link_labels(parts, problems, plan.job_of)
         problems.raise_if_any()
-        warnings: list[str] = source.warnings(parts)
+        warnings = source.warnings(parts)
         pics = _pictures(book, parts, work, problems)
         problems.raise_if_any()
         missing = _missing_glyphs(book, parts, warnings)
@@ -146,10 +136,7 @@ def typeset(book: Book, progress: Progress) -> Interior:
                 break
             pages = count
         warnings += setter.warnings + dpi_warnings
-        pdf = finish(doc, s, version, rtl=layout.right_to_left(book.metadata.language))
-    if not PAGE_RANGE[0] <= count <= PAGE_RANGE[1]:
-        warnings.append(f"the interior has {count} pages; KDP and IngramSpark print "
-                        f"paperbacks of {PAGE_RANGE[0]}–{PAGE_RANGE[1]} pages")
+        pdf = finish(doc, s, version, rtl=right_to_left(book.metadata.language))
     return Interior(pdf, count, s, warnings, dict(runner.peaks), list(runner.compiled),
                     setter.overflows)
 
@@ -158,7 +145,7 @@ def accept(book: Book, store: Cache, progress: Progress) -> None:
     """One acceptance rule for both editions: what the EPUB build refuses, print refuses,
     with the same message at the same line. The EPUB's conversion of each section is cached,
     so after `make epub` this costs a lookup per section."""
-    from bookbuild.pipeline import render
+    from bookbuild.convert.render import render
 
     render(book, lambda line: progress("checking sections as the EPUB does")
            if line.startswith("converting") else None, store)
@@ -203,7 +190,8 @@ def _pictures(book: Book, parts: list[source.Part], work: Path,
     return found
 
 
-def _missing_glyphs(book: Book, parts: list[source.Part], warnings: list[str]) -> str | None:
+def _missing_glyphs(book: Book, parts: list[source.Part],
+                    warnings: list[Diagnostic]) -> str | None:
     """Warn about characters no font covers; the template marks them visibly."""
     missing: dict[str, None] = {}
     meta = book.metadata
@@ -211,37 +199,40 @@ def _missing_glyphs(book: Book, parts: list[source.Part], warnings: list[str]) -
                                  meta.rights, meta.series) if x)
     for where, text in [(METADATA_FILE, front)] + [(p.section.source, p.section.text)
                                                     for p in parts]:
-        at_line: dict[str, list[str]] = {}  # a word in a script with no font: one warning
+        at_line: dict[int | None, list[str]] = {}  # a word in a script with no font: one warning
         for ch in fonts.uncovered(text):
             line = line_of(text, ch) if where != METADATA_FILE else None
-            at_line.setdefault(f"{where}:{line}" if line else where, []).append(ch)
+            at_line.setdefault(line, []).append(ch)
             missing[ch] = None
-        for at, chars in at_line.items():
-            warnings.append(_uncovered_warning(at, chars))
+        for line, chars in at_line.items():
+            warnings.append(Diagnostic("PDF-GLYPH-001", "warning", _uncovered(chars), where, line,
+                                       hint="bookbuild has no print font for them yet: say so in an issue"))
     if not missing:
         return None
     return "[" + "".join(re.escape(ch) for ch in missing) + "]"
 
 
-def _uncovered_warning(at: str, chars: list[str]) -> str:
+def _uncovered(chars: list[str]) -> str:
     if len(chars) == 1:
-        return (f"{at}: no font has the character {fonts.describe(chars[0])}; "
+        return (f"no font has the character {fonts.describe(chars[0])}; "
                 f"it prints as a marked code point")
     named = ", ".join(fonts.describe(ch) for ch in chars[:4])
     more = f" and {counted(len(chars) - 4, 'other')}" if len(chars) > 4 else ""
-    return (f"{at}: no font has the characters {named}{more}; they print as marked "
+    return (f"no font has the characters {named}{more}; they print as marked "
             f"code points")
 
 
 def _standards(s: PrintSettings, pics: dict[str, pictures.Picture],
-               warnings: list[str]) -> list[str]:
+               warnings: list[Diagnostic]) -> list[str]:
     """Tagged PDF/UA-1 always; PDF/A-2b too unless a CMYK picture has no colour profile."""
     if not s.pdf_a:
         return ["ua-1"]
     bare = [p.src for p in pics.values() if p.cmyk_without_profile]
     if bare:
-        warnings.append(f"PDF/A-2b is off: CMYK image {', '.join(bare)} has no ICC colour "
-                        f"profile (embed one, or set print: pdf_a: false to silence this)")
+        warnings.append(Diagnostic(
+            "PDF-PDFA-001", "warning",
+            f"PDF/A-2b is off: CMYK image {', '.join(bare)} has no ICC colour profile",
+            METADATA_FILE, hint="embed a profile in the image, or set print: pdf_a: false"))
         return ["ua-1"]
     return ["a-2b", "ua-1"]
 
@@ -282,7 +273,7 @@ class Setter:
         self.standards = standards
         self.digests = {p.file: hashlib.sha256((work / p.file.lstrip("/")).read_bytes()).digest()
                         for p in pics.values()}
-        self.warnings: list[str] = []
+        self.warnings: list[Diagnostic] = []
         self.pass_key: str | None = None  # config.json and images.json change between passes
         self.overflows: list[fit.Overflow] = []
         self.table: dict | None = None
@@ -357,9 +348,9 @@ class Setter:
             _keep_for_debugging(self.work, e)
             raise BookError(_typst_problems(e.error, self.plan.parts)) from None
         for note in result.warnings:
-            text = f"Typst: {note}"
-            if text not in self.warnings:
-                self.warnings.append(text)
+            said = Diagnostic("PDF-TYPST-001", "warning", f"Typst: {note}")
+            if said not in self.warnings:
+                self.warnings.append(said)
         return result
 
     def _common(self) -> str:

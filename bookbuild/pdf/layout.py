@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bookbuild.epub.documents import RTL
+from bookbuild.support.diagnostics import Diagnostic
+from bookbuild.book.language import right_to_left
 from bookbuild.book.model import Book
 from bookbuild.pdf import fonts
 from bookbuild.pdf.pictures import MIN_DPI, Picture, effective_dpi
@@ -77,11 +78,6 @@ def config(book: Book, geometry: Geometry, missing: str | None,
         "missing": missing,
         "long_run": long_run,
     }
-
-
-def right_to_left(language: str) -> bool:
-    """Whether a book in `language` is written, and bound, right to left."""
-    return language.split("-")[0].lower() in RTL
 
 
 def book_facts(book: Book) -> dict:
@@ -179,20 +175,22 @@ def _requested_width(raw: str | None, natural: float, text_width: float) -> floa
 
 
 def dpi_warning(source: str, picture: Picture, p: Placement, what: str = "image",
-                advice: str = " or set a smaller width") -> str | None:
+                advice: str = " or set a smaller width") -> Diagnostic | None:
     if p.dpi is None or round(p.dpi) >= MIN_DPI:
         return None
     need = (round(picture.pixels[0] * MIN_DPI / p.dpi), round(picture.pixels[1] * MIN_DPI / p.dpi))
-    return (f"{source}: {what} {picture.src} prints at {p.dpi:.0f} DPI "
-            f"({p.width / INCH:.2f} × {p.height / INCH:.2f} in from "
-            f"{picture.pixels[0]} × {picture.pixels[1]} px); print wants {MIN_DPI}: "
-            f"supply {need[0]} × {need[1]} px{advice}")
+    return Diagnostic("PDF-IMG-001", "warning",
+                      f"{what} {picture.src} prints at {p.dpi:.0f} DPI "
+                      f"({p.width / INCH:.2f} × {p.height / INCH:.2f} in from "
+                      f"{picture.pixels[0]} × {picture.pixels[1]} px); print wants {MIN_DPI}: "
+                      f"supply {need[0]} × {need[1]} px{advice}", source)
 
 
 def image_table(parts: list[Part], pictures: dict[str, Picture], geometry: Geometry,
-                font_size: float) -> tuple[dict, list[str]]:
+                font_size: float) -> tuple[dict, list[Diagnostic]]:
     """images.json for the template, and the low-resolution warnings."""
-    table, warnings = {}, []
+    table: dict = {}
+    warnings: list[Diagnostic] = []
     for part in parts:
         for n, use in enumerate(part.images):
             picture = pictures[use["src"]]

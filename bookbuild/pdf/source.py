@@ -24,7 +24,7 @@ from bookbuild.convert import pandoc
 from bookbuild.convert.html import located, line_of
 from bookbuild.support.errors import Problems
 from bookbuild.book.model import Book, Section
-from bookbuild.support.words import grouped
+from bookbuild.support.diagnostics import Diagnostic
 
 FILTER = resources.files("bookbuild.pdf").joinpath("typst.lua")
 BLOCKS_FILTER = resources.files("bookbuild.pdf").joinpath("typst-blocks.lua")
@@ -130,15 +130,12 @@ def _part(section: Section, index: int, output: str) -> Part:
                 warnings=facts.get("warnings") or [])
 
 
-def warnings(parts: list[Part]) -> list[str]:
-    """The converter's warnings, each at its Markdown file and line (grouped as the EPUB's)."""
-    found = []
-    for part in parts:
-        for message, line in located(part.section,
-                                     [(w["message"], w.get("needle")) for w in part.warnings]):
-            found.append((f"{part.section.source}:{line}" if line else part.section.source,
-                          message))
-    return grouped(found)
+def warnings(parts: list[Part]) -> list[Diagnostic]:
+    """The converter's warnings, each at its Markdown file and line."""
+    return [Diagnostic(code, "warning", message, part.section.source, line)
+            for part in parts
+            for code, message, line in located(
+                part.section, [(w["code"], w["message"], w.get("needle")) for w in part.warnings])]
 
 
 def check_images(parts: list[Part], problems: Problems) -> None:

@@ -17,12 +17,14 @@ import pikepdf
 import typst
 from PIL import Image
 
+from bookbuild.support.diagnostics import Diagnostic
 from bookbuild.media import cover as ebook_cover
 from bookbuild.support.errors import BookError, Problems
 from bookbuild.book.config import FILE as METADATA_FILE
 from bookbuild.book.model import Book
 from bookbuild.pdf import fonts, pictures
-from bookbuild.pdf.layout import Placement, dpi_warning, right_to_left
+from bookbuild.book.language import right_to_left
+from bookbuild.pdf.layout import Placement, dpi_warning
 from bookbuild.pdf.settings import BLEED, INCH, PrintSettings
 from bookbuild.support.progress import Progress
 
@@ -46,7 +48,7 @@ def cover_pdf(book: Book, s: PrintSettings, pages: int, progress: Progress) -> t
     progress(f"setting the cover wrap for {pages} pages on {s.paper} paper")
     meta = book.metadata
     g = geometry(s, pages)
-    warnings: list[str] = []
+    warnings: list[Diagnostic] = []
     with tempfile.TemporaryDirectory(prefix="bookbuild-cover-") as tmp:
         work = Path(tmp)
         art, colors = _front_art(book, s, g, work, warnings)
@@ -71,7 +73,7 @@ def cover_pdf(book: Book, s: PrintSettings, pages: int, progress: Progress) -> t
 
 
 def _front_art(book: Book, s: PrintSettings, g: dict, work: Path,
-               warnings: list[str]) -> tuple[dict | None, dict]:
+               warnings: list[Diagnostic]) -> tuple[dict | None, dict]:
     """The front image (or None for the generated design) and the wrap's colours."""
     design = {"background": list(ebook_cover.BACKGROUND), "ink": list(ebook_cover.INK),
               "accent": list(ebook_cover.ACCENT)}
@@ -83,7 +85,9 @@ def _front_art(book: Book, s: PrintSettings, g: dict, work: Path,
     pic = pictures.prepare(book.root, src, work, 0, (where, None), problems)
     problems.raise_if_any()
     if pic.pixels is None:
-        warnings.append(f"{where}: cover {src} is SVG; its colours on the back are guessed")
+        warnings.append(Diagnostic("PDF-COVER-002", "warning",
+                                   f"cover {src} is SVG; its colours on the back are guessed",
+                                   where, hint="give a PNG or JPEG cover for print"))
     w, h = g["trim_width"] + g["bleed"], g["trim_height"] + 2 * g["bleed"]
     scale = max(w / pic.aspect, h)
     placed = Placement(scale * pic.aspect, scale, pictures.effective_dpi(pic, scale * pic.aspect,

@@ -14,8 +14,6 @@ from bookbuild.book.reader import read_book
 from bookbuild.book.model import Book
 from bookbuild.support.progress import Progress, silent
 from bookbuild.proof import mupdf
-from bookbuild.epub.kobo import make_kepub
-from bookbuild.epub.kindle import make_kindle
 
 
 @dataclass
@@ -43,32 +41,18 @@ def out_dir_for(book: Book, out_dir: str | Path | None) -> Path:
     return output.prepare(Path(out_dir) if out_dir else book.root / "build")
 
 
-def kepub_path(out: Path, slug: str) -> Path:
-    return out / f"{slug}.kepub.epub"
-
-
-def kindle_path(out: Path, slug: str) -> Path:
-    return out / f"{slug}.kindle.epub"
-
-
 def build_editions(book: Book, out: Path, progress: Progress = silent) -> Editions:
-    """The EPUB, and from it the Kobo and Kindle editions; the PDF when a writer exists."""
-    from bookbuild.pipeline import WRITERS, announce, build_epub
+    """The EPUB, and from it the Kobo and Kindle editions; the print interior, made by the
+    pipeline as `bookbuild build` makes them."""
+    from bookbuild.pipeline import make, start
 
-    announce(book, progress)
+    run = start(book, out, progress)
     try:
-        epub = build_epub(book, out, progress)
-        slug = book.metadata.slug
-        progress("writing the Kobo and Kindle editions")
-        with output.locked(out):
-            kepub = make_kepub(epub, kepub_path(out, slug))
-            findings = make_kindle(epub, kindle_path(out, slug))
-        pdf = out / f"{slug}.pdf"
-        if "pdf" in WRITERS:
-            pdf = WRITERS["pdf"](book, out, progress)
+        made = {fmt: make(run, fmt) for fmt in ("epub", "kepub", "kindle", "pdf")}
     finally:
         cache.prune_written()
-    return Editions(epub, kepub, kindle_path(out, slug), pdf if pdf.exists() else None, findings)
+    kindle = [d for d in run.warnings if d.code.startswith("KINDLE-")]
+    return Editions(made["epub"], made["kepub"], made["kindle"], made["pdf"], kindle)
 
 
 def proof(folder: str | Path, out_dir: str | Path | None = None, progress: Progress = silent,

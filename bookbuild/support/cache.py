@@ -17,6 +17,7 @@ import os
 import tempfile
 import time
 from functools import cache
+from typing import Callable
 from pathlib import Path
 
 import bookbuild
@@ -35,13 +36,27 @@ LIBRARIES = ("lxml", "PIL", "ebooklib", "typst", "pikepdf", "fontTools", "yaml",
 _written: dict[Path, int] = {}  # bytes this process wrote, per cache folder
 
 
-@cache
-def fingerprint() -> str:
-    """Hash of bookbuild's own files, and of which pandoc and libraries it drives."""
-    from bookbuild.convert.pandoc import pandoc_identity
+# Outside tools whose output is cached, each as a function naming the installed one: the
+# modules that drive them add theirs (convert.pandoc adds pandoc's), so that this layer knows
+# no tool and a process that never converts never looks for pandoc.
+TOOLS: list[Callable[[], str]] = []
 
+
+def identify(tool: Callable[[], str]) -> None:
+    if tool not in TOOLS:
+        TOOLS.append(tool)
+
+
+def fingerprint() -> str:
+    """Hash of bookbuild's own files, and of which tools and libraries it drives."""
+    return _fingerprint(tuple(TOOLS))
+
+
+@cache
+def _fingerprint(tools: tuple[Callable[[], str], ...]) -> str:
     digest = hashlib.sha256(VERSION)
-    digest.update(pandoc_identity().encode())
+    for tool in tools:
+        digest.update(tool().encode())
     for name in LIBRARIES:
         digest.update(_installed(name).encode())
     package = Path(bookbuild.__file__).parent

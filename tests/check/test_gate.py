@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 import bookbuild.pipeline as build_module
 import bookbuild.epub as epub_writer
-from bookbuild.check import gate
+from bookbuild.check import Finding, gate
 from bookbuild.cli import main
 from bookbuild.support.errors import BookError
 from bookbuild.book.reader import read_book
@@ -107,8 +107,9 @@ def test_the_pdf_gate_stops_on_an_error(book, tmp_path):
         doc.Root.OpenAction = pikepdf.Dictionary(S=pikepdf.Name.JavaScript,
                                                  JS=pikepdf.String("app.alert(1)"))
         doc.save(pdf)
+    run = build_module.Run(read_book(book), tmp_path)
     with pytest.raises(BookError) as e:
-        gate.pdf(pdf, read_book(book), lambda _m: None, (396, 612))
+        run.verdict(gate.pdf(pdf, (396, 612)), "print interior")
     assert any("PDF-JS-001" in p.message for p in e.value.problems)
 
 
@@ -137,7 +138,40 @@ def test_the_cover_wrap_is_gated_too(book, tmp_path, monkeypatch):
     assert good.read_bytes() == before
 
 
-def test_check_builds_without_the_gate(book, faulty_writer):
+def test_check_builds_without_the_gate(book, tmp_path, faulty_writer):
     """`bookbuild check` reports what the gate would stop on, instead of stopping."""
-    with gate.disabled():
-        assert gate.epub(ROOT / "nonexistent.epub", read_book(book), print) == []
+    run = build_module.Run(read_book(book), tmp_path / "o", gate=False)
+    path = build_module.make(run, "epub")
+    assert "EPUB-OPF-001" in {f.code for f in gate.epub(path, run.book)}
+
+
+def test_a_suppression_reaches_the_kindle_edition(book, tmp_path, monkeypatch):
+    """The Kindle preflight goes through the same gate as the EPUB's: book.yaml's
+    suppressions apply to it."""
+    real = build_module.FORMATS["kindle"]
+
+    def failing(run):
+        draft = real.prepare(run)
+        draft.gate = lambda tmp: [Finding("KINDLE-003", "error", "a test's finding")]
+        return draft
+    monkeypatch.setitem(build_module.FORMATS, "kindle",
+                        build_module.Format("kindle", ".kindle.epub", "Kindle edition", failing))
+    with pytest.raises(BookError, match="KINDLE-003"):
+        build_module.build(book, tmp_path / "o", ["kindle"])
+    with open(book / "manuscript/book.yaml", "a") as f:
+        f.write("    - code: KINDLE-003\n      reason: testing the gate\n")
+    (path,) = build_module.build(book, tmp_path / "o", ["kindle"])
+    assert path.name.endswith(".kindle.epub") and path.is_file()
+
+
+def test_a_suppressed_build_warning_is_not_said(book, tmp_path):
+    """The sample suppresses PDF-PAGES-002 (it is shorter than printers bind): `build` must
+    not say it, and says it once the suppression is gone."""
+    said: list[str] = []
+    build_module.build(book, tmp_path / "o", ["pdf"], said.append)
+    assert not [line for line in said if "PDF-PAGES-002" in line]
+    yaml = book / "manuscript/book.yaml"
+    yaml.write_text(yaml.read_text("utf-8").replace("- code: PDF-PAGES-002", "- code: PDF-META-001"))
+    said.clear()
+    build_module.build(book, tmp_path / "o", ["pdf"], said.append)
+    assert [line for line in said if line.startswith("warning:") and "PDF-PAGES-002" in line]

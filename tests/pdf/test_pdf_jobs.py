@@ -24,6 +24,14 @@ from tests.conftest import optional
 pymupdf = optional("pymupdf")
 
 
+def set_type(book):
+    """The interior, with the cache a build would use (none under BOOKBUILD_CACHE=0)."""
+    from bookbuild.pipeline import book_cache
+
+    found = read_book(book)
+    return typeset(found, lambda _m: None, book_cache(found))
+
+
 @pytest.fixture(scope="module")
 def routes(tmp_path_factory):
     """The everything book built four ways: (serial, no cache), (parallel, cold cache),
@@ -36,7 +44,7 @@ def routes(tmp_path_factory):
                                   ("parallel-warm", "2", "1"), ("serial-warm", "1", "1")):
             mp.setenv("BOOKBUILD_JOBS", jobs)
             mp.setenv("BOOKBUILD_CACHE", cache)
-            result = typeset(read_book(book), lambda _m: None)
+            result = set_type(book)
             out[name] = result
     finally:
         mp.undo()
@@ -69,14 +77,14 @@ def test_an_edit_sets_only_its_section_again(tmp_path, monkeypatch):
     """The other jobs come from the cache, and the book is the same as one set from scratch."""
     monkeypatch.setenv("BOOKBUILD_JOBS", "1")
     book = copy_book(EVERYTHING, tmp_path / "book")
-    typeset(read_book(book), lambda _m: None)
+    set_type(book)
     chapter = book / "manuscript" / "chapters" / "03-scripts.md"
     chapter.write_text(chapter.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
-    again = typeset(read_book(book), lambda _m: None)
+    again = set_type(book)
     body = [name for name in again.compiled if name != "front" and not name.startswith("folios")]
     assert len(body) == 1 and body[0].endswith("chapter-03-scripts")
     monkeypatch.setenv("BOOKBUILD_CACHE", "0")
-    assert typeset(read_book(book), lambda _m: None).pdf == again.pdf
+    assert set_type(book).pdf == again.pdf
 
 
 def test_structure_tree_survives_the_merge(everything_print, bleed_print):
@@ -173,7 +181,7 @@ def test_a_typst_error_in_a_worker_names_the_section(tmp_path, monkeypatch):
     chapter.write_text(chapter.read_text("utf-8") + "\n```{=typst}\n#nosuchfunction()\n```\n",
                        "utf-8")
     with pytest.raises(BookError) as e:
-        typeset(read_book(book), lambda _m: None)
+        set_type(book)
     (problem,) = e.value.problems
     assert problem.file == f"manuscript/chapters/{chapter.name}"
     assert "nosuchfunction" in problem.message

@@ -66,10 +66,11 @@ def test_each_warning_is_said_once_at_its_line(built):
 def test_raw_html_warnings_name_their_lines(raw_html):
     warnings = [m for m in raw_html["said"] if m.startswith("warning: ")]
     start = "warning: manuscript/chapters/01-start.md:"
-    assert f"{start}29: <Listing> is not an HTML element: its tags were left out and its " \
-           f"content kept" in warnings
-    assert f'{start}16: link "Empty" has no target; its text is kept' in warnings
-    assert any(w.startswith(f"{start}18: link reference [nowhere] is defined nowhere")
+    assert f"{start}29: CONVERT-HTML-001: <Listing> is not an HTML element: its tags were " \
+           f"left out and its content kept" in warnings
+    assert f'{start}16: CONVERT-LINK-001: link "Empty" has no target; its text is kept' \
+        in warnings
+    assert any(w.startswith(f"{start}18: CONVERT-LINK-002: link reference [nowhere] is defined")
                for w in warnings)
 
 

@@ -170,12 +170,12 @@ def test_another_library_installation_changes_every_key(monkeypatch):
     real = cache._installed
     monkeypatch.setattr(cache, "_installed",
                         lambda name: real(name) + (" reinstalled" if name == "typst" else ""))
-    cache.fingerprint.cache_clear()
+    cache._fingerprint.cache_clear()
     try:
         assert cache.key("x") != before
     finally:
         monkeypatch.undo()
-        cache.fingerprint.cache_clear()
+        cache._fingerprint.cache_clear()
     assert cache.key("x") == before
 
 
@@ -203,3 +203,13 @@ def test_builds_at_once_lose_nothing_from_the_running_total(tmp_path):
     # No build's addition is lost. (The first count may see entries another build has not
     # added yet, which then count twice: the total errs high, never low.)
     assert 240 * 1000 <= int((tmp_path / ".size").read_text()) < 2 * 240 * 1000
+
+
+def test_a_new_pandoc_changes_every_key(monkeypatch):
+    """The converter names its pandoc to the cache; the cache itself knows no tool."""
+    from bookbuild.convert import pandoc
+
+    before = cache.key("x")
+    assert pandoc.pandoc_identity in cache.TOOLS
+    monkeypatch.setattr(cache, "TOOLS", [lambda: pandoc.pandoc_identity() + " upgraded"])
+    assert cache.key("x") != before

@@ -1,0 +1,74 @@
+"""What makes markup unsafe to put in a book: script URLs and what CSS loads.
+
+One set of rules for the converter (which refuses the author's Markdown) and the checker
+(which reports any EPUB), so that the two cannot drift. CSS is read with tinycss2, as a browser
+tokenises it: comments are not code, and escapes (`u\\72l(`) are what they spell.
+"""
+
+from __future__ import annotations
+
+import re
+
+import tinycss2
+from tinycss2 import ast
+
+SCRIPT_SCHEMES = ("javascript", "vbscript")
+_NOISE = re.compile(r"[\t\r\n]")  # a browser drops these anywhere in a URL
+_EDGES = "".join(chr(c) for c in range(0x21))  # and trims C0 controls and spaces at the ends
+_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
+
+
+def as_url(value: str) -> str:
+    """An attribute value as a browser reads it as a URL ("java&#9;script:" is javascript:,
+    once the parser has turned the character reference into a tab)."""
+    return _NOISE.sub("", value).strip(_EDGES)
+
+
+def scheme(value: str) -> str | None:
+    """The URL's scheme in lower case ("javascript"), or None for a relative reference."""
+    m = _SCHEME.match(as_url(value).lower())
+    return m.group(1) if m else None
+
+
+def runs_script(value: str) -> bool:
+    """Whether following or loading this URL runs a script."""
+    return scheme(value) in SCRIPT_SCHEMES
+
+
+def css_urls(css: str, declarations: bool = False) -> list[str]:
+    """Every URL that CSS loads: url(…), url("…") and @import, escapes read, comments not.
+    `declarations`: the text is a style="" attribute, not a stylesheet or <style> element."""
+    nodes = (tinycss2.parse_blocks_contents(css) if declarations
+             else tinycss2.parse_stylesheet(css))
+    found: list[str] = []
+    _walk(nodes, found)
+    return found
+
+
+def _walk(nodes, found: list[str]) -> None:
+    for node in nodes:
+        if isinstance(node, ast.URLToken):
+            found.append(node.value)
+        elif isinstance(node, ast.FunctionBlock) and node.lower_name in ("url", "src"):
+            strings = [t.value for t in node.arguments if isinstance(t, ast.StringToken)]
+            found += strings[:1]
+        elif isinstance(node, ast.FunctionBlock) and node.lower_name.endswith("image-set"):
+            found += [t.value for t in node.arguments if isinstance(t, ast.StringToken)]
+        elif isinstance(node, ast.AtRule) and node.lower_at_keyword == "import":
+            strings = [t.value for t in node.prelude if isinstance(t, ast.StringToken)]
+            found += strings[:1]
+        for child in _children(node):
+            _walk(child, found)
+
+
+def _children(node) -> list:
+    """The token lists inside a node: a rule's prelude and its block read as declarations and
+    rules; a declaration's value; a function's arguments; a bracketed block's content."""
+    if isinstance(node, (ast.QualifiedRule, ast.AtRule)):
+        inner = [tinycss2.parse_blocks_contents(node.content)] if node.content is not None else []
+        return [node.prelude, *inner]
+    for name in ("value", "arguments", "content"):
+        part = getattr(node, name, None)
+        if isinstance(part, list):
+            return [part]
+    return []
