@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from bookbuild.book import labels
 from bookbuild.book.config import FILE as METADATA_FILE
@@ -45,8 +45,8 @@ class Format:
     name: str
     suffix: str  # the output's file name is the book's slug and this
     what: str  # how messages name the output
-    prepare: Callable[["Run"], Draft]
-    depends: Callable[["Run"], str] = lambda run: ""  # inputs beyond the book's own
+    prepare: Callable[[Run], Draft]
+    depends: Callable[[Run], str] = lambda run: ""  # inputs beyond the book's own
 
 
 @dataclass

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from bookbuild.check import Finding
-from bookbuild.check.report import as_text
-from bookbuild.check.report import Result
+from bookbuild.check.report import Result, as_text
 from bookbuild.epub.accessibility import Content, summary
 from bookbuild.support.words import counted
 from tests.conftest import ROOT, SAMPLE, copy_book, run_cli

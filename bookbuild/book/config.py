@@ -9,10 +9,9 @@ from pathlib import Path
 
 import yaml
 
-from bookbuild.book import labels
-from bookbuild.book import quotes
-from bookbuild.support.errors import Problems
+from bookbuild.book import labels, quotes
 from bookbuild.book.model import ROLES, Contributor, Metadata, is_url
+from bookbuild.support.errors import Problems
 from bookbuild.support.paths import slugify
 
 FILE = "manuscript/book.yaml"
@@ -80,9 +79,10 @@ def line_of(lines: list[str], key: str, under: str | None = None) -> int | None:
     block's own line when the key is not written out, as in a flow mapping)."""
     start = 0
     if under is not None:
-        start = line_of(lines, under)
-        if start is None:
+        block = line_of(lines, under)
+        if block is None:
             return None
+        start = block
     pattern = rf"^\s+{re.escape(key)}\s*:" if under else rf"^{re.escape(key)}\s*:"
     for i in range(start, len(lines)):
         if under and lines[i].strip() and not lines[i][0].isspace():
@@ -279,7 +279,7 @@ def parse_metadata(data: dict, problems: Problems) -> Metadata | None:
         return quotes.curl(typed[key], language) if key in typed else None
 
     return Metadata(
-        title=curled("title"),
+        title=quotes.curl(title, language),
         language=language,
         contributors=[Contributor(quotes.curl(c.name, language), c.role) for c in contributors],
         # The slug and the derived identifier come from the text as typed, so that curling

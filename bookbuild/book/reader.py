@@ -10,10 +10,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from bookbuild.book import references
-from bookbuild.support.errors import BookError, Problems
 from bookbuild.book.config import FILE as METADATA_FILE
 from bookbuild.book.config import load_yaml, parse_metadata
 from bookbuild.book.model import Asset, Book, Section
+from bookbuild.support.errors import BookError, Problems
 from bookbuild.support.paths import UnsafePath, inside, slugify
 
 # Folder under manuscript/ → section kind, in reading order.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from bookbuild.support.diagnostics import SEVERITIES, Diagnostic
 
 # A rule's finding is the one diagnostic type; the name reads better among rules.

@@ -15,10 +15,9 @@ from dataclasses import asdict, dataclass, field
 
 from lxml import etree
 
-from bookbuild.support import safety
-from bookbuild.support import cache
 from bookbuild.check.epub_file import EPUB_NS, XLINK_HREF, XML_LANG, EpubFile, local, text_of
 from bookbuild.check.registry import Hit, rules_for
+from bookbuild.support import cache, safety
 
 EPUB_TYPE = f"{{{EPUB_NS}}}type"
 HEADING = re.compile(r"^h[1-6]$")

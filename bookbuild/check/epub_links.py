@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-
-from bookbuild.support import safety
 from bookbuild.check.epub_docs import documents, facts
 from bookbuild.check.epub_file import NCX_NS, EpubFile
 from bookbuild.check.registry import Hit, rule
-
+from bookbuild.support import safety
 
 
 def hyperlinks(epub: EpubFile) -> list[tuple[str, str, int | None, tuple[str, str]]]:

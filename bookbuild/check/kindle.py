@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
+from bookbuild.book.config import language_problem
 from bookbuild.check.epub_docs import documents
 from bookbuild.check.epub_file import EpubFile
 from bookbuild.check.epub_links import hyperlinks
 from bookbuild.check.registry import Hit, rule
-from bookbuild.book.config import language_problem
 
 MAX_BYTES = 50 * 1024 * 1024  # Send to Kindle's limit per document
 XML_DECL = re.compile(rb"^(\xef\xbb\xbf)?<\?xml[^>]*encoding\s*=\s*[\"'][A-Za-z0-9._-]+[\"']")

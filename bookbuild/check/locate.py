@@ -11,11 +11,11 @@ from __future__ import annotations
 import posixpath
 from dataclasses import replace
 
+from bookbuild.book.config import FILE as METADATA_FILE
+from bookbuild.book.model import Book
 from bookbuild.check import Finding
 from bookbuild.check.registry import Hit
 from bookbuild.convert.html import line_of
-from bookbuild.book.config import FILE as METADATA_FILE
-from bookbuild.book.model import Book
 
 FROM_METADATA = ("content.opf", "titlepage.xhtml", "copyright.xhtml", "cover.xhtml")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import posixpath
 import re
 
-from bookbuild.check.ms_text import CODE_SPAN, Manuscript, blank_matches
-from bookbuild.check.registry import Hit, rule
 from bookbuild.book.config import FILE as METADATA_FILE
 from bookbuild.book.config import line_of
+from bookbuild.check.ms_text import CODE_SPAN, Manuscript, blank_matches
+from bookbuild.check.registry import Hit, rule
 from bookbuild.support.paths import UnsafePath, inside
 
 IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?([^)\s>]+)>?")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bookbuild.book import labels
+from bookbuild.book.config import FILE, line_of
 from bookbuild.check.ms_text import Manuscript
 from bookbuild.check.registry import Hit, rule
-from bookbuild.book.config import FILE, line_of
 
 
 @rule("MS-LABEL-001", "warning",

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from bookbuild.convert.comments import blank_matches
 from bookbuild.book.model import Book, Section
+from bookbuild.convert.comments import blank_matches
 
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 ATX = re.compile(r"^ {0,3}(#{1,6})(?:\s+|$)(.*?)\s*#*\s*$")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from bookbuild.book import quotes
+from bookbuild.book.config import FILE as METADATA_FILE
+from bookbuild.book.config import line_of
 from bookbuild.check.ms_text import CODE_SPAN, Block, Manuscript, blank_matches
 from bookbuild.check.registry import Hit, rule
-from bookbuild.book.config import FILE as METADATA_FILE, line_of
 
 # A straight double quote that smart typography can only guess at: inside a word, or alone.
 AMBIGUOUS_QUOTE = re.compile(r'(?<=\w)"(?=\w)|(?<=\s)"(?=\s)')

@@ -188,8 +188,7 @@ def fonts(pdf: pikepdf.Pdf):
 def _fonts_in(resources, depth: int):
     if resources is None or depth > MAX_DEPTH:
         return
-    for font in resources.get("/Font", {}).values():
-        yield font
+    yield from resources.get("/Font", {}).values()
     for xobj in resources.get("/XObject", {}).values():
         if str(xobj.get("/Subtype", "")) == "/Form":
             yield from _fonts_in(xobj.get("/Resources"), depth + 1)

@@ -11,6 +11,7 @@ import click
 from bookbuild.check import SEVERITIES, Finding
 from bookbuild.support.words import counted
 
+
 @dataclass
 class Result:
     subject: str

@@ -25,9 +25,9 @@ import fnmatch
 import re
 from dataclasses import dataclass
 
+from bookbuild.book.config import FILE as METADATA_FILE
 from bookbuild.check import Finding
 from bookbuild.support.errors import Problems
-from bookbuild.book.config import FILE as METADATA_FILE
 
 CODE = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Za-z0-9*_.-]+)*\*?$")
 # A comment ends before a blank line: an unclosed one must not swallow the paragraphs after it.
@@ -235,5 +235,5 @@ def _registered(pattern: str) -> bool:
     from bookbuild.check import registry
 
     registry.load()
-    return any(fnmatch.fnmatchcase(c, pattern) for c in registry.RULES)
+    return any(fnmatch.fnmatchcase(c, pattern) for c in [*registry.RULES, *registry.WRITER_CODES])
 

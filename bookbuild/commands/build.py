@@ -3,8 +3,8 @@ up to date."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from bookbuild.support import output
 from bookbuild.support.progress import Progress

@@ -12,16 +12,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from bookbuild import pipeline
+from bookbuild.book.model import Book
+from bookbuild.book.reader import read_book
 from bookbuild.check import SEVERITIES, Finding, ace, epubcheck, registry, suppress
-from bookbuild.check.report import Result
 from bookbuild.check.epub_file import EpubFile
 from bookbuild.check.locate import Locator
 from bookbuild.check.ms_text import Manuscript
 from bookbuild.check.pdf_file import PdfFile
+from bookbuild.check.report import Result
 from bookbuild.support.errors import BookError
-from bookbuild import pipeline
-from bookbuild.book.reader import read_book
-from bookbuild.book.model import Book
 from bookbuild.support.progress import Progress, silent
 from bookbuild.support.words import counted
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-from bookbuild.support import output
-from bookbuild.support.errors import BookError
 from bookbuild.proof import mupdf
 from bookbuild.proof.devices import FONT_SIZES
 from bookbuild.proof.run import ProofResult, proof
 from bookbuild.proof.sideload import detect, sideload
+from bookbuild.support import output
+from bookbuild.support.errors import BookError
 
 Say = Callable[[str], None]
 WATCH_HINT = ("watchfiles is not installed, and watch needs it: run `make proof`, "

@@ -14,11 +14,11 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from bookbuild.support import safety
 from bookbuild.book import references
-from bookbuild.convert import comments
-from bookbuild.support.errors import Problems
 from bookbuild.book.model import Section
+from bookbuild.convert import comments
+from bookbuild.support import safety
+from bookbuild.support.errors import Problems
 
 XHTML = "http://www.w3.org/1999/xhtml"
 EPUB = "http://www.idpf.org/2007/ops"
@@ -86,7 +86,7 @@ class Document:
         return data
 
     @classmethod
-    def from_json(cls, data: dict, section: Section) -> "Document":
+    def from_json(cls, data: dict, section: Section) -> Document:
         data = dict(data, section=section)
         data["headings"] = [Heading(**h) for h in data["headings"]]
         return cls(**data)
@@ -431,7 +431,8 @@ def resolve_links(docs: list[Document], problems: Problems) -> None:
                              doc.section.source, line_of(doc.section.text, f"#{target}"))
         _file_links(doc, by_path, problems)
         if doc.links:
-            doc.xhtml = _HREF.sub(lambda m: _href(m, set(doc.links), owner), doc.xhtml)
+            links = set(doc.links)
+            doc.xhtml = _HREF.sub(lambda m: _href(m, links, owner), doc.xhtml)  # noqa: B023
 
 
 def _href(m: re.Match, outside: set[str], owner: dict[str, str]) -> str:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from bookbuild.support import cache as cache_of_outputs
 from bookbuild.convert import comments
+from bookbuild.support import cache as cache_of_outputs
 from bookbuild.support.errors import BookError, Problem
 
 SCRIPT = resources.files("bookbuild.convert").joinpath("sections.lua")

@@ -6,8 +6,8 @@ refuse the same Markdown with the same message at the same line.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable
 
 from bookbuild.book.model import Book, Section
 from bookbuild.convert import pandoc

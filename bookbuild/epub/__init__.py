@@ -9,14 +9,14 @@ from urllib.parse import unquote
 
 from ebooklib import epub
 
-from bookbuild.support import cache
-from bookbuild.media import images
-from bookbuild.media import cover as generated_cover
-from bookbuild.support.cache import NO_CACHE, Cache
+from bookbuild.book.model import Book, Metadata
 from bookbuild.convert.html import ORNAMENT, REMOTE, Document, line_of
 from bookbuild.epub import accessibility, documents, package
+from bookbuild.media import cover as generated_cover
+from bookbuild.media import images
+from bookbuild.support import cache
+from bookbuild.support.cache import NO_CACHE, Cache
 from bookbuild.support.errors import BookError, Problems
-from bookbuild.book.model import Book, Metadata
 from bookbuild.support.paths import UnsafePath, inside
 
 XHTML_TYPE = "application/xhtml+xml"

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from lxml import etree
 

@@ -7,9 +7,9 @@ from html import escape
 from importlib import resources
 from string import Template
 
-from bookbuild.convert.html import Document
 from bookbuild.book.language import right_to_left
 from bookbuild.book.model import Metadata
+from bookbuild.convert.html import Document
 
 MATTER = {"front": "frontmatter", "chapter": "bodymatter", "back": "backmatter"}
 # DPUB-ARIA roles for the semantic types that have one.

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from bookbuild.support.errors import BookError
 from bookbuild.epub.container import XHTML_NS, Epub, parse_xml, serialize_xhtml
+from bookbuild.support.errors import BookError
 
 X = f"{{{XHTML_NS}}}"
 # Text in these is never split: whitespace matters (pre), or it is not HTML text at all.

@@ -81,7 +81,7 @@ class Writer(epub.EpubWriter):
 
     def write(self):
         # Zip times cannot predate 1980; clamp rather than fail on odd clocks.
-        stamp = max(self.modified, dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc))
+        stamp = max(self.modified, dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
         self.out = _FixedTimeZip(self.file_name, "w", zipfile.ZIP_DEFLATED, compresslevel=9,
                                  date_time=stamp.timetuple()[:6], store=self.store)
         self.out.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
@@ -93,7 +93,7 @@ class Writer(epub.EpubWriter):
 
 def write(book: epub.EpubBook, target, modified: int, language: str, direction: str | None,
           store: Cache = NO_CACHE) -> None:
-    when = dt.datetime.fromtimestamp(modified, dt.timezone.utc)
+    when = dt.datetime.fromtimestamp(modified, dt.UTC)
     writer = Writer(target, book, when, language, direction, store)
     writer.process()
     writer.write()

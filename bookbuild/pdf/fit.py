@@ -42,9 +42,9 @@ def long_run(texts: list[str], text_width: float, font_size: float) -> str | Non
     less 3 em (a quotation's indents): shorter runs can never need it.
     """
     shortest = max(8, int(text_width / font_size) - 3)
-    pattern = re.compile(r"\S{%d,}" % shortest)
+    pattern = re.compile(r"\S{%d,}" % shortest)  # noqa: UP031 - braces of the regex
     if any(pattern.search(LINK_TARGET.sub("]", t)) for t in texts):
-        return r"\S{%d,}" % shortest
+        return r"\S{%d,}" % shortest  # noqa: UP031
     return None
 
 

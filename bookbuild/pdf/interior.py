@@ -29,16 +29,16 @@ from pathlib import Path
 
 import pikepdf
 
-from bookbuild.support.diagnostics import Diagnostic
-from bookbuild.support import cache
-from bookbuild.support.cache import NO_CACHE, Cache
-from bookbuild.convert.html import line_of
-from bookbuild.support.errors import BookError, Problem, Problems
 from bookbuild.book.config import FILE as METADATA_FILE
 from bookbuild.book.language import right_to_left
 from bookbuild.book.model import Book
+from bookbuild.convert.html import line_of
 from bookbuild.pdf import fit, fonts, jobs, layout, merge, pictures, settings, source
 from bookbuild.pdf.settings import PrintSettings
+from bookbuild.support import cache
+from bookbuild.support.cache import NO_CACHE, Cache
+from bookbuild.support.diagnostics import Diagnostic
+from bookbuild.support.errors import BookError, Problem, Problems
 from bookbuild.support.progress import Progress
 from bookbuild.support.words import counted
 

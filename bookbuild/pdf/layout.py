@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bookbuild.support.diagnostics import Diagnostic
 from bookbuild.book.language import right_to_left
 from bookbuild.book.model import Book
 from bookbuild.pdf import fonts
 from bookbuild.pdf.pictures import MIN_DPI, Picture, effective_dpi
 from bookbuild.pdf.settings import INCH, PrintSettings, parse_length
 from bookbuild.pdf.source import Part
+from bookbuild.support.diagnostics import Diagnostic
 
 FIGURE_MAX_HEIGHT = 0.7  # of the text block: room for the caption and a line of text
 INLINE_HEIGHT = 0.9  # em: an inline picture sits in the line like a capital letter

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bookbuild.support.errors import Problems
 from bookbuild.book.config import FILE, line_of
+from bookbuild.support.errors import Problems
 
 INCH = 72.0  # PostScript points
 MM = INCH / 25.4

@@ -12,19 +12,19 @@ import functools
 import json
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Callable
 from urllib.parse import unquote
 
-from bookbuild.support import cache
 from bookbuild.book import references
-from bookbuild.support.cache import NO_CACHE, Cache
-from bookbuild.convert import pandoc
-from bookbuild.convert.html import located, line_of
-from bookbuild.support.errors import Problems
 from bookbuild.book.model import Book, Section
+from bookbuild.convert import pandoc
+from bookbuild.convert.html import line_of, located
+from bookbuild.support import cache
+from bookbuild.support.cache import NO_CACHE, Cache
 from bookbuild.support.diagnostics import Diagnostic
+from bookbuild.support.errors import Problems
 
 FILTER = resources.files("bookbuild.pdf").joinpath("typst.lua")
 BLOCKS_FILTER = resources.files("bookbuild.pdf").joinpath("typst-blocks.lua")

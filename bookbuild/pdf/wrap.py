@@ -17,15 +17,15 @@ import pikepdf
 import typst
 from PIL import Image
 
-from bookbuild.support.diagnostics import Diagnostic
-from bookbuild.media import cover as ebook_cover
-from bookbuild.support.errors import BookError, Problems
 from bookbuild.book.config import FILE as METADATA_FILE
-from bookbuild.book.model import Book
-from bookbuild.pdf import fonts, pictures
 from bookbuild.book.language import right_to_left
+from bookbuild.book.model import Book
+from bookbuild.media import cover as ebook_cover
+from bookbuild.pdf import fonts, pictures
 from bookbuild.pdf.layout import Placement, dpi_warning
 from bookbuild.pdf.settings import BLEED, INCH, PrintSettings
+from bookbuild.support.diagnostics import Diagnostic
+from bookbuild.support.errors import BookError, Problems
 from bookbuild.support.progress import Progress
 
 SPINE_TEXT_PAGES = 79  # below this the spine is too thin for text (KDP)

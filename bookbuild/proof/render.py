@@ -14,10 +14,10 @@ from pathlib import Path
 
 from PIL import Image
 
-from bookbuild.support import output
+from bookbuild.epub.container import XHTML_NS, Epub, parse_xml
 from bookbuild.proof import overflow
 from bookbuild.proof.devices import FONT_SIZES, Device
-from bookbuild.epub.container import XHTML_NS, Epub, parse_xml
+from bookbuild.support import output
 
 GREYS = 16
 PROOF_CSS = ("annotation, annotation-xml { display: none } "

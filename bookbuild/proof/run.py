@@ -7,13 +7,12 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bookbuild.support import cache
-from bookbuild.support import output
-from bookbuild.check import Finding
-from bookbuild.book.reader import read_book
 from bookbuild.book.model import Book
-from bookbuild.support.progress import Progress, silent
+from bookbuild.book.reader import read_book
+from bookbuild.check import Finding
 from bookbuild.proof import mupdf
+from bookbuild.support import cache, output
+from bookbuild.support.progress import Progress, silent
 
 
 @dataclass

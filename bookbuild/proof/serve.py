@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import socket
 import threading
+from collections.abc import Callable
 from functools import partial
 from html import escape
 from http import HTTPStatus
@@ -16,7 +17,6 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
 from string import Template
-from typing import Callable
 from urllib.parse import quote
 
 from bookbuild.support.errors import BookError

@@ -13,8 +13,8 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from bookbuild.media.cover import font
-from bookbuild.support.errors import BookError
 from bookbuild.proof.render import save_png
+from bookbuild.support.errors import BookError
 
 DPI = 100
 DESK = (120, 120, 120)  # around and between the pages, like a light table

@@ -16,8 +16,8 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from functools import cache
-from typing import Callable
 from pathlib import Path
 
 import bookbuild

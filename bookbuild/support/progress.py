@@ -5,7 +5,7 @@ Lines that start with "warning:" are for the author even in quiet mode (the CLI 
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 Progress = Callable[[str], None]
 

@@ -98,7 +98,7 @@ def chapter_is_a_folder(case: Case) -> None:
 
 def chapter_not_utf8(case: Case) -> None:
     path = case.book / "manuscript/chapters/03-three.md"
-    path.write_bytes("# Three\n\nA caf".encode() + b"\xe9 au lait, in Latin-1.\n")
+    path.write_bytes(b"# Three\n\nA caf" + b"\xe9 au lait, in Latin-1.\n")
 
 
 def chapter_control_character(case: Case) -> None:

@@ -2,10 +2,15 @@ from pathlib import Path
 
 import pytest
 
-from bookbuild.support.errors import Problems
-from bookbuild.book.config import (derived_identifier, isbn_ok, language_problem, load_yaml,
-                                parse_metadata)
+from bookbuild.book.config import (
+    derived_identifier,
+    isbn_ok,
+    language_problem,
+    load_yaml,
+    parse_metadata,
+)
 from bookbuild.book.model import Contributor
+from bookbuild.support.errors import Problems
 
 
 def parse(tmp_path: Path, text: str):

@@ -7,10 +7,10 @@ import zipfile
 import pytest
 
 from bookbuild.book import labels
-from bookbuild.pipeline import build
 from bookbuild.book.model import Contributor, Metadata
-from tests.conftest import optional, SAMPLE, copy_book
+from bookbuild.pipeline import build
 from tests.book.test_config import parse
+from tests.conftest import SAMPLE, copy_book, optional
 
 pymupdf = optional("pymupdf")
 

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from bookbuild.support.errors import BookError
 from bookbuild.book.reader import read_book
+from bookbuild.support.errors import BookError
 from tests.conftest import EVERYTHING, SAMPLE
 
 

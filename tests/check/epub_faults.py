@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 OPF = "EPUB/content.opf"
 CHAPTER = "EPUB/chapter-01-when-lenin-proclaimed-soviet-power.xhtml"

@@ -1,5 +1,6 @@
 """DAISY Ace: the sample and the test book have zero violations, and what Ace reports is read
-back into findings at the Markdown. In CI Ace must be installed: a missing Ace fails there."""
+back into findings at the Markdown. Under `make test` (and so in CI) Ace is installed first: a
+missing Ace fails there, and is skipped with the reason only in a bare pytest run."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from epub_faults import CHAPTER, rewrite, sub
 
+from bookbuild.book.reader import read_book
 from bookbuild.check import ace
 from bookbuild.check.locate import Locator
-from bookbuild.book.reader import read_book
-from epub_faults import CHAPTER, rewrite, sub
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,8 +21,9 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def ace_ready():
     why = ace.missing()
-    if why and os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"CI must run DAISY Ace: {why}")
+    if why and (os.environ.get("CI", "").lower() == "true"
+                or os.environ.get("BOOKBUILD_ALL_EXTRAS") == "1"):
+        pytest.fail(f"`make test` and CI must run DAISY Ace: {why}")
     if why:
         pytest.skip(why)
 

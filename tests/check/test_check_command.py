@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from check_cli import run_cli
+from epub_faults import rewrite
 
 from bookbuild.check import report
 from bookbuild.commands.check import Options, check_path
-from check_cli import run_cli
-from epub_faults import rewrite
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = Path(__file__).parent / "seed" / "when-lenin-proclaimed-soviet-power.txt"
@@ -144,8 +144,8 @@ def test_check_leaves_the_book_folder_alone(tmp_path):
 
 
 def test_a_cover_wrap_alone_is_checked_as_a_cover(tmp_path):
-    from bookbuild.pipeline import build
     from bookbuild.commands.check import check_path
+    from bookbuild.pipeline import build
 
     (cover,) = build(ROOT, tmp_path / "out", ["cover"])
     result = check_path(cover)

@@ -7,12 +7,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from epub_faults import CHAPTER, OPF, rewrite, sub
 
+from bookbuild.book.reader import read_book
 from bookbuild.check import epubcheck, registry
 from bookbuild.check.epub_file import EpubFile
 from bookbuild.check.locate import Locator
-from bookbuild.book.reader import read_book
-from epub_faults import CHAPTER, OPF, rewrite, sub
 
 ROOT = Path(__file__).resolve().parents[2]
 STRAY = (b'<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml">'

@@ -4,13 +4,13 @@ exactly what a cold one does, and parses only the documents that changed."""
 from __future__ import annotations
 
 import pytest
-
-from bookbuild.pipeline import build
-from bookbuild.support.cache import Cache
-from bookbuild.check import epub_docs, registry
-from bookbuild.check.epub_file import EpubFile
 from epub_faults import CHAPTER, rewrite, sub
 from test_epub_rules import CASES, make
+
+from bookbuild.check import epub_docs, registry
+from bookbuild.check.epub_file import EpubFile
+from bookbuild.pipeline import build
+from bookbuild.support.cache import Cache
 from tests.conftest import EVERYTHING, copy_book
 
 

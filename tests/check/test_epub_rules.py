@@ -7,11 +7,11 @@ import io
 from pathlib import Path
 
 import pytest
+from epub_faults import CHAPTER, OPF, rewrite, sub
 from PIL import Image
 
 from bookbuild.check import registry
 from bookbuild.check.epub_file import EpubFile
-from epub_faults import CHAPTER, OPF, rewrite, sub
 
 NAV = "EPUB/nav.xhtml"
 NCX = "EPUB/toc.ncx"

@@ -12,12 +12,12 @@ import pikepdf
 import pytest
 from click.testing import CliRunner
 
-import bookbuild.pipeline as build_module
 import bookbuild.epub as epub_writer
+import bookbuild.pipeline as build_module
+from bookbuild.book.reader import read_book
 from bookbuild.check import Finding, gate
 from bookbuild.cli import main
 from bookbuild.support.errors import BookError
-from bookbuild.book.reader import read_book
 
 ROOT = Path(__file__).resolve().parents[2]
 IMAGE = "EPUB/images/sovnarkom-room.png"

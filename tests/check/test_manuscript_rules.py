@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from bookbuild.book.reader import read_book
 from bookbuild.check import registry
 from bookbuild.check.ms_text import Manuscript, split
-from bookbuild.book.reader import read_book
 
 YAML = "title: Test\nauthor: Ann Author\nlanguage: {lang}\n"
 LONG = " ".join(["word"] * 501) + "."

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bookbuild.book.reader import read_book
 from bookbuild.check import registry
 from bookbuild.check.ms_text import Manuscript
-from bookbuild.book.reader import read_book
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = Path(__file__).parent / "seed" / "when-lenin-proclaimed-soviet-power.txt"

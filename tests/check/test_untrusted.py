@@ -9,13 +9,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from check_cli import run_cli
+from epub_faults import CHAPTER, rewrite, sub
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bookbuild.check import registry
 from bookbuild.check.epub_file import MAX_ENTRY, EpubFile
-from check_cli import run_cli
-from epub_faults import CHAPTER, rewrite, sub
 
 SVG = "EPUB/images/smolny-room.svg"
 XXE = '<!DOCTYPE html [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'

@@ -3,10 +3,10 @@
 import pytest
 from lxml import etree
 
+from bookbuild.book.model import Section
 from bookbuild.convert import pandoc
 from bookbuild.convert.html import EPUB_TYPE, XML_LANG, resolve_links, to_document
 from bookbuild.support.errors import BookError, Problems
-from bookbuild.book.model import Section
 
 NS = {"h": "http://www.w3.org/1999/xhtml", "m": "http://www.w3.org/1998/Math/MathML"}
 

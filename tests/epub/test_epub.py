@@ -8,8 +8,8 @@ import pytest
 from lxml import etree
 from PIL import Image
 
-from bookbuild.pipeline import build
 from bookbuild.check import epubcheck
+from bookbuild.pipeline import build
 from bookbuild.support.errors import BookError
 from tests.conftest import EVERYTHING, SAMPLE, copy_book, quoted_book, read_zip
 

@@ -7,9 +7,9 @@ import zipfile
 import pytest
 
 from bookbuild.check import epubcheck
-from bookbuild.support.errors import BookError
 from bookbuild.check.gate import kindle as preflight
 from bookbuild.epub.kindle import make_kindle
+from bookbuild.support.errors import BookError
 from tests.conftest import read_zip
 
 CHAPTER = "EPUB/chapter-01-when-lenin-proclaimed-soviet-power.xhtml"

@@ -2,8 +2,8 @@ import io
 
 from PIL import Image, ImageDraw
 
-from bookbuild.media import cover
 from bookbuild.book.model import Contributor, Metadata
+from bookbuild.media import cover
 
 
 def meta(**kw):

@@ -18,8 +18,8 @@ import pytest
 from bookbuild.book.reader import read_book
 from bookbuild.pdf.interior import print_settings
 from bookbuild.pdf.layout import Geometry
-from tests.pdf.conftest import ROOT, build_print
 from tests.conftest import optional
+from tests.pdf.conftest import ROOT, build_print
 
 pymupdf = optional("pymupdf")
 

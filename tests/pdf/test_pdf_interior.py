@@ -290,9 +290,9 @@ def test_a_section_without_heading_still_opens_a_page_and_is_in_the_contents(tmp
 
 
 def test_a_typst_error_names_the_section(tmp_path):
-    from bookbuild.support.errors import BookError
     from bookbuild.book.reader import read_book
     from bookbuild.pdf.interior import typeset
+    from bookbuild.support.errors import BookError
 
     book = copy_book(EVERYTHING, tmp_path / "book")
     chapter = book / "manuscript" / "chapters" / "02-tables-math.md"

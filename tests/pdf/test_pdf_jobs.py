@@ -12,14 +12,14 @@ import re
 import pikepdf
 import pytest
 
-from bookbuild.support.errors import BookError
 from bookbuild.book.reader import read_book
 from bookbuild.pdf.interior import typeset
 from bookbuild.pdf.settings import INCH, gutter
+from bookbuild.support.errors import BookError
+from tests.conftest import optional
 from tests.pdf.conftest import EVERYTHING, SAMPLE, build_print, copy_book
 from tests.pdf.structure import elements, structure_problems
 from tests.pdf.test_pdf_interior import outline_titles, page_labels
-from tests.conftest import optional
 
 pymupdf = optional("pymupdf")
 

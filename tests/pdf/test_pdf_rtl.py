@@ -4,8 +4,8 @@ bleed lies on the other side, and its cover wrap has the front on the left."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import SAMPLE, build_print, copy_book
+
 from tests.conftest import optional
 
 pymupdf = optional("pymupdf")

@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from bookbuild.support.errors import BookError
 from bookbuild.pdf import settings
 from bookbuild.pdf.settings import INCH, MM, gutter, parse, trim_size
+from bookbuild.support.errors import BookError
 from tests.pdf.conftest import EVERYTHING, SAMPLE, copy_book
 
 
@@ -88,8 +88,8 @@ def test_missing_alt_text_and_dead_links_stop_the_print_build(tmp_path):
     chapter = book / "manuscript" / "chapters" / "04-images.md"
     chapter.write_text(chapter.read_text("utf-8") + "\n![](images/icon.png)\n\n"
                        "[gone](#nowhere)\n", "utf-8")
-    from bookbuild.pdf.interior import typeset
     from bookbuild.book.reader import read_book
+    from bookbuild.pdf.interior import typeset
 
     with pytest.raises(BookError) as e:
         typeset(read_book(book), lambda _m: None)

@@ -6,10 +6,10 @@ from importlib import resources
 
 import pytest
 
-from bookbuild.convert import pandoc
-from bookbuild.support.errors import Problems
 from bookbuild.book.reader import read_book
+from bookbuild.convert import pandoc
 from bookbuild.pdf import source
+from bookbuild.support.errors import Problems
 from tests.pdf.conftest import EVERYTHING
 
 

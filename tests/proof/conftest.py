@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-
 WIDE = Path(__file__).resolve().parent / "books" / "wide"
 
 

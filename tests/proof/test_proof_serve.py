@@ -115,8 +115,8 @@ def test_a_port_in_use_is_one_clear_error(sample_proof):
 
 
 def test_a_busy_port_fails_before_the_proof_is_made(tmp_path, monkeypatch):
-    from bookbuild.support.errors import BookError
     from bookbuild.commands import proof as commands
+    from bookbuild.support.errors import BookError
 
     def no_proof(*args, **kwargs):
         raise AssertionError("the proof ran although the port is busy")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bookbuild.support.errors import BookError
 from bookbuild.proof.sideload import detect, safe_copy, sideload
+from bookbuild.support.errors import BookError
 
 
 def editions(sample_proof) -> dict:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from bookbuild.support.errors import BookError
 from bookbuild.proof.spreads import DESK, TRIM, pairs, render_spreads
+from bookbuild.support.errors import BookError
 from tests.conftest import optional
 
 pymupdf = optional("pymupdf")

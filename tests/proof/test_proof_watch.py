@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 import time
 
-from bookbuild.support.errors import BookError, Problem
 from bookbuild.proof.watch import on_change, relevant, watch
+from bookbuild.support.errors import BookError, Problem
 
 ADDED, MODIFIED = 1, 2  # watchfiles.Change values
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from bookbuild.pipeline import build
 from bookbuild.check import epubcheck
+from bookbuild.pipeline import build
 from tests.pdf.structure import elements
 
 BOOKS = Path(__file__).parent / "books"

@@ -5,10 +5,10 @@ import time
 
 import pytest
 
-from bookbuild.support import cache
-from bookbuild.pipeline import build
-from bookbuild.support.cache import Cache
 from bookbuild.convert import pandoc
+from bookbuild.pipeline import build
+from bookbuild.support import cache
+from bookbuild.support.cache import Cache
 from tests.conftest import EVERYTHING, copy_book
 
 
