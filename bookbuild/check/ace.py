@@ -14,10 +14,10 @@ import re
 import shutil
 import subprocess
 import tempfile
-import zipfile
 from pathlib import Path
 
 from bookbuild.check import Finding
+from bookbuild.support import zipped
 from bookbuild.support.errors import BookError
 
 TOOLS = Path(__file__).resolve().parents[2] / "tools" / "ace"
@@ -85,11 +85,8 @@ def run(epub: Path) -> list[tuple[Finding, str | None]]:
 
 
 def _entries(epub: Path) -> set[str]:
-    try:
-        with zipfile.ZipFile(epub) as z:
-            return set(z.namelist())
-    except (zipfile.BadZipFile, OSError):
-        return set()
+    with zipped.Archive.open(epub) as archive:
+        return set(archive.names)
 
 
 def findings(report: dict, entries: set[str]):

@@ -7,11 +7,12 @@ import re
 from lxml import etree
 
 from bookbuild.check.epub_docs import Doc, Image, documents
-from bookbuild.check.epub_file import SVG_TYPE, XLINK_HREF, EpubFile, local
+from bookbuild.check.epub_file import EpubFile, local
 from bookbuild.check.epub_links import resources
 from bookbuild.check.registry import Hit, rule
 from bookbuild.support import safety
 from bookbuild.support.words import counted
+from bookbuild.support.xml import SVG_TYPE, XLINK_HREF
 
 A11Y_REQUIRED = ("schema:accessMode", "schema:accessModeSufficient",
                  "schema:accessibilityFeature", "schema:accessibilityHazard",

@@ -15,9 +15,10 @@ from dataclasses import asdict, dataclass, field
 
 from lxml import etree
 
-from bookbuild.check.epub_file import EPUB_NS, XLINK_HREF, XML_LANG, EpubFile, local, text_of
+from bookbuild.check.epub_file import EpubFile, local, text_of
 from bookbuild.check.registry import Hit, rules_for
 from bookbuild.support import cache, safety
+from bookbuild.support.xml import EPUB_NS, XLINK_HREF, XML_LANG
 
 EPUB_TYPE = f"{{{EPUB_NS}}}type"
 HEADING = re.compile(r"^h[1-6]$")

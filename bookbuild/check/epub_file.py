@@ -11,7 +11,6 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -19,27 +18,17 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
+from bookbuild.support import xml
 from bookbuild.support.cache import NO_CACHE, Cache
+from bookbuild.support.xml import (
+    CONTAINER_NS,
+    DC_NS,
+    OPF_NS,
+    XHTML_TYPE,
+)
+from bookbuild.support.zipped import MAX_ENTRY, Archive, Problem
 
-MAX_ENTRY = 64 * 1024 * 1024  # bytes read from one entry; a 10 MB chapter is fine
-MAX_TOTAL = 1024 * 1024 * 1024  # declared uncompressed size of the whole archive
-MAX_RATIO = 200  # deflate peaks near 1000:1 on pathological input; real books stay below 20:1
-RATIO_FLOOR = 16 * 1024 * 1024  # a 10 MB chapter of repetitive prose is not a bomb
-
-OPF_NS = "http://www.idpf.org/2007/opf"
-DC_NS = "http://purl.org/dc/elements/1.1/"
-CONTAINER_NS = "urn:oasis:names:tc:opendocument:xmlns:container"
-XHTML_NS = "http://www.w3.org/1999/xhtml"
-EPUB_NS = "http://www.idpf.org/2007/ops"
-NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"
-SVG_NS = "http://www.w3.org/2000/svg"
-XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-XHTML_TYPE = "application/xhtml+xml"
-SVG_TYPE = "image/svg+xml"
-
-PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                         dtd_validation=False, huge_tree=True, remove_comments=False)
+PARSER = xml.PARSER
 # A DOCTYPE with an internal subset that declares entities: XXE or entity expansion.
 ENTITY_DECL = re.compile(rb"<!DOCTYPE[^>\[]*\[[^\]]*<!ENTITY", re.IGNORECASE | re.DOTALL)
 TEXT_SUFFIXES = (".xhtml", ".html", ".htm", ".opf", ".ncx", ".xml", ".css")
@@ -58,20 +47,9 @@ class Item:
 
 
 @dataclass
-class Problem:
-    """Something that stopped an entry from being read or parsed."""
-    kind: str  # "unsafe-xml", "too-large", "unreadable", "not-well-formed"
-    message: str
-    line: int | None = None
-
-
-@dataclass
 class EpubFile:
     path: Path
-    zip: zipfile.ZipFile | None = None
-    infos: list[zipfile.ZipInfo] = field(default_factory=list)
-    broken: str | None = None  # why the file is not a readable zip at all
-    problems: dict[str, Problem] = field(default_factory=dict)
+    archive: Archive
     _xml: dict[str, etree._Element | None] = field(default_factory=dict)
     cache: dict = field(default_factory=dict)  # for rules that share derived facts
     options: dict = field(default_factory=dict)  # from book.yaml: allow_scripts
@@ -81,17 +59,10 @@ class EpubFile:
 
     @classmethod
     def open(cls, path: Path) -> EpubFile:
-        epub = cls(Path(path))
-        try:
-            epub.zip = zipfile.ZipFile(path)
-            epub.infos = epub.zip.infolist()
-        except (zipfile.BadZipFile, OSError, ValueError) as e:
-            epub.broken = f"not a readable zip archive ({e})"
-        return epub
+        return cls(Path(path), Archive.open(path))
 
     def close(self) -> None:
-        if self.zip is not None:
-            self.zip.close()
+        self.archive.close()
 
     def __enter__(self) -> EpubFile:
         return self
@@ -99,50 +70,41 @@ class EpubFile:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    # ---- zip entries ----------------------------------------------------------------------
+    # ---- zip entries (support.zipped bounds every read) -----------------------------------
 
-    @cached_property
+    @property
+    def infos(self) -> list[zipfile.ZipInfo]:
+        return self.archive.infos
+
+    @property
+    def broken(self) -> str | None:
+        return self.archive.broken
+
+    @property
+    def problems(self) -> dict[str, Problem]:
+        return self.archive.problems
+
+    @property
     def names(self) -> set[str]:
-        return {i.filename for i in self.infos}
+        return self.archive.names
 
-    @cached_property
+    @property
     def info(self) -> dict[str, zipfile.ZipInfo]:
-        return {i.filename: i for i in self.infos}
+        return self.archive.info
 
-    @cached_property
+    @property
     def oversized(self) -> bool:
-        """The archive declares more than MAX_TOTAL: nothing in it is inflated at all."""
-        return sum(i.file_size for i in self.infos) > MAX_TOTAL
+        return self.archive.oversized
 
     def bomb(self, name: str) -> bool:
-        info = self.info[name]
-        return (info.file_size > RATIO_FLOOR
-                and info.file_size > MAX_RATIO * max(info.compress_size, 1))
+        return self.archive.bomb(name)
 
     def read(self, name: str, limit: int = MAX_ENTRY) -> bytes | None:
         """The entry's bytes, or None (missing, too large, a bomb, or corrupt; see problems)."""
         if name in self._bytes and limit >= MAX_ENTRY:
             return self._bytes[name]
-        if self.zip is None or name not in self.names:
-            return None
-        if name in self.problems and self.problems[name].kind in ("too-large", "unreadable"):
-            return None
-        info = self.info[name]
-        if info.file_size > limit or self.bomb(name) or self.oversized:
-            self.problems[name] = Problem("too-large", f"{info.file_size:,} bytes uncompressed "
-                                          f"from {info.compress_size:,}; not read")
-            return None
-        try:
-            with self.zip.open(info) as f:
-                data = f.read(limit + 1)  # the header may lie about the size
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
-                OSError, ValueError) as e:
-            self.problems[name] = Problem("unreadable", f"cannot be read ({e})")
-            return None
-        if len(data) > limit:
-            self.problems[name] = Problem("too-large", f"more than {limit:,} bytes; not read")
-            return None
-        if name.lower().endswith(TEXT_SUFFIXES):
+        data = self.archive.read(name, limit)
+        if data is not None and name.lower().endswith(TEXT_SUFFIXES):
             self._bytes[name] = data  # several rules read the markup; images are read once
         return data
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from bookbuild.check.epub_docs import documents, facts
-from bookbuild.check.epub_file import NCX_NS, EpubFile
+from bookbuild.check.epub_file import EpubFile
 from bookbuild.check.registry import Hit, rule
 from bookbuild.support import safety
+from bookbuild.support.xml import NCX_NS
 
 
 def hyperlinks(epub: EpubFile) -> list[tuple[str, str, int | None, tuple[str, str]]]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from bookbuild.check.epub_docs import Facts, facts
-from bookbuild.check.epub_file import EPUB_NS, NCX_NS, EpubFile, text_of
+from bookbuild.check.epub_file import EpubFile, text_of
 from bookbuild.check.registry import Hit, rule
+from bookbuild.support.xml import EPUB_NS, NCX_NS
 
 EPUB_TYPE = f"{{{EPUB_NS}}}type"
 # Generated pages whose heading is the book's title, not the label the contents give them.

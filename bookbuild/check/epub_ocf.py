@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 import zipfile
 
-from bookbuild.check.epub_file import MAX_TOTAL, EpubFile
+from bookbuild.check.epub_file import EpubFile
 from bookbuild.check.registry import Hit, rule
+from bookbuild.support.zipped import MAX_TOTAL
 
 MIMETYPE = b"application/epub+zip"
 UNSAFE_NAME = re.compile(r"(^|/)\.\.(/|$)|^/|^[A-Za-z]:|\\|\x00")

@@ -7,8 +7,9 @@ from collections import Counter
 
 from bookbuild.book.config import _LANGTAG
 from bookbuild.check.epub_docs import documents
-from bookbuild.check.epub_file import OPF_NS, XHTML_TYPE, XML_LANG, EpubFile
+from bookbuild.check.epub_file import EpubFile
 from bookbuild.check.registry import Hit, rule
+from bookbuild.support.xml import OPF_NS, XHTML_TYPE, XML_LANG
 
 # Entries that live outside the manifest by definition.
 CONTAINER_FILES = re.compile(r"^(mimetype|META-INF/.*)$")

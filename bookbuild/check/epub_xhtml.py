@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from bookbuild.book.config import _LANGTAG
 from bookbuild.check.epub_docs import Doc, documents
-from bookbuild.check.epub_file import XML_LANG, EpubFile, local
+from bookbuild.check.epub_file import EpubFile, local
 from bookbuild.check.epub_ocf import UNSAFE_NAME
 from bookbuild.check.registry import Hit, rule
+from bookbuild.support.xml import XML_LANG
 
 XML_SUFFIXES = (".xhtml", ".html", ".htm", ".opf", ".ncx", ".xml", ".svg", ".smil")
 

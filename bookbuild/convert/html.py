@@ -17,21 +17,20 @@ from lxml import etree
 from bookbuild.book import references
 from bookbuild.book.model import Section
 from bookbuild.convert import comments
-from bookbuild.support import safety
+from bookbuild.support import safety, xml
 from bookbuild.support.errors import Problems
 
-XHTML = "http://www.w3.org/1999/xhtml"
-EPUB = "http://www.idpf.org/2007/ops"
-MATHML = "http://www.w3.org/1998/Math/MathML"
-SVG = "http://www.w3.org/2000/svg"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+XHTML = xml.XHTML_NS
+EPUB = xml.EPUB_NS
+MATHML = xml.MATHML_NS
+SVG = xml.SVG_NS
+XML_LANG = xml.XML_LANG
 EPUB_TYPE = f"{{{EPUB}}}type"
 
 # Elements a book never needs and stores refuse; scripts only where the book opts in.
 FORBIDDEN = {"iframe", "object", "embed", "frame", "frameset", "applet", "form", "base"}
 REMOTE = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
-                          remove_blank_text=False)
+_PARSER = xml.PARSER
 ORNAMENT = "images/ornament.svg"  # shipped with the EPUB templates
 _ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
 # HTML void elements an author writes the HTML way (<br>, <img …>); XHTML wants them closed.

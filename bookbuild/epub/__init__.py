@@ -18,9 +18,9 @@ from bookbuild.support import cache
 from bookbuild.support.cache import NO_CACHE, Cache
 from bookbuild.support.errors import BookError, Problems
 from bookbuild.support.paths import UnsafePath, inside
+from bookbuild.support.xml import XML_LANG
 
 XHTML_TYPE = "application/xhtml+xml"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE,

@@ -8,23 +8,18 @@ reproducible EPUB is reproducible too.
 from __future__ import annotations
 
 import posixpath
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
+from bookbuild.support import xml, zipped
 from bookbuild.support.errors import BookError
+from bookbuild.support.xml import CONTAINER_NS, DC_NS, OPF_NS, XHTML_TYPE
 
-OPF_NS = "http://www.idpf.org/2007/opf"
-DC_NS = "http://purl.org/dc/elements/1.1/"
-CONTAINER_NS = "urn:oasis:names:tc:opendocument:xmlns:container"
-XHTML_NS = "http://www.w3.org/1999/xhtml"
-XHTML_TYPE = "application/xhtml+xml"
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
-# Never fetch a DTD or an entity from anywhere while reading a book.
-PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+PARSER = xml.PARSER
 
 
 @dataclass
@@ -55,27 +50,20 @@ class Epub:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        try:
-            with zipfile.ZipFile(self.path) as z:
-                self.infos = z.infolist()
-                self.data = {info.filename: z.read(info) for info in self.infos}
-        except (OSError, zipfile.BadZipFile) as e:
-            raise BookError(f"{path}: cannot read the EPUB ({e})") from None
+        with zipped.Archive.open(self.path) as archive:
+            if archive.broken:
+                raise BookError(f"{path}: cannot read the EPUB ({archive.broken})")
+            self.infos = archive.infos
+            self.data = {info.filename: archive.read(info.filename) for info in self.infos}
+            unread = next(iter(archive.problems.items()), None)
+        if unread:
+            raise BookError(f"{path}: cannot read the EPUB ({unread[0]}: {unread[1].message})")
         self.package = read_package(self.data, self.path)
 
     def write(self, target: Path, changed: dict[str, bytes]) -> None:
         """Write every entry, taking the bytes from `changed` where given."""
-        with zipfile.ZipFile(target, "w") as out:
-            for info in self.infos:
-                data = changed.get(info.filename, self.data[info.filename])
-                copy = zipfile.ZipInfo(info.filename, info.date_time)
-                copy.external_attr = info.external_attr
-                if info.filename == "mimetype":
-                    copy.compress_type = zipfile.ZIP_STORED
-                    out.writestr(copy, data)
-                else:
-                    copy.compress_type = zipfile.ZIP_DEFLATED
-                    out.writestr(copy, data, compresslevel=9)
+        zipped.write(target, ((info, changed.get(info.filename, self.data[info.filename]))
+                              for info in self.infos))
 
     def rewrite(self, target: Path, change: Callable[[str, bytes], bytes | None]) -> None:
         """Copy the EPUB to `target`; `change(name, data)` returns new bytes or None to keep."""

@@ -15,7 +15,8 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from bookbuild.epub.container import XHTML_NS, Epub, parse_xml, serialize_xhtml
+from bookbuild.epub.container import Epub, parse_xml, serialize_xhtml
+from bookbuild.support.xml import XHTML_NS
 
 X = f"{{{XHTML_NS}}}"
 NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"

@@ -13,13 +13,14 @@ from pathlib import Path
 
 from lxml import etree
 
-from bookbuild.epub.container import XHTML_NS, Epub, parse_xml, serialize_xhtml
+from bookbuild.epub.container import Epub, parse_xml, serialize_xhtml
 from bookbuild.support.errors import BookError
+from bookbuild.support.xml import MATHML_NS, SVG_NS, XHTML_NS
 
 X = f"{{{XHTML_NS}}}"
 # Text in these is never split: whitespace matters (pre), or it is not HTML text at all.
-SKIPPED = {f"{X}pre", f"{X}script", f"{X}style", "{http://www.w3.org/2000/svg}svg",
-           "{http://www.w3.org/1998/Math/MathML}math", f"{X}textarea"}
+SKIPPED = {f"{X}pre", f"{X}script", f"{X}style", f"{{{SVG_NS}}}svg",
+           f"{{{MATHML_NS}}}math", f"{X}textarea"}
 # The nearest of these around a text run is its "paragraph" for the kobo.P.S numbering.
 BLOCKS = {f"{X}{t}" for t in (
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "td", "th", "caption",

@@ -10,8 +10,7 @@ from ebooklib import epub
 
 from bookbuild.support import cache
 from bookbuild.support.cache import NO_CACHE, Cache
-
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+from bookbuild.support.xml import XML_LANG
 
 
 class _FixedTimeZip(zipfile.ZipFile):

@@ -12,7 +12,7 @@ from pathlib import Path
 from lxml import etree
 from PIL import Image, ImageCms, ImageOps
 
-from bookbuild.support import safety
+from bookbuild.support import safety, xml
 from bookbuild.support.errors import BookError
 from bookbuild.support.paths import UnsafePath, inside, slugify
 
@@ -25,7 +25,7 @@ MEDIA_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
                ".svg": "image/svg+xml", ".webp": "image/webp"}
 RASTER_INPUTS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".bmp"}
 SVG_FORBIDDEN = {"script", "foreignObject", "iframe", "handler"}
-_SVG_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+_SVG_PARSER = xml.PARSER
 
 
 @dataclass(frozen=True)

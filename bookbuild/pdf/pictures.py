@@ -14,10 +14,10 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from lxml import etree
 from PIL import Image, ImageOps
 
 from bookbuild.media import images as ebook_images
+from bookbuild.support import xml
 from bookbuild.support.errors import BookError, Problems
 
 TYPST_READS = {"JPEG", "PNG", "GIF", "WEBP"}
@@ -64,7 +64,7 @@ def _svg(path: Path, src: str, work: Path, index: int) -> Picture:
 
 
 def svg_aspect(data: bytes) -> float:
-    root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+    root = xml.parse(data)
     box = (root.get("viewBox") or "").replace(",", " ").split()
     if len(box) == 4:
         w, h = float(box[2]), float(box[3])

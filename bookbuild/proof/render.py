@@ -14,10 +14,11 @@ from pathlib import Path
 
 from PIL import Image
 
-from bookbuild.epub.container import XHTML_NS, Epub, parse_xml
+from bookbuild.epub.container import Epub, parse_xml
 from bookbuild.proof import overflow
 from bookbuild.proof.devices import FONT_SIZES, Device
 from bookbuild.support import output
+from bookbuild.support.xml import XHTML_NS
 
 GREYS = 16
 PROOF_CSS = ("annotation, annotation-xml { display: none } "

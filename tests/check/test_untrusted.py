@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bookbuild.check import registry
-from bookbuild.check.epub_file import MAX_ENTRY, EpubFile
+from bookbuild.check.epub_file import EpubFile
+from bookbuild.support.zipped import MAX_ENTRY
 
 SVG = "EPUB/images/smolny-room.svg"
 XXE = '<!DOCTYPE html [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'

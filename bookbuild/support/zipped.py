@@ -1,0 +1,116 @@
+"""Zip archives, read as untrusted input and written reproducibly: the one zip reader/writer
+of EPUBs (the checker's, the Kobo and Kindle editions', DAISY Ace's entry list).
+
+Nothing is extracted to disk, so a zip-slip name cannot write anywhere; every entry is read with
+a size bound and a compression-ratio bound, so a zip bomb cannot exhaust memory. What could not be
+read is remembered in `problems`, for the caller to report.
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+MAX_ENTRY = 64 * 1024 * 1024  # bytes read from one entry; a 10 MB chapter is fine
+MAX_TOTAL = 1024 * 1024 * 1024  # declared uncompressed size of the whole archive
+MAX_RATIO = 200  # deflate peaks near 1000:1 on pathological input; real books stay below 20:1
+RATIO_FLOOR = 16 * 1024 * 1024  # a 10 MB chapter of repetitive prose is not a bomb
+_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
+                OSError, ValueError)
+
+
+@dataclass
+class Problem:
+    """Something that stopped an entry from being read or parsed."""
+    kind: str  # "unsafe-xml", "too-large", "unreadable", "not-well-formed"
+    message: str
+    line: int | None = None
+
+
+@dataclass
+class Archive:
+    path: Path
+    zip: zipfile.ZipFile | None = None
+    infos: list[zipfile.ZipInfo] = field(default_factory=list)
+    broken: str | None = None  # why the file is not a readable zip at all
+    problems: dict[str, Problem] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, path: Path) -> Archive:
+        archive = cls(Path(path))
+        try:
+            archive.zip = zipfile.ZipFile(path)
+            archive.infos = archive.zip.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError) as e:
+            archive.broken = f"not a readable zip archive ({e})"
+        return archive
+
+    def close(self) -> None:
+        if self.zip is not None:
+            self.zip.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @cached_property
+    def names(self) -> set[str]:
+        return {i.filename for i in self.infos}
+
+    @cached_property
+    def info(self) -> dict[str, zipfile.ZipInfo]:
+        return {i.filename: i for i in self.infos}
+
+    @cached_property
+    def oversized(self) -> bool:
+        """The archive declares more than MAX_TOTAL: nothing in it is inflated at all."""
+        return sum(i.file_size for i in self.infos) > MAX_TOTAL
+
+    def bomb(self, name: str) -> bool:
+        info = self.info[name]
+        return (info.file_size > RATIO_FLOOR
+                and info.file_size > MAX_RATIO * max(info.compress_size, 1))
+
+    def read(self, name: str, limit: int = MAX_ENTRY) -> bytes | None:
+        """The entry's bytes, or None (missing, too large, a bomb, or corrupt; see problems)."""
+        if self.zip is None or name not in self.names:
+            return None
+        if name in self.problems and self.problems[name].kind in ("too-large", "unreadable"):
+            return None
+        info = self.info[name]
+        if info.file_size > limit or self.bomb(name) or self.oversized:
+            self.problems[name] = Problem("too-large", f"{info.file_size:,} bytes uncompressed "
+                                          f"from {info.compress_size:,}; not read")
+            return None
+        try:
+            with self.zip.open(info) as f:
+                data = f.read(limit + 1)  # the header may lie about the size
+        except _READ_ERRORS as e:
+            self.problems[name] = Problem("unreadable", f"cannot be read ({e})")
+            return None
+        if len(data) > limit:
+            self.problems[name] = Problem("too-large", f"more than {limit:,} bytes; not read")
+            return None
+        return data
+
+
+def write(target: Path, entries: Iterable[tuple[zipfile.ZipInfo, bytes]],
+          stored: tuple[str, ...] = ("mimetype",)) -> None:
+    """A zip of `entries` (each keeps its name, time and attributes), deflated at the highest
+    level but for the `stored` names (an EPUB's mimetype must be stored)."""
+    with zipfile.ZipFile(target, "w") as out:
+        for info, data in entries:
+            copy = zipfile.ZipInfo(info.filename, info.date_time)
+            copy.external_attr = info.external_attr
+            if info.filename in stored:
+                copy.compress_type = zipfile.ZIP_STORED
+                out.writestr(copy, data)
+            else:
+                copy.compress_type = zipfile.ZIP_DEFLATED
+                out.writestr(copy, data, compresslevel=9)
