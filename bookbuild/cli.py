@@ -33,9 +33,9 @@ def friendly(func):
             for problem in e.problems:
                 _err(f"error: {problem}")
             sys.exit(2)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as e:  # Ctrl-C, or `kill` (Terminated)
             _err("interrupted: earlier outputs are left as they were")
-            sys.exit(130)
+            sys.exit(getattr(e, "exit_code", 130))
         except click.exceptions.Exit:
             raise
         except (click.ClickException, click.Abort):
@@ -82,8 +82,16 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _terminate)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, unwound as Ctrl-C is: temp files removed, one line said, no traceback."""
+
+    def __init__(self, signum: int):
+        super().__init__(f"signal {signum}")
+        self.exit_code = 128 + signum
+
+
 def _terminate(signum, _frame) -> None:
-    raise SystemExit(128 + signum)
+    raise Terminated(signum)
 
 
 @main.command()

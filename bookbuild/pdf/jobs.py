@@ -17,6 +17,7 @@ import json
 import os
 import queue
 import resource
+import signal
 import subprocess
 import sys
 import threading
@@ -133,6 +134,10 @@ def serve() -> None:
     Each request names a job; the PDF goes to the file it names and a JSON line comes back
     with the rest. Stdout carries only these lines: anything else printed goes to stderr.
     """
+    # Ctrl-C in a terminal reaches every process of the build: the build says so in one line
+    # and cleans up, so a worker just stops, without a traceback of its own.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda signum, _frame: os._exit(128 + signum))
     replies = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)
     font_paths = json.loads(sys.argv[1])
