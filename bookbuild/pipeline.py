@@ -18,10 +18,10 @@ from pathlib import Path
 
 from bookbuild.book import labels
 from bookbuild.book.config import FILE as METADATA_FILE
-from bookbuild.book.config import line_of
 from bookbuild.book.model import Book
 from bookbuild.book.reader import read_book
 from bookbuild.check import suppress
+from bookbuild.convert import pandoc  # noqa: F401 - names its pandoc to the cache before any key
 from bookbuild.support import cache, output
 from bookbuild.support.cache import NO_CACHE, Cache
 from bookbuild.support.diagnostics import Diagnostic
@@ -68,9 +68,7 @@ class Run:
     def keep(self, found: list[Diagnostic]) -> list[Diagnostic]:
         """`found` without what book.yaml or the Markdown suppresses."""
         if self._rules is None:
-            book = self.book
-            self._rules = suppress.parse(book.config, book.yaml_text) + suppress.inline(
-                [(s.source, s.text) for s in book.sections])
+            self._rules = suppress.of_book(self.book)
         kept, _hidden = suppress.apply(found, self._rules, set())
         return [d for d in kept if not d.code.startswith("CHECK-")]  # stale ones: `check` says
 
@@ -305,12 +303,11 @@ def _refuse_another_books_file(book: Book, out: Path) -> None:
     if meta.identifier in ids or meta.title in titles or not (ids or titles):
         return
     other = titles[0] if titles else ids[0]
-    lines = book.yaml_text.splitlines()
     raise BookError(Problem(
         f"{target} is another book's ({other}); two books share the slug "
         f"{meta.slug!r}: give this one its own with slug: in book.yaml, or build it with "
         f"--out into a folder of its own", METADATA_FILE,
-        line_of(lines, "slug") or line_of(lines, "title")))
+        book.line("slug") or book.line("title")))
 
 
 def announce(run: Run) -> None:
@@ -325,5 +322,5 @@ def announce(run: Run) -> None:
     if meta.untranslated:
         run.say(run.keep([Diagnostic(
             "MS-LABEL-001", "warning", labels.untranslated(meta.language, meta.untranslated),
-            METADATA_FILE, line_of(run.book.yaml_text.splitlines(), "language"),
+            METADATA_FILE, run.book.line("language"),
             hint="give the words under labels: in book.yaml")]))

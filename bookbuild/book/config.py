@@ -15,6 +15,7 @@ from bookbuild.support.errors import Problems
 from bookbuild.support.paths import slugify
 
 FILE = "manuscript/book.yaml"
+AT = "_positions"  # where load_yaml keeps the Positions beside the values
 KNOWN_KEYS = {
     "title", "subtitle", "author", "language", "identifier", "publisher", "date", "rights",
     "description", "subjects", "series", "series_index", "cover", "slug", "source", "order",
@@ -74,23 +75,39 @@ def derived_identifier(title: str, contributors: list[Contributor]) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'bookbuild:{title}|{names}')}"
 
 
-def line_of(lines: list[str], key: str, under: str | None = None) -> int | None:
-    """Line of `key:` in book.yaml: at the top level, or inside the block `under:` (then the
-    block's own line when the key is not written out, as in a flow mapping)."""
-    start = 0
-    if under is not None:
-        block = line_of(lines, under)
-        if block is None:
-            return None
-        start = block
-    pattern = rf"^\s+{re.escape(key)}\s*:" if under else rf"^{re.escape(key)}\s*:"
-    for i in range(start, len(lines)):
-        if under and lines[i].strip() and not lines[i][0].isspace():
-            break  # left the block
-        if re.match(pattern, lines[i]) or (under and re.search(rf"[{{,]\s*{re.escape(key)}\s*:",
-                                                                lines[i])):
-            return i + 1
-    return start or None
+class Positions:
+    """Where each key and item of book.yaml is, from PyYAML's node marks: ("print", "trim"),
+    ("check", "ignore", 2) → its line. A key not written out (a default) is placed at the
+    nearest enclosing one that is."""
+
+    def __init__(self, lines: dict[tuple, int] | None = None):
+        self.lines = lines or {}
+
+    def line(self, *path) -> int | None:
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return None
+
+    @classmethod
+    def of(cls, node: yaml.Node | None) -> Positions:
+        found: dict[tuple, int] = {}
+        _mark(node, (), found)
+        return cls(found)
+
+
+def _mark(node, path: tuple, found: dict[tuple, int]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                here = (*path, key_node.value)
+                found.setdefault(here, key_node.start_mark.line + 1)
+                _mark(value, here, found)
+    elif isinstance(node, yaml.SequenceNode):
+        for n, item in enumerate(node.value):
+            found.setdefault((*path, n), item.start_mark.line + 1)
+            _mark(item, (*path, n), found)
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -128,8 +145,10 @@ def load_yaml(path: Path, problems: Problems) -> dict:
         problems.add(f"not UTF-8 text: byte 0x{raw[e.start]:02x} at offset {e.start}; "
                      f"save the file as UTF-8", FILE, raw[:e.start].count(b"\n") + 1)
         return {}
+    loader = _StrictLoader(text)
     try:
-        data = yaml.load(text, Loader=_StrictLoader)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         reason = getattr(e, "problem", None) or str(e).splitlines()[0]
@@ -141,18 +160,20 @@ def load_yaml(path: Path, problems: Problems) -> dict:
     except RecursionError:
         problems.add("invalid YAML: nested too deeply", FILE)
         return {}
+    finally:
+        loader.dispose()
     if data is None:
         data = {}
     if not isinstance(data, dict):
         problems.add("must be a mapping of keys such as title, author, language", FILE, 1)
         return {}
-    data["_lines"] = text.splitlines()
+    data[AT] = Positions.of(node)
     return data
 
 
 def _text(data: dict, key: str, problems: Problems, required: bool = False) -> str | None:
     value = data.get(key)
-    line = line_of(data["_lines"], key)
+    line = data[AT].line(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             problems.add(f"'{key}' is required", FILE, line)
@@ -169,7 +190,7 @@ def _text(data: dict, key: str, problems: Problems, required: bool = False) -> s
 
 def _contributors(data: dict, problems: Problems) -> list[Contributor]:
     value = data.get("author")
-    line = line_of(data["_lines"], "author")
+    line = data[AT].line("author")
     if value is None or value == "" or value == []:
         problems.add("'author' is required", FILE, line)
         return []
@@ -213,59 +234,59 @@ def _identifier(raw: str | None, problems: Problems, line: int | None) -> str | 
 
 def _labels(data: dict, problems: Problems) -> dict[str, str]:
     raw = data.get("labels")
-    lines = data["_lines"]
+    at = data[AT]
     if raw is None:
         return {}
     if not isinstance(raw, dict):
         problems.add("'labels' must be a mapping of label: text (e.g. contents: Inhalt)", FILE,
-                     line_of(lines, "labels"))
+                     at.line("labels"))
         return {}
     found = {}
     for name, value in raw.items():
         why = labels.problem(str(name), value)
         if why:
-            problems.add(why, FILE, line_of(lines, str(name), under="labels"))
+            problems.add(why, FILE, at.line("labels", name))
         else:
             found[str(name)] = value
     return found
 
 
 def parse_metadata(data: dict, problems: Problems) -> Metadata | None:
-    lines = data["_lines"]
+    at = data[AT]
     for key in data:
-        if key != "_lines" and key not in KNOWN_KEYS:
+        if key != AT and key not in KNOWN_KEYS:
             problems.add(f"unknown key '{key}' (known: {', '.join(sorted(KNOWN_KEYS))})",
-                         FILE, line_of(lines, key))
+                         FILE, at.line(key))
     title = _text(data, "title", problems, required=True)
     language = _text(data, "language", problems, required=True)
     contributors = _contributors(data, problems)
     if language and (why := language_problem(language)):
-        problems.add(why, FILE, line_of(lines, "language"))
+        problems.add(why, FILE, at.line("language"))
     date = _text(data, "date", problems)
     if date and not _DATE.match(date):
         problems.add(f"date {date!r} must be YYYY, YYYY-MM or YYYY-MM-DD", FILE,
-                     line_of(lines, "date"))
+                     at.line("date"))
     subjects = data.get("subjects") or []
     if isinstance(subjects, str):
         subjects = [subjects]
     if not isinstance(subjects, list) or not all(isinstance(s, str) for s in subjects):
-        problems.add("'subjects' must be a list of text", FILE, line_of(lines, "subjects"))
+        problems.add("'subjects' must be a list of text", FILE, at.line("subjects"))
         subjects = []
     series_index = data.get("series_index")
     if series_index is not None and (isinstance(series_index, bool)
                                      or not isinstance(series_index, (int, float))):
-        problems.add("'series_index' must be a number", FILE, line_of(lines, "series_index"))
+        problems.add("'series_index' must be a number", FILE, at.line("series_index"))
         series_index = None
     depth = data.get("toc_depth", 2)
     if isinstance(depth, bool) or not isinstance(depth, int) or not 1 <= depth <= 6:
         problems.add(f"'toc_depth' must be a whole number from 1 to 6 (how many heading "
-                     f"levels the contents list), not {depth!r}", FILE, line_of(lines, "toc_depth"))
+                     f"levels the contents list), not {depth!r}", FILE, at.line("toc_depth"))
     identifier = _identifier(_text(data, "identifier", problems), problems,
-                             line_of(lines, "identifier"))
+                             at.line("identifier"))
     slug = _text(data, "slug", problems)
     if slug and slugify(slug) != slug:
         problems.add(f"slug {slug!r} must be lower-case letters, digits and hyphens "
-                     f"(e.g. {slugify(slug)!r})", FILE, line_of(lines, "slug"))
+                     f"(e.g. {slugify(slug)!r})", FILE, at.line("slug"))
     overrides = _labels(data, problems)
     if problems or not (title and language and contributors):
         return None

@@ -6,6 +6,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bookbuild.book.labels import english
 
@@ -143,11 +144,12 @@ class Book:
     assets: dict[str, Asset]
     config: dict = field(default_factory=dict)  # book.yaml blocks for writers and checks: print, check…
     modified: int = 0  # seconds since the epoch, for reproducible timestamps
-    yaml_text: str = ""  # book.yaml as read, once: suppressions and positions are found in it
+    yaml_text: str = ""  # book.yaml as read, once, for finding a value's text in it
+    positions: Any = None  # book.config.Positions: the line of every key of book.yaml
 
-    @property
-    def yaml_lines(self) -> list[str]:
-        return self.yaml_text.splitlines()
+    def line(self, *path) -> int | None:
+        """The line of book.yaml holding a key: book.line("print", "trim")."""
+        return self.positions.line(*path) if self.positions is not None else None
 
 
 def reader_date(date: str, language: str) -> str:

@@ -10,8 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from bookbuild.book import references
+from bookbuild.book.config import AT, load_yaml, parse_metadata
 from bookbuild.book.config import FILE as METADATA_FILE
-from bookbuild.book.config import load_yaml, parse_metadata
 from bookbuild.book.model import Asset, Book, Section
 from bookbuild.support.errors import BookError, Problems
 from bookbuild.support.paths import UnsafePath, inside, slugify
@@ -49,7 +49,7 @@ def read_book(folder: str | Path) -> Book:
     config = {k: v for k, v in data.items() if k in ("print", "check", "allow_scripts", "toc_depth")}
     return Book(root=root, metadata=metadata, sections=sections, assets=_assets(root),
                 config=config, modified=_modified(root, files),
-                yaml_text=yaml_path.read_text("utf-8", "replace"))
+                yaml_text=yaml_path.read_text("utf-8", "replace"), positions=data.get(AT))
 
 
 def _with_book_references(sections: list[Section]) -> list[Section]:

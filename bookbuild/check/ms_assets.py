@@ -6,7 +6,6 @@ import posixpath
 import re
 
 from bookbuild.book.config import FILE as METADATA_FILE
-from bookbuild.book.config import line_of
 from bookbuild.check.ms_text import CODE_SPAN, Manuscript, blank_matches
 from bookbuild.check.registry import Hit, rule
 from bookbuild.support.paths import UnsafePath, inside
@@ -70,4 +69,4 @@ def unused_assets(ms: Manuscript):
 
 
 def _yaml_line(ms: Manuscript, key: str) -> int | None:
-    return line_of(ms.book.yaml_lines, key)
+    return ms.book.line(key)

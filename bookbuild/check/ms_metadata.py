@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bookbuild.book import labels
-from bookbuild.book.config import FILE, line_of
+from bookbuild.book.config import FILE
 from bookbuild.check.ms_text import Manuscript
 from bookbuild.check.registry import Hit, rule
 
@@ -20,4 +20,4 @@ def labels_in_the_book_language(ms: Manuscript):
 
 
 def _line(ms: Manuscript, key: str) -> int | None:
-    return line_of(ms.book.yaml_lines, key)
+    return ms.book.line(key)

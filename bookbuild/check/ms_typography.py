@@ -6,7 +6,6 @@ import re
 
 from bookbuild.book import quotes
 from bookbuild.book.config import FILE as METADATA_FILE
-from bookbuild.book.config import line_of
 from bookbuild.check.ms_text import CODE_SPAN, Block, Manuscript, blank_matches
 from bookbuild.check.registry import Hit, rule
 
@@ -84,14 +83,12 @@ def straight_quotes(ms: Manuscript):
 def _metadata_quotes(ms: Manuscript):
     """book.yaml text has its quotes curled as it is read (bookbuild.book.quotes); only a quote
     whose direction cannot be told is printed as typed."""
-    path = ms.book.root / METADATA_FILE
-    lines = path.read_text("utf-8", "replace").splitlines() if path.is_file() else []
     for key, value in ms.book.metadata.typed.items():
         for text in value if isinstance(value, list) else [value]:
             for offset in quotes.ambiguous(text):
                 yield Hit(f"'{key}' has a straight quote that typography cannot curl the right "
                           f"way: {_around(text, offset)}; type “ or ” (or put spaces right)",
-                          METADATA_FILE, line_of(lines, key))
+                          METADATA_FILE, ms.book.line(key))
 
 
 def _around(text: str, offset: int) -> str:

@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass
 
 from bookbuild.book.config import FILE as METADATA_FILE
+from bookbuild.book.config import Positions
+from bookbuild.book.model import Book
 from bookbuild.check import Finding
 from bookbuild.support.errors import Problems
 
@@ -62,40 +64,47 @@ class Suppression:
         return f"{self.code}{extra}"
 
 
-def parse(config: dict, yaml_text: str = "") -> list[Suppression]:
-    """The suppressions of a book; a malformed `check:` block is bad input (BookError)."""
+def of_book(book: Book) -> list[Suppression]:
+    """Every suppression of a book: book.yaml's check: block and the Markdown's comments."""
+    return parse(book.config, book.positions) + inline([(s.source, s.text) for s in book.sections])
+
+
+def parse(config: dict, at: Positions | None = None) -> list[Suppression]:
+    """The suppressions of a book; a malformed `check:` block is bad input (BookError).
+    `at`: where book.yaml's keys are (Book.positions)."""
     block = config.get("check")
     if block is None:
         return []
-    lines = yaml_text.splitlines()
+    at = at or Positions()
     problems = Problems()
     if not isinstance(block, dict):
         problems.add("'check' must be a mapping such as {ignore: [MS-NAME-001]}", METADATA_FILE,
-                     _line(lines, "check:"))
+                     at.line("check"))
         problems.raise_if_any()
     for key in block:
         if key != "ignore":
             problems.add(f"check: unknown key '{key}' (known: ignore)", METADATA_FILE,
-                         _line(lines, f"{key}:"))
+                         at.line("check", key))
     entries = block.get("ignore") or []
     if not isinstance(entries, list):
         problems.add("check: 'ignore' must be a list of rule codes", METADATA_FILE,
-                     _line(lines, "ignore"))
+                     at.line("check", "ignore"))
         entries = []
-    out = [s for s in (_entry(e, lines, problems) for e in entries) if s]
+    out = [s for s in (_entry(e, at.line("check", "ignore", n), problems)
+                       for n, e in enumerate(entries)) if s]
     problems.raise_if_any()
     return out
 
 
-def _entry(entry, lines: list[str], problems: Problems) -> Suppression | None:
+def _entry(entry, line: int | None, problems: Problems) -> Suppression | None:
+    """One entry of check: ignore:, written at `line`."""
     if isinstance(entry, str):
         entry = {"code": entry}
     if not isinstance(entry, dict) or not isinstance(entry.get("code"), str):
         problems.add("check: each ignore entry is a rule code, or a mapping with 'code' "
-                     "(and optional file, match, reason)", METADATA_FILE, _line(lines, "ignore"))
+                     "(and optional file, match, reason)", METADATA_FILE, line)
         return None
     code = entry["code"].strip()
-    line = _line(lines, code)
     unknown = set(entry) - KEYS
     if unknown:
         problems.add(f"check: unknown key '{sorted(unknown)[0]}' in the entry for {code} "
@@ -185,13 +194,6 @@ def _around(lines: list[str], first: int, last: int) -> tuple[int, int]:
 
 def _only_comments(lines: list[str], start: int, end: int) -> bool:
     return not re.sub(r"<!--.*?-->", "", "\n".join(lines[start - 1:end]), flags=re.DOTALL).strip()
-
-
-def _line(lines: list[str], needle: str) -> int | None:
-    for i, line in enumerate(lines, 1):
-        if needle in line.split("#", 1)[0]:
-            return i
-    return None
 
 
 def apply(findings: list[Finding], suppressions: list[Suppression],

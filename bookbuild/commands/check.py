@@ -84,8 +84,7 @@ def check_path(path: str | Path, options: Options = Options(),
 
 def check_book(folder: Path, options: Options = Options(), progress: Progress = silent) -> Result:
     book = read_book(folder)
-    suppressions = suppress.parse(book.config, book.yaml_text) + suppress.inline(
-        [(s.source, s.text) for s in book.sections])
+    suppressions = suppress.of_book(book)
     run = _Run()
     progress(f"linting {counted(len(book.sections), 'manuscript file')}")
     run.rules("manuscript", Manuscript.of(book))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from urllib.parse import unquote
 
@@ -78,6 +79,19 @@ class Document:
     def tree(self) -> etree._Element:
         """The content parsed again, wrapped in an XHTML <div>."""
         return etree.fromstring(_wrap(self.xhtml).encode("utf-8"), _PARSER)
+
+    def rewrite(self, change: Callable[[etree._Element], bool]) -> None:
+        """Change elements of the content on its parsed tree, never with patterns on the text:
+        `change(el)` returns whether it changed `el`. The one place links and image paths are
+        rewritten (resolve_links here, the EPUB writer's image names)."""
+        if not self.xhtml:
+            return
+        tree = self.tree()
+        changed = False
+        for el in list(tree.iter(etree.Element)):
+            changed = bool(change(el)) or changed
+        if changed:
+            self.xhtml = inner_xml(tree)
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -406,9 +420,6 @@ def _fallback_title(section: Section) -> str:
     return re.sub(r"[-_]+", " ", words).strip().capitalize() or section.name
 
 
-_HREF = re.compile(r'href="#([^"]*)"')
-
-
 def resolve_links(docs: list[Document], problems: Problems) -> None:
     """Point every `#id` link at the file that holds the id, or report it at file:line."""
     owner: dict[str, str] = {}
@@ -428,18 +439,44 @@ def resolve_links(docs: list[Document], problems: Problems) -> None:
                 problems.add(f"link to #{target} is ambiguous: {' and '.join(ambiguous[target])} "
                              f"both have that id; give the one you mean its own {{#id}}",
                              doc.section.source, line_of(doc.section.text, f"#{target}"))
-        _file_links(doc, by_path, problems)
-        if doc.links:
-            links = set(doc.links)
-            doc.xhtml = _HREF.sub(lambda m: _href(m, links, owner), doc.xhtml)  # noqa: B023
+        changes = _file_links(doc, by_path, problems)
+        outside = {f"#{t}": owner[t] for t in doc.links if t in owner}  # not in this section
+        if changes or outside:
+            doc.rewrite(lambda el, c=changes | outside: _relink(el, c))
 
 
-def _href(m: re.Match, outside: set[str], owner: dict[str, str]) -> str:
-    """`owner`: id → "file.xhtml#id" where it is (for `x-1`, the second file's `x`)."""
-    target = html.unescape(m.group(1))
-    if target in outside and target in owner:
-        return f'href="{html.escape(owner[target])}"'
-    return m.group(0)
+def _relink(el: etree._Element, changes: dict[str, str | None]) -> bool:
+    """Point a link at its new href; None unwraps it (its words stay, the link goes)."""
+    href = el.get("href")
+    if el.tag != q("a") or href not in changes:
+        return False
+    new = changes[href]
+    if new is None:
+        _unwrap(el)
+    else:
+        el.set("href", new)
+    return True
+
+
+def _unwrap(el: etree._Element) -> None:
+    """Replace `el` by its content, keeping the text around it."""
+    parent = el.getparent()
+    children = list(el)
+    _text_after(el.getprevious(), parent, el.text)
+    index = parent.index(el)
+    for n, child in enumerate(children):
+        parent.insert(index + n, child)  # with its tail
+    _text_after(children[-1] if children else el.getprevious(), parent, el.tail)
+    parent.remove(el)
+
+
+def _text_after(node: etree._Element | None, parent: etree._Element, text: str | None) -> None:
+    if not text:
+        return
+    if node is None:
+        parent.text = (parent.text or "") + text
+    else:
+        node.tail = (node.tail or "") + text
 
 
 def _explicit(text: str, id_: str) -> re.Match | None:
@@ -470,12 +507,15 @@ def _duplicate_ids(docs: list[Document], problems: Problems) -> dict[str, list[s
     return ambiguous
 
 
-def _file_links(doc: Document, by_path: dict[str, Document], problems: Problems) -> None:
+def _file_links(doc: Document, by_path: dict[str, Document],
+                problems: Problems) -> dict[str, str | None]:
     """Links to another section's Markdown file (`02-two.md#x`) point at its XHTML file; links
     to anything else in the book folder cannot work in an EPUB and are reported.
-    `by_path`: each document under its Markdown path and under its XHTML file name."""
+    `by_path`: each document under its Markdown path and under its XHTML file name.
+    Returns each href → its new href, or None for a link to unwrap."""
+    changes: dict[str, str | None] = {}
     if not doc.file_links:
-        return
+        return changes
     here = posixpath.dirname(doc.section.source)
     for href in dict.fromkeys(doc.file_links):
         path, _, frag = href.partition("#")
@@ -491,15 +531,14 @@ def _file_links(doc: Document, by_path: dict[str, Document], problems: Problems)
             doc.warnings.append(["CONVERT-LINK-003", f"link to {href} leads outside the book: its text is kept "
                                  f"without the link (only sections, #ids and web addresses "
                                  f"can be linked)", line])
-            doc.xhtml = re.sub(rf'<a href="{re.escape(_attr(href))}"[^>]*>(.*?)</a>', r"\1",
-                               doc.xhtml, flags=re.S)
+            changes[href] = None
         elif frag and references.same_id(frag, target.ids) is None:
             problems.add(f"link to {href}, but {target.section.source} has no id '{frag}'",
                          doc.section.source, line)
         else:
             frag = references.same_id(frag, target.ids) if frag else ""
-            new = target.section.file_name + (f"#{frag}" if frag else "")
-            doc.xhtml = doc.xhtml.replace(f'href="{_attr(href)}"', f'href="{_attr(new)}"')
+            changes[href] = target.section.file_name + (f"#{frag}" if frag else "")
+    return changes
 
 
 def _section_of(name: str, here: str, by_path: dict[str, Document]) -> Document | None:
@@ -518,9 +557,3 @@ def _section_of(name: str, here: str, by_path: dict[str, Document]) -> Document 
     alone = [d for n in names for key, d in by_path.items()
              if key.endswith(".md") and posixpath.basename(key) == posixpath.basename(n)]
     return alone[0] if len({id(d) for d in alone}) == 1 else None
-
-
-def _attr(value: str) -> str:
-    """An attribute value as lxml serializes it."""
-    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import re
 from importlib import resources
 from urllib.parse import unquote
 
@@ -18,9 +16,10 @@ from bookbuild.support import cache
 from bookbuild.support.cache import NO_CACHE, Cache
 from bookbuild.support.errors import BookError, Problems
 from bookbuild.support.paths import UnsafePath, inside
-from bookbuild.support.xml import XML_LANG
+from bookbuild.support.xml import XHTML_NS, XML_LANG
 
 XHTML_TYPE = "application/xhtml+xml"
+IMG = f"{{{XHTML_NS}}}img"
 
 
 def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE,
@@ -104,7 +103,8 @@ def _images(book: Book, docs: list[Document], problems: Problems, store: Cache) 
                              doc.section.source, _line(doc, src))
                 continue
             out[src] = rendition
-        doc.xhtml = _SRC.sub(lambda m: _src(m, out), doc.xhtml)
+        if doc.images:
+            doc.rewrite(lambda el: _src(el, out))
     return out
 
 
@@ -113,12 +113,13 @@ def _line(doc: Document, src: str) -> int | None:
     return line_of(doc.section.text, src) or line_of(doc.section.text, unquote(src))
 
 
-_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)"')
-
-
-def _src(m: re.Match, renditions: dict) -> str:
-    rendition = renditions.get(html.unescape(m.group(2)))
-    return f'{m.group(1)}{html.escape(rendition.name)}"' if rendition else m.group(0)
+def _src(el, renditions: dict) -> bool:
+    """An <img> pointed at its rendition in the EPUB."""
+    rendition = renditions.get(el.get("src")) if el.tag == IMG else None
+    if rendition is None:
+        return False
+    el.set("src", rendition.name)
+    return True
 
 
 def _rendition(book: Book, doc: Document, written: str, problems: Problems, store: Cache):

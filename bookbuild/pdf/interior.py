@@ -86,7 +86,7 @@ class Plan:
 
 
 def print_settings(book: Book) -> PrintSettings:
-    return settings.parse(book.config, book.yaml_lines if "print" in book.config else None)
+    return settings.parse(book.config, book.positions)
 
 
 def workers(book: Book) -> int:

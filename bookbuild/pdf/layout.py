@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from bookbuild.book.language import right_to_left
 from bookbuild.book.model import Book
+from bookbuild.convert.html import line_of
 from bookbuild.pdf import fonts
 from bookbuild.pdf.pictures import MIN_DPI, Picture, effective_dpi
 from bookbuild.pdf.settings import INCH, PrintSettings, parse_length
@@ -175,7 +176,8 @@ def _requested_width(raw: str | None, natural: float, text_width: float) -> floa
 
 
 def dpi_warning(source: str, picture: Picture, p: Placement, what: str = "image",
-                advice: str = " or set a smaller width") -> Diagnostic | None:
+                advice: str = " or set a smaller width",
+                line: int | None = None) -> Diagnostic | None:
     if p.dpi is None or round(p.dpi) >= MIN_DPI:
         return None
     need = (round(picture.pixels[0] * MIN_DPI / p.dpi), round(picture.pixels[1] * MIN_DPI / p.dpi))
@@ -183,7 +185,7 @@ def dpi_warning(source: str, picture: Picture, p: Placement, what: str = "image"
                       f"{what} {picture.src} prints at {p.dpi:.0f} DPI "
                       f"({p.width / INCH:.2f} × {p.height / INCH:.2f} in from "
                       f"{picture.pixels[0]} × {picture.pixels[1]} px); print wants {MIN_DPI}: "
-                      f"supply {need[0]} × {need[1]} px{advice}", source)
+                      f"supply {need[0]} × {need[1]} px{advice}", source, line)
 
 
 def image_table(parts: list[Part], pictures: dict[str, Picture], geometry: Geometry,
@@ -198,7 +200,8 @@ def image_table(parts: list[Part], pictures: dict[str, Picture], geometry: Geome
             table[part.key(n)] = {"path": picture.file, "width": p.width, "height": p.height,
                                   "decorative": bool(use.get("decorative")),
                                   "bleed": bool(use.get("bleed")) and geometry.settings.bleed}
-            why = dpi_warning(part.section.source, picture, p)
+            why = dpi_warning(part.section.source, picture, p,
+                              line=line_of(part.section.text, use["src"]))
             if why and why not in warnings:
                 warnings.append(why)
     return table, warnings

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bookbuild.book.config import FILE, line_of
+from bookbuild.book.config import FILE, Positions
 from bookbuild.support.errors import Problems
 
 INCH = 72.0  # PostScript points
@@ -84,27 +84,27 @@ class PrintSettings:
         return pages * PAPER[self.paper] * INCH
 
 
-def parse(config: dict, yaml_lines: list[str] | None = None) -> PrintSettings:
+def parse(config: dict, at: Positions | None = None) -> PrintSettings:
     """book.yaml's `print:` block → PrintSettings; every problem names the file and line."""
     block = config.get("print")
     problems = Problems()
     settings = PrintSettings()
     if block is None:
         return settings
-    lines = yaml_lines or []
+    at = at or Positions()
     if not isinstance(block, dict):
         problems.add("'print' must be a mapping such as {trim: 6x9, paper: cream}", FILE,
-                     _line(lines, "print"))
+                     at.line("print"))
         problems.raise_if_any()
     for key in block:
         if key not in KEYS:
             problems.add(f"print: unknown key '{key}' (known: {', '.join(sorted(KEYS))})",
-                         FILE, _line(lines, key, nested=True))
+                         FILE, at.line("print", key))
     for key, value in block.items():
         if key in KEYS and value is not None:
             why = _apply(settings, key, value)
             if why:
-                problems.add(f"print: {key}: {why}", FILE, _line(lines, key, nested=True))
+                problems.add(f"print: {key}: {why}", FILE, at.line("print", key))
     problems.raise_if_any()
     return settings
 
@@ -197,6 +197,4 @@ def trim_size(raw: str) -> tuple[float, float] | str:
     return w, h
 
 
-def _line(lines: list[str], key: str, nested: bool = False) -> int | None:
-    """Line of `key:` in book.yaml: top level, or indented under `print:`."""
-    return line_of(lines, key, under="print" if nested else None)
+

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bookbuild.book.config import Positions
 from bookbuild.check import Finding
 from bookbuild.check.suppress import apply, inline, parse
 from bookbuild.support.errors import BookError
@@ -28,7 +29,7 @@ def F(code: str, file: str = "manuscript/chapters/01.md", message: str = "x") ->
 def rules():
     import yaml
 
-    return parse(yaml.safe_load(YAML), YAML)
+    return parse(yaml.safe_load(YAML), Positions.of(yaml.compose(YAML)))
 
 
 def test_parse_reads_codes_families_and_narrowed_entries(rules):
@@ -83,7 +84,7 @@ def test_a_malformed_block_is_bad_input(block, message):
 
     text = f"title: T\n{block}\n"
     with pytest.raises(BookError) as e:
-        parse(yaml.safe_load(text), text)
+        parse(yaml.safe_load(text), Positions.of(yaml.compose(text)))
     problem = e.value.problems[0]
     assert message in problem.message and problem.file == "manuscript/book.yaml"
     assert problem.line == 2

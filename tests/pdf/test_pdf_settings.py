@@ -6,7 +6,9 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
+from bookbuild.book.config import Positions
 from bookbuild.pdf import settings
 from bookbuild.pdf.settings import INCH, MM, gutter, parse, trim_size
 from bookbuild.support.errors import BookError
@@ -55,11 +57,10 @@ def test_defaults_and_a_full_block():
 
 
 def test_every_bad_key_is_reported_with_its_line():
-    lines = ["title: x", "print:", "  trim: 6by9", "  paper: glossy", "  colour: red",
-             "  margins: {outside: 0.2in}"]
+    text = "\n".join(["title: x", "print:", "  trim: 6by9", "  paper: glossy", "  colour: red",
+                      "  margins: {outside: 0.2in}"])
     with pytest.raises(BookError) as e:
-        parse({"print": {"trim": "6by9", "paper": "glossy", "colour": "red",
-                         "margins": {"outside": "0.2in"}}}, lines)
+        parse(yaml.safe_load(text), Positions.of(yaml.compose(text)))
     text = [str(p) for p in e.value.problems]
     assert any(t.startswith("manuscript/book.yaml:3: print: trim:") for t in text), text
     assert any(t.startswith("manuscript/book.yaml:4: print: paper:") for t in text), text

@@ -213,3 +213,15 @@ def test_a_new_pandoc_changes_every_key(monkeypatch):
     assert pandoc.pandoc_identity in cache.TOOLS
     monkeypatch.setattr(cache, "TOOLS", [lambda: pandoc.pandoc_identity() + " upgraded"])
     assert cache.key("x") != before
+
+
+def test_the_pipeline_names_pandoc_before_it_makes_a_key():
+    """A key made before the first conversion must equal one made after it, or no output is
+    ever found up to date (`--format all` once rebuilt the PDF every time)."""
+    import subprocess
+    import sys
+
+    code = ("from bookbuild import pipeline\nfrom bookbuild.support import cache\n"
+            "print([t.__name__ for t in cache.TOOLS])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "['pandoc_identity']", done.stderr
