@@ -170,7 +170,7 @@ def _pdf(run: _Run, path: Path, book: Book | None, interior=None) -> None:
 
 def _looks_like_a_cover(path: Path) -> bool:
     """A cover wrap on its own: bookbuild's name for one, or one sheet wider than it is tall."""
-    if path.name.lower().endswith("-cover.pdf"):
+    if path.name.lower().endswith(pipeline.FORMATS["cover"].suffix):
         return True
     with PdfFile.open(path) as doc:
         if doc.pdf is None or len(doc.pdf.pages) != 1:

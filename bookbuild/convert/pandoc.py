@@ -33,11 +33,11 @@ def pandoc_path() -> str:
         bundled = os.path.join(os.path.dirname(spec.origin), "files", "pandoc")
         if os.access(bundled, os.X_OK):
             return bundled
-    import pypandoc  # an outside pandoc: let pypandoc find and vet it
-
     try:
+        import pypandoc  # an outside pandoc: let pypandoc find and vet it
+
         return pypandoc.get_pandoc_path()
-    except OSError:
+    except (ImportError, OSError):
         where = os.environ.get("PYPANDOC_PANDOC")
         raise BookError(f"pandoc not found{f' at {where}' if where else ''}: reinstall "
                         f"bookbuild (it brings pypandoc_binary), or set PYPANDOC_PANDOC to a "
@@ -47,8 +47,13 @@ def pandoc_path() -> str:
 @cache
 def pandoc_identity() -> str:
     """Which pandoc binary this is, for cache keys: its path, size and time, read without
-    starting it (asking its version would cost a process start on every build)."""
-    path = pandoc_path()
+    starting it (asking its version would cost a process start on every build). With no
+    pandoc at all the answer is "none": what needs no conversion (checking an EPUB) goes on,
+    and a conversion says itself that pandoc is missing."""
+    try:
+        path = pandoc_path()
+    except BookError:
+        return "pandoc: none"
     try:
         found = shutil.which(path) or path  # pypandoc may answer a bare "pandoc" on PATH
         info = os.stat(found)

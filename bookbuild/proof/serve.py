@@ -19,13 +19,15 @@ from pathlib import Path
 from string import Template
 from urllib.parse import quote
 
+from bookbuild.pipeline import FORMATS
 from bookbuild.support.errors import BookError
 
 MIME = {".epub": "application/epub+zip", ".pdf": "application/pdf", ".png": "image/png",
         ".html": "text/html; charset=utf-8", ".css": "text/css", ".json": "application/json"}
 # What the listing offers, most specific first: a .kepub.epub is also an .epub.
-KINDS = [(".kepub.epub", "Kobo edition"), (".kindle.epub", "Kindle edition"),
-         (".epub", "EPUB"), ("-cover.pdf", "Print cover (PDF)"), (".pdf", "Print interior (PDF)")]
+KINDS = [(FORMATS[name].suffix, what) for name, what in (
+    ("kepub", "Kobo edition"), ("kindle", "Kindle edition"), ("epub", "EPUB"),
+    ("cover", "Print cover (PDF)"), ("pdf", "Print interior (PDF)"))]
 DOWNLOADS = (".epub", ".pdf")
 SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
 
