@@ -42,10 +42,23 @@ def long_run(texts: list[str], text_width: float, font_size: float) -> str | Non
     less 3 em (a quotation's indents): shorter runs can never need it.
     """
     shortest = max(8, int(text_width / font_size) - 3)
-    pattern = re.compile(r"\S{%d,}" % shortest)  # noqa: UP031 - braces of the regex
+    pattern = re.compile(f"{UNSPACED_PY}{{{shortest},}}")
     if any(pattern.search(LINK_TARGET.sub("]", t)) for t in texts):
-        return r"\S{%d,}" % shortest  # noqa: UP031
+        return f"{UNSPACED_TYPST}{{{shortest},}}"
     return None
+
+
+# A character of a run that only spaces may break: not a space, and not of a script whose lines
+# break between characters anyway (Chinese, Japanese, Korean syllables, Thai): a paragraph of
+# those is no long run, and a soft hyphen in it would print a hyphen in Chinese. The same
+# class for Python's re and for Typst's (Rust) regex.
+_BREAK_ANYWHERE = ("\u2E80-\u2FFF\u3000-\u30FF\u3100-\u31FF\u3400-\u4DBF\u4E00-\u9FFF"
+                   "\uAC00-\uD7AF\uF900-\uFAFF\uFF00-\uFFEF\u0E00-\u0E7F\u0E80-\u0EFF"
+                   "\u1000-\u109F\u1780-\u17FF")
+UNSPACED_PY = f"[^\\s{_BREAK_ANYWHERE}]"
+UNSPACED_TYPST = ("[^\\s\\p{Han}\\p{Hiragana}\\p{Katakana}\\p{Hangul}\\p{Thai}"
+                  "\\p{Lao}\\p{Myanmar}\\p{Khmer}\\p{Bopomofo}\\u{3000}-\\u{303F}"
+                  "\\u{FF00}-\\u{FFEF}]")
 
 
 def locate(record: dict, sources: list[tuple[str, str]], page: str) -> Overflow:

@@ -174,3 +174,36 @@ def test_an_overflow_is_said_again_when_the_pdf_is_up_to_date(overflow_print):
     again = build_print(overflow_print.book, overflow_print.interior.parent)
     assert "print interior is up to date" in again.messages
     assert fit_warnings(again.messages) == fit_warnings(overflow_print.messages)
+
+
+# Chinese from Pro Git (progit/progit zh/, CC BY-NC-SA 3.0): lines break between any two
+# characters, so a paragraph of it is no "run without spaces" that needs soft hyphens.
+CHINESE = ("由于这些分支中还包含着尚未合并进来的工作成果，所以简单地用删除该分支会提示错误，"
+           "因为那样做会丢失数据。不过，如果你确实想要删除该分支上的改动，可以用大写的删除选项"
+           "强制执行，就像上面提示信息中给出的那样。")
+
+
+def test_a_chinese_paragraph_is_no_long_run():
+    from bookbuild.pdf import fit
+
+    assert fit.long_run([CHINESE * 3], 288.0, 11.0) is None
+    url = "https://example.org/" + "a" * 80
+    assert fit.long_run([CHINESE + url + CHINESE], 288.0, 11.0) is not None
+    assert re.search(fit.UNSPACED_PY + "{60,}", CHINESE + url).group(0) == url
+
+
+def test_chinese_print_has_no_hyphens(tmp_path):
+    """Seen on Pro Git in Chinese: a soft hyphen between every two characters, and a hyphen
+    printed at the end of 566 lines."""
+    book = tmp_path / "zh"
+    (book / "manuscript/chapters").mkdir(parents=True)
+    (book / "manuscript/book.yaml").write_text(
+        "title: 分支\nauthor: Scott Chacon\nlanguage: zh-Hans\n", "utf-8")
+    url = "https://git-scm.com/book/zh/v2/" + "Git-分支-分支的新建与合并" * 3
+    (book / "manuscript/chapters/01.md").write_text(
+        f"# 分支\n\n{CHINESE * 4}\n\n{CHINESE}{url}{CHINESE}\n", "utf-8")
+    printed = build_print(book, tmp_path / "out")
+    with pymupdf.open(printed.interior) as doc:
+        text = "".join(page.get_text() for page in doc)
+    assert "\u00ad" not in text
+    assert not re.search(r"[\u4e00-\u9fff]-\n", text), text
