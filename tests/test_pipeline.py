@@ -1,0 +1,54 @@
+"""The pipeline: one table of formats, one way to make each (up to date? → writer → temp
+file → gate → rename → record), warnings said once a run and again when found up to date."""
+
+from __future__ import annotations
+
+import pytest
+
+from bookbuild import pipeline
+from bookbuild.book.reader import read_book
+from tests.conftest import EVERYTHING, copy_book
+
+
+@pytest.fixture
+def book(tmp_path):
+    return copy_book(EVERYTHING, tmp_path / "book")
+
+
+def test_every_format_is_named_by_the_one_table(book, tmp_path):
+    found = read_book(book)
+    names = {fmt: pipeline.output_path(found, tmp_path, fmt).name for fmt in pipeline.FORMATS}
+    assert names == {"epub": "everything.epub", "pdf": "everything.pdf",
+                     "cover": "everything-cover.pdf", "kepub": "everything.kepub.epub",
+                     "kindle": "everything.kindle.epub"}
+    made = pipeline.build(book, tmp_path / "out", list(pipeline.FORMATS))
+    assert [p.name for p in made] == list(names.values())
+
+
+def test_a_format_made_from_another_makes_it_once(book, tmp_path, monkeypatch):
+    prepared = []
+    real = pipeline.FORMATS["epub"]
+    monkeypatch.setitem(pipeline.FORMATS, "epub", pipeline.Format(
+        "epub", ".epub", "EPUB", lambda run: prepared.append(1) or real.prepare(run)))
+    pipeline.build(book, tmp_path / "out", ["epub", "kepub", "kindle"])
+    assert prepared == [1]
+
+
+def test_warnings_are_said_once_and_again_when_up_to_date(book, tmp_path):
+    said: list[str] = []
+    pipeline.build(book, tmp_path / "out", ["pdf"], said.append)
+    first = [line for line in said if line.startswith("warning: ")]
+    assert any("PDF-IMG-001" in line for line in first) and len(first) == len(set(first))
+    said.clear()
+    pipeline.build(book, tmp_path / "out", ["pdf"], said.append)
+    assert "print interior is up to date" in said
+    assert [line for line in said if line.startswith("warning: ")] == first
+
+
+def test_a_check_run_collects_warnings_without_saying_them(book, tmp_path):
+    said: list[str] = []
+    run = pipeline.Run(read_book(book), tmp_path / "out", said.append, gate=False,
+                       say_warnings=False)
+    pipeline.make(run, "pdf")
+    assert not [line for line in said if line.startswith("warning: ")]
+    assert {"PDF-IMG-001", "PDF-PDFA-001"} <= {d.code for d in run.warnings}
