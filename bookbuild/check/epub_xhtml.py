@@ -27,7 +27,7 @@ def well_formed(epub: EpubFile):
 
 
 @rule("EPUB-XML-002", "error",
-      "remove the DOCTYPE's entity declarations; EPUB allows none", "epub")
+      "remove the DOCTYPE's entity declarations and any DTD EPUB does not name", "epub")
 def no_entity_declarations(epub: EpubFile):
     """No XML file declares entities (external entities, entity expansion); never resolved."""
     for name, (kind, message, line) in _problems(epub):

@@ -63,6 +63,30 @@ def test_utf16_xxe_slips_past_the_prefilter_but_not_the_parser(sample_epub, tmp_
     _secret_absent(found)
 
 
+HTML = ('<html xmlns="http://www.w3.org/1999/xhtml" lang="en" xml:lang="en"><head>'
+        '<title>x</title></head><body><p>x</p></body></html>')
+
+
+@pytest.mark.parametrize("doc, encoding", [
+    ('<?xml version="1.0" encoding="UTF-16"?>' + XXE + HTML, "utf-16"),
+    ('<!DOCTYPE html [<!-- ] --><!ENTITY x "y">]>' + HTML, "utf-8"),  # a `]` before it
+    ("<!--" + "x" * 70_000 + "-->" + XXE + HTML, "utf-8"),  # after the first 64 KB
+    ('<!DOCTYPE html SYSTEM "http://127.0.0.1:9/evil.dtd">' + HTML, "utf-8"),  # SSRF
+], ids=["utf-16", "bracket-first", "late", "outside-dtd"])
+def test_every_unsafe_doctype_is_found(sample_epub, tmp_path, doc, encoding):
+    """Read from the parsed document type, not matched on the first 64 KB of bytes."""
+    path = rewrite(sample_epub, tmp_path / "d.epub",
+                   edit={CHAPTER: lambda _b: doc.encode(encoding)})
+    assert "EPUB-XML-002" in [f.code for f in findings(path)]
+
+
+def test_the_dtds_epub_2_names_are_fine(sample_epub, tmp_path):
+    doc = ('<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE html PUBLIC '
+           '"-//W3C//DTD XHTML 1.1//EN" "http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd">' + HTML)
+    path = rewrite(sample_epub, tmp_path / "e2.epub", edit={CHAPTER: lambda _b: doc.encode()})
+    assert "EPUB-XML-002" not in [f.code for f in findings(path)]
+
+
 def test_svg_script_and_outside_references_are_reported(sample_epub, tmp_path):
     svg = (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
            b'<image xlink:href="file:///etc/passwd"/><rect onclick="steal()"/></svg>')
