@@ -12,18 +12,18 @@ import os
 import posixpath
 import re
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
 from bookbuild.check import Finding
-from bookbuild.support import zipped
+from bookbuild.support import bounded, zipped
 from bookbuild.support.errors import BookError
 
 TOOLS = Path(__file__).resolve().parents[2] / "tools" / "ace"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 IMPACT = {"critical": "error", "serious": "error", "moderate": "warning", "minor": "info"}
 TIMEOUT = 900  # seconds; Ace checks every document in a browser
+MEMORY_MB = 3000  # Node, Chromium and its renderers together
 BROWSER_START_MS = 60_000
 QUOTED = re.compile(r'"([^"]+)"')
 
@@ -70,12 +70,11 @@ def run(epub: Path) -> list[tuple[Finding, str | None]]:
         # Ace gives Chromium 5 s to start; on a busy 2-core machine (two checks at once, a
         # JVM beside them) it sometimes needs more, and Ace then fails with no report.
         env.setdefault("ACE_TIMEOUT_INITIAL", str(BROWSER_START_MS))
-        try:
-            proc = subprocess.run([*command(), "-s", "-f", "-o", str(out), str(epub)],
-                                  capture_output=True, text=True, env=env, timeout=TIMEOUT,
-                                  cwd=tmp)
-        except subprocess.TimeoutExpired:
-            raise BookError(f"{epub}: Ace did not finish within {TIMEOUT} s") from None
+        proc = bounded.run([*command(), "-s", "-f", "-o", str(out), str(epub)], TIMEOUT,
+                           MEMORY_MB, env=env, cwd=tmp)
+        if proc.stopped:
+            limit = f"{TIMEOUT} s" if proc.stopped == "time" else f"{MEMORY_MB} MB"
+            raise BookError(f"{epub}: Ace was stopped at its limit of {limit}")
         report = out / "report.json"
         if not report.exists():
             tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]

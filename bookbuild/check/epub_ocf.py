@@ -7,7 +7,7 @@ import zipfile
 
 from bookbuild.check.epub_file import EpubFile
 from bookbuild.check.registry import Hit, rule
-from bookbuild.support.zipped import MAX_TOTAL
+from bookbuild.support.zipped import MAX_ENTRIES, MAX_TOTAL
 
 MIMETYPE = b"application/epub+zip"
 UNSAFE_NAME = re.compile(r"(^|/)\.\.(/|$)|^/|^[A-Za-z]:|\\|\x00")
@@ -84,7 +84,10 @@ def zip_slip(epub: EpubFile):
 def zip_bomb(epub: EpubFile):
     """The uncompressed size is bounded (zip bombs are reported, not inflated)."""
     total = sum(i.file_size for i in epub.infos)
-    if epub.oversized:
+    if len(epub.infos) > MAX_ENTRIES:
+        yield Hit(f"the archive has {len(epub.infos):,} entries (limit {MAX_ENTRIES:,}); "
+                  f"not unpacked")
+    elif epub.oversized:
         yield Hit(f"the archive would inflate to {total:,} bytes (limit {MAX_TOTAL:,}); "
                   f"not unpacked")
     for info in epub.infos:

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import tempfile
 from importlib import resources
 from pathlib import Path
 
 from bookbuild.check import Finding
+from bookbuild.support import bounded
 from bookbuild.support.errors import BookError
 
-# A short run: the quick JIT tier and the serial collector halve EPUBCheck's CPU time.
-JVM_FLAGS = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
+# A short run: the quick JIT tier and the serial collector halve EPUBCheck's CPU time. The
+# heap is capped, and every HTTP, HTTPS and FTP request goes to a proxy that is not there
+# (localhost included), so a DTD or stylesheet an EPUB names is never fetched.
+NO_NETWORK = [f"-D{scheme}.{key}={value}" for scheme in ("http", "https", "ftp")
+              for key, value in (("proxyHost", "127.0.0.1"), ("proxyPort", "9"),
+                                 ("nonProxyHosts", ""))] + ["-Djava.net.useSystemProxies=false",
+                                                            "-DsocksProxyHost=127.0.0.1",
+                                                            "-DsocksProxyPort=9"]
+JVM_FLAGS = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx768m", "-Xss4m", *NO_NETWORK]
+TIMEOUT = 300  # seconds: a 50 MB book takes about a minute
+MEMORY_MB = 1200  # the JVM's whole resident size
 SEVERITY = {"FATAL": "error", "ERROR": "error", "WARNING": "warning", "USAGE": "info",
             "INFO": "info"}
 
@@ -34,8 +43,11 @@ def run(epub: Path) -> list[Finding]:
     """All EPUBCheck messages, usage-level ones included (-u)."""
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
-        proc = subprocess.run([java(), *JVM_FLAGS, "-jar", str(jar()), str(epub), "-u",
-                               "--json", str(report)], capture_output=True, text=True)
+        proc = bounded.run([java(), *JVM_FLAGS, "-jar", str(jar()), str(epub), "-u",
+                            "--json", str(report)], TIMEOUT, MEMORY_MB, cwd=tmp)
+        if proc.stopped:
+            limit = f"{TIMEOUT} s" if proc.stopped == "time" else f"{MEMORY_MB} MB"
+            raise BookError(f"{epub}: EPUBCheck was stopped at its limit of {limit}")
         if not report.exists():
             raise BookError(f"{epub}: EPUBCheck did not run: "
                             f"{(proc.stderr or proc.stdout).strip().splitlines()[-1:]}")

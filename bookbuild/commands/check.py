@@ -21,6 +21,7 @@ from bookbuild.check.locate import Locator
 from bookbuild.check.ms_text import Manuscript
 from bookbuild.check.pdf_file import PdfFile
 from bookbuild.check.report import Result
+from bookbuild.support import bounded
 from bookbuild.support.errors import BookError
 from bookbuild.support.progress import Progress, silent
 from bookbuild.support.words import counted
@@ -138,20 +139,49 @@ def _epub(run: _Run, path: Path, book: Book | None, options: Options, progress: 
     with EpubFile.open(path) as epub:
         epub.options = {"allow_scripts": bool(book and book.config.get("allow_scripts"))}
         run.rules("epub", epub, locate, path.name)
+        unsafe = unsafe_for_tools(epub)
+    if unsafe and (options.epubcheck or options.ace):
+        run.findings.append(Finding(
+            "CHECK-010", "warning", f"EPUBCheck and Ace were not run: {unsafe}", path.name,
+            hint="the findings above say what is wrong; fix those, then check again"))
+        return
     jobs = {}
-    with ThreadPoolExecutor(2) as pool:
+    pool = ThreadPoolExecutor(2)
+    try:
         if options.epubcheck:
             progress("running EPUBCheck")
             jobs["epubcheck"] = pool.submit(epubcheck.run, path)
         if options.ace:
             progress("running DAISY Ace")
             jobs["ace"] = pool.submit(ace.run, path)
+        for job in jobs.values():
+            job.exception()  # wait here, where Ctrl-C and SIGTERM arrive
+    except BaseException:
+        bounded.stop_all()  # the JVM and the browser go with us
+        raise
+    finally:
+        pool.shutdown(wait=True)
     if "epubcheck" in jobs:
         run.tool("epubcheck", "EPUBCHECK-",
                  [_filed(locate.finding(f), path) for f in jobs["epubcheck"].result()])
     if "ace" in jobs:
         run.tool("ace", "ACE-", [_filed(locate.finding(f, needle), path)
                                  for f, needle in jobs["ace"].result()])
+
+
+def unsafe_for_tools(epub: EpubFile) -> str | None:
+    """Why this EPUB must not be given to EPUBCheck or Ace, which would fetch, expand or
+    inflate what bookbuild's own reader refuses: None when it is safe to."""
+    if epub.broken:
+        return epub.broken
+    if epub.oversized:
+        return "the archive is too large or has too many entries"
+    if any(epub.bomb(i.filename) for i in epub.infos):
+        return "an entry is a zip bomb"
+    unsafe = [name for name, p in epub.problems.items() if p.kind in ("unsafe-xml", "too-large")]
+    if unsafe:
+        return f"{unsafe[0]} is unsafe to parse ({epub.problems[unsafe[0]].message})"
+    return None
 
 
 def _filed(f: Finding, path: Path) -> Finding:

@@ -8,6 +8,8 @@ read is remembered in `problems`, for the caller to report.
 
 from __future__ import annotations
 
+import os
+import stat
 import zipfile
 import zlib
 from collections.abc import Iterable
@@ -19,6 +21,8 @@ MAX_ENTRY = 64 * 1024 * 1024  # bytes read from one entry; a 10 MB chapter is fi
 MAX_TOTAL = 1024 * 1024 * 1024  # declared uncompressed size of the whole archive
 MAX_RATIO = 200  # deflate peaks near 1000:1 on pathological input; real books stay below 20:1
 RATIO_FLOOR = 16 * 1024 * 1024  # a 10 MB chapter of repetitive prose is not a bomb
+MAX_FILE = 2 * 1024 * 1024 * 1024  # the archive itself: stores take a few hundred MB at most
+MAX_ENTRIES = 10_000  # a book of 5,000 sections has about as many entries
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
                 OSError, ValueError)
 
@@ -43,6 +47,12 @@ class Archive:
     def open(cls, path: Path) -> Archive:
         archive = cls(Path(path))
         try:
+            if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block, a device never end
+                archive.broken = "not a regular file (a pipe, a device or a folder); not read"
+                return archive
+            if os.stat(path).st_size > MAX_FILE:
+                archive.broken = f"larger than {MAX_FILE:,} bytes; not read"
+                return archive
             archive.zip = zipfile.ZipFile(path)
             archive.infos = archive.zip.infolist()
         except (zipfile.BadZipFile, OSError, ValueError) as e:
@@ -69,8 +79,9 @@ class Archive:
 
     @cached_property
     def oversized(self) -> bool:
-        """The archive declares more than MAX_TOTAL: nothing in it is inflated at all."""
-        return sum(i.file_size for i in self.infos) > MAX_TOTAL
+        """The archive declares more than MAX_TOTAL, or more than MAX_ENTRIES entries: nothing
+        in it is inflated at all."""
+        return sum(i.file_size for i in self.infos) > MAX_TOTAL or len(self.infos) > MAX_ENTRIES
 
     def bomb(self, name: str) -> bool:
         info = self.info[name]

@@ -85,13 +85,13 @@ def test_chromium_gets_time_to_start(tmp_path, monkeypatch):
     """Ace's own 5 s for Chromium to start failed runs on a busy machine."""
     seen = {}
 
-    def fake_run(cmd, **kwargs):
-        seen.update(kwargs["env"])
-        raise ace.subprocess.TimeoutExpired(cmd, 1)
+    def fake_run(cmd, timeout, memory_mb, env=None, cwd=None):
+        seen.update(env)
+        return ace.bounded.Outcome(None, "", "", stopped="time")
     monkeypatch.setattr(ace, "missing", lambda: None)
     monkeypatch.setattr(ace, "command", lambda: ["ace"])
     monkeypatch.setattr(ace, "browser", lambda: "/usr/bin/chromium")
-    monkeypatch.setattr(ace.subprocess, "run", fake_run)
+    monkeypatch.setattr(ace.bounded, "run", fake_run)
     monkeypatch.delenv("ACE_TIMEOUT_INITIAL", raising=False)
     with pytest.raises(ace.BookError):
         ace.run(tmp_path / "x.epub")
