@@ -20,7 +20,7 @@ from pathlib import Path
 MAX_ENTRY = 64 * 1024 * 1024  # bytes read from one entry; a 10 MB chapter is fine
 MAX_TOTAL = 1024 * 1024 * 1024  # declared uncompressed size of the whole archive
 MAX_RATIO = 200  # deflate peaks near 1000:1 on pathological input; real books stay below 20:1
-RATIO_FLOOR = 16 * 1024 * 1024  # a 10 MB chapter of repetitive prose is not a bomb
+RATIO_FLOOR = 1024 * 1024  # below this, any ratio; prose and markup pack 3–20:1, never 200
 MAX_FILE = 2 * 1024 * 1024 * 1024  # the archive itself: stores take a few hundred MB at most
 MAX_ENTRIES = 10_000  # a book of 5,000 sections has about as many entries
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
