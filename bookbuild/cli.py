@@ -114,9 +114,13 @@ def build(book: str, fmt: str, out: str | None, quiet: bool) -> None:
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
 @click.option("--ace", is_flag=True, help="Also run DAISY Ace (`make ace` installs it).")
 @click.option("--fast", is_flag=True, help="Only bookbuild's own rules: skip EPUBCheck.")
+@click.option("--profile", type=click.Choice(["generic", "kindle", "kobo", "apple"]),
+              help="The store to check for: its own rules are errors only under its profile "
+                   "[a book: every store; an EPUB: generic].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress messages.")
 @friendly
-def check(path: str, fmt: str, strict: bool, ace: bool, fast: bool, quiet: bool) -> None:
+def check(path: str, fmt: str, strict: bool, ace: bool, fast: bool, profile: str | None,
+          quiet: bool) -> None:
     """Preflight PATH: a book folder (manuscript, EPUB and PDF), an .epub or a .pdf.
 
     Exit code 0 when clean, 1 when anything is an error (or a warning, with --strict),
@@ -127,7 +131,8 @@ def check(path: str, fmt: str, strict: bool, ace: bool, fast: bool, quiet: bool)
 
     if fast and ace:
         raise click.UsageError("--fast skips the outside checkers; it cannot run Ace")
-    result = check_path(path, Options(epubcheck=not fast, ace=ace), _progress(quiet))
+    result = check_path(path, Options(epubcheck=not fast, ace=ace, profile=profile),
+                        _progress(quiet))
     if fmt == "json":
         click.echo(report.as_json(result))
     else:

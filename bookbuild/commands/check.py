@@ -32,6 +32,25 @@ class Options:
     epubcheck: bool = True
     ace: bool = False
     pdf: bool = True  # build and check the PDF of a book, when bookbuild can write PDFs
+    profile: str | None = None  # the store checked for; None: a book's (all), else generic
+
+
+PROFILES = ("generic", "kindle", "kobo", "apple")
+# Rules of one store: errors for that store, and only a note for the others.
+STORE_RULES = {"KINDLE-": "kindle"}
+
+
+def for_profile(findings: list[Finding], profile: str) -> list[Finding]:
+    """A store's rules keep their severity under that store's profile (and "all"); under any
+    other they are notes: an EPUB for Kobo is not wrong for what Send to Kindle refuses."""
+    out = []
+    for f in findings:
+        store = next((s for prefix, s in STORE_RULES.items() if f.code.startswith(prefix)), None)
+        if store and profile not in (store, "all") and f.severity != "info":
+            f = replace(f, severity="info", message=f"{f.message} (matters for {store} only; "
+                                                    f"--profile {store} makes it an error)")
+        out.append(f)
+    return out
 
 
 class _Run:
@@ -138,7 +157,11 @@ def _epub(run: _Run, path: Path, book: Book | None, options: Options, progress: 
     progress("checking the EPUB")
     with EpubFile.open(path) as epub:
         epub.options = {"allow_scripts": bool(book and book.config.get("allow_scripts"))}
+        before = len(run.findings)
         run.rules("epub", epub, locate, path.name)
+        # A bookbuild book is made for every store; an EPUB from elsewhere for none we know.
+        profile = options.profile or ("all" if book is not None else "generic")
+        run.findings[before:] = for_profile(run.findings[before:], profile)
         unsafe = unsafe_for_tools(epub)
     if unsafe and (options.epubcheck or options.ace):
         run.findings.append(Finding(
