@@ -145,7 +145,7 @@ def no_scripts(doc: Doc):
     if doc.options.get("allow_scripts"):
         return
     for el in doc.root.iter(etree.Element):
-        if local(el) == "script":
+        if local(el) == "script" and not safety.is_data_block(el.get("type")):
             yield Hit("<script> in a content document", doc.path, el.sourceline,
                       needle="<script")
             continue

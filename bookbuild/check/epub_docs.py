@@ -185,7 +185,8 @@ def _collect(found: Facts, el: etree._Element, name: str) -> None:
     for attr in ("src", "data", "poster"):
         if (name, attr) in RESOURCE_ATTRS and el.get(attr):
             found.resources.append((el.get(attr), line))
-    if name == "link" and "stylesheet" in (el.get("rel") or "").split() and el.get("href"):
+    if name == "link" and "stylesheet" in (el.get("rel") or "").lower().split() \
+            and el.get("href"):
         found.resources.append((el.get("href"), line))
     css = [(el.get("style"), True)] + ([(el.text, False)] if name == "style" else [])
     for text, declarations in css:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from bookbuild.check.epub_docs import documents, facts
 from bookbuild.check.epub_file import EpubFile
 from bookbuild.check.registry import Hit, rule
 from bookbuild.support import safety
 from bookbuild.support.xml import NCX_NS
+
+NOT_AN_ID = re.compile(r"(epubcfi\(|(xywh|t|track|id)=)")
 
 
 def hyperlinks(epub: EpubFile) -> list[tuple[str, str, int | None, tuple[str, str]]]:
@@ -65,6 +69,8 @@ def link_targets_exist(epub: EpubFile):
 def fragments_exist(epub: EpubFile):
     """Every #fragment names an id in its target document."""
     for source, href, line, (path, frag) in hyperlinks(epub):
+        if NOT_AN_ID.match(frag or ""):
+            continue  # a media fragment (#xywh=…, #t=…) or an EPUB CFI names no element
         ids = _ids(epub, path) if frag and path in epub.names else None
         if ids is not None and frag not in ids:
             yield Hit(f"link to {href}: {path} has no element with id {frag!r}", source, line,

@@ -35,6 +35,23 @@ def runs_script(value: str) -> bool:
     return scheme(value) in SCRIPT_SCHEMES
 
 
+# The types that make a <script> run (HTML's "JavaScript MIME type essence matches", and
+# module); any other type makes it a data block, such as JSON-LD, which never runs.
+SCRIPT_TYPES = {"", "module", "application/ecmascript", "application/javascript",
+                "application/x-ecmascript", "application/x-javascript", "text/ecmascript",
+                "text/javascript", "text/javascript1.0", "text/javascript1.1",
+                "text/javascript1.2", "text/javascript1.3", "text/javascript1.4",
+                "text/javascript1.5", "text/jscript", "text/livescript", "text/x-ecmascript",
+                "text/x-javascript"}
+
+
+def is_data_block(script_type: str | None) -> bool:
+    """Whether a <script> of this type attribute is data (JSON, JSON-LD), never run."""
+    if script_type is None:
+        return False
+    return script_type.split(";")[0].strip().lower() not in SCRIPT_TYPES
+
+
 def css_urls(css: str, declarations: bool = False) -> list[str]:
     """Every URL that CSS loads: url(…), url("…") and @import, escapes read, comments not.
     `declarations`: the text is a style="" attribute, not a stylesheet or <style> element."""
@@ -54,6 +71,8 @@ def _walk(nodes, found: list[str]) -> None:
             found += strings[:1]
         elif isinstance(node, ast.FunctionBlock) and node.lower_name.endswith("image-set"):
             found += [t.value for t in node.arguments if isinstance(t, ast.StringToken)]
+        elif isinstance(node, ast.AtRule) and node.lower_at_keyword == "namespace":
+            continue  # @namespace url(…) names a namespace; nothing is loaded
         elif isinstance(node, ast.AtRule) and node.lower_at_keyword == "import":
             strings = [t.value for t in node.prelude if isinstance(t, ast.StringToken)]
             found += strings[:1]

@@ -54,7 +54,7 @@ class Archive:
                 archive.broken = f"larger than {MAX_FILE:,} bytes; not read"
                 return archive
             archive.zip = zipfile.ZipFile(path)
-            archive.infos = archive.zip.infolist()
+            archive.infos = [_utf8_name(i) for i in archive.zip.infolist()]
         except (zipfile.BadZipFile, OSError, ValueError) as e:
             archive.broken = f"not a readable zip archive ({e})"
         return archive
@@ -109,6 +109,20 @@ class Archive:
             self.problems[name] = Problem("too-large", f"more than {limit:,} bytes; not read")
             return None
         return data
+
+
+def _utf8_name(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    """Info-ZIP's `zip` writes UTF-8 names without the flag that says so, and zipfile then
+    reads them as CP437 ("Ã©" for "é"): read such a name as the UTF-8 it is. Entries are
+    opened by their info, whose header name stays as it was."""
+    if info.flag_bits & 0x800:
+        return info
+    try:
+        name = info.filename.encode("cp437").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info
+    info.filename = name
+    return info
 
 
 def write(target: Path, entries: Iterable[tuple[zipfile.ZipInfo, bytes]],

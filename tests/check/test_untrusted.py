@@ -160,3 +160,59 @@ def test_no_corruption_crashes_a_rule(sample_bytes, tmp_path_factory, edits):
 @pytest.fixture(scope="module")
 def sample_bytes(sample_epub) -> bytes:
     return sample_epub.read_bytes()
+
+
+def _codes(path: Path) -> set[str]:
+    return {f.code for f in findings(path)}
+
+
+def test_what_is_valid_is_not_flagged(sample_epub, tmp_path):
+    """False alarms seen on valid EPUBs: a JSON-LD data block called a script, a media fragment
+    or an EPUB CFI called a missing id, a CSS @namespace called a remote resource, and a
+    stylesheet link written rel="StyleSheet" not followed."""
+    data = '<script type="application/ld+json">{"@context": "https://schema.org"}</script>'
+    links = '<p><a href="#xywh=0,0,10,10">a</a> <a href="#epubcfi(/6/4!/4/2)">b</a></p>'
+    style = '<style>@namespace epub url("http://www.idpf.org/2007/ops");</style>'
+    path = rewrite(sample_epub, tmp_path / "valid.epub", edit={CHAPTER: lambda b: sub(
+        r"</head>", style + data + "</head>")(sub(r"</section>", links + "</section>")(b))})
+    found = _codes(path)
+    assert not {"EPUB-SCRIPT-001", "EPUB-LINK-002", "EPUB-RES-001"} & found, found
+    missing = rewrite(sample_epub, tmp_path / "rel.epub", edit={CHAPTER: sub(
+        r"</head>", '<link rel="StyleSheet" href="css/missing.css" type="text/css"/></head>')})
+    assert "EPUB-LINK-003" in _codes(missing) or any(
+        "missing.css" in f.message for f in findings(missing))
+
+
+def _without_utf8_flags(path: Path) -> None:
+    """Clear the UTF-8 flag (bit 11) of every local and central header, as Info-ZIP's `zip`
+    writes UTF-8 names."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        infos, pos = z.infolist(), z.start_dir
+    for info in infos:
+        data[info.header_offset + 7] &= ~0x08 & 0xFF  # bit 11 is bit 3 of the flags' 2nd byte
+    for _info in infos:
+        assert data[pos:pos + 4] == b"PK\x01\x02"
+        data[pos + 9] &= ~0x08 & 0xFF
+        name, extra, comment = struct.unpack("<HHH", data[pos + 28:pos + 34])
+        pos += 46 + name + extra + comment
+    path.write_bytes(bytes(data))
+
+
+def test_utf8_names_from_the_zip_tool_are_read_as_utf8(sample_epub, tmp_path):
+    """Info-ZIP writes UTF-8 names without the UTF-8 flag; read as CP437 they made every link
+    to them look broken."""
+    old, new = "sovnarkom-room.png", "sovnárkom.png"
+    path = tmp_path / "utf8.epub"
+    with zipfile.ZipFile(sample_epub) as z, zipfile.ZipFile(path, "w") as out:
+        for info in z.infolist():
+            data = z.read(info)
+            if info.filename.endswith((".opf", ".xhtml")):
+                data = data.replace(old.encode(), new.encode())
+            out.writestr(info.filename.replace(old, new), data, zipfile.ZIP_STORED)
+    _without_utf8_flags(path)
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+    assert not any(new in n for n in names) and any("sovn" in n for n in names)  # mojibake
+    found = findings(path)
+    assert not [f for f in found if "sovn" in f.message and f.severity == "error"], found

@@ -46,6 +46,7 @@ def test_other_urls_do_not(url):
     ("/* p { background: url(http://x.org/c.png) } */ p { color: red }", False, []),
     ("background: url(http://x.org/s.png); color: red", True, ["http://x.org/s.png"]),
     ("color: red /* url(http://x.org/c.png) */", True, []),
+    ('@namespace epub url("http://www.idpf.org/2007/ops"); p { color: red }', False, []),
 ])
 def test_css_urls(css, declarations, urls):
     assert safety.css_urls(css, declarations) == urls
@@ -105,3 +106,11 @@ def test_the_checker_reads_style_elements_and_lets_comments_be(sample_epub, tmp_
     with EpubFile.open(path) as doc:
         doc.memo = Cache(None)
         assert "EPUB-RES-001" not in {f.code for f in registry.run("epub", doc)}
+
+
+@pytest.mark.parametrize("script_type, data", [
+    (None, False), ("", False), ("text/javascript", False), ("module", False),
+    ("Text/JavaScript; charset=utf-8", False), ("application/ld+json", True),
+    ("application/json", True), ("text/x-template", True)])
+def test_data_blocks_never_run(script_type, data):
+    assert safety.is_data_block(script_type) is data
