@@ -15,7 +15,7 @@ from pathlib import Path
 from bookbuild import pipeline
 from bookbuild.book.model import Book
 from bookbuild.book.reader import read_book
-from bookbuild.check import SEVERITIES, Finding, ace, epubcheck, registry, suppress
+from bookbuild.check import SEVERITIES, Finding, ace, epubcheck, hints, registry, suppress
 from bookbuild.check.epub_file import EpubFile
 from bookbuild.check.locate import Locator
 from bookbuild.check.ms_text import Manuscript
@@ -162,6 +162,8 @@ def _epub(run: _Run, path: Path, book: Book | None, options: Options, progress: 
         # A bookbuild book is made for every store; an EPUB from elsewhere for none we know.
         profile = options.profile or ("all" if book is not None else "generic")
         run.findings[before:] = for_profile(run.findings[before:], profile)
+        if book is None:
+            run.findings[before:] = hints.for_outside(run.findings[before:])
         unsafe = unsafe_for_tools(epub)
     if unsafe and (options.epubcheck or options.ace):
         run.findings.append(Finding(

@@ -33,3 +33,17 @@ def test_and_errors_for_kindle(sample_epub, tmp_path):
     done = run_cli("check", "--fast", "--profile", "kindle", "--format", "json",
                    no_declaration(sample_epub, tmp_path))
     assert done.returncode == 1 and "KINDLE-001" in codes(done, "error")
+
+
+def test_hints_fit_an_epub_from_elsewhere(sample_epub, tmp_path):
+    """No book.yaml or Markdown advice for an EPUB bookbuild did not build."""
+    from bookbuild.check import hints, registry
+
+    registry.load()
+    assert set(hints.OUTSIDE) <= set(registry.RULES)
+    for code, hint in hints.OUTSIDE.items():
+        assert "book.yaml" not in hint and "{#" not in hint and "assets/" not in hint, code
+    done = run_cli("check", "--fast", "--format", "json", sample_epub)
+    report = json.loads(done.stdout)
+    said = [f["hint"] or "" for f in report["findings"]]
+    assert said and not [h for h in said if "book.yaml" in h], said
