@@ -90,7 +90,7 @@ def check_path(path: str | Path, options: Options = Options(),
     if suffix == ".epub":
         run = _Run()
         _epub(run, path, None, options, progress)
-        return _result(str(path), run, [])
+        return _result(str(path), _whole_file_under(run, path), [])
     if suffix == ".pdf":
         run = _Run()
         if _looks_like_a_cover(path):
@@ -98,7 +98,7 @@ def check_path(path: str | Path, options: Options = Options(),
                 run.rules("pdf", doc, name=path.name, what="cover")
         else:
             _pdf(run, path, None)
-        return _result(str(path), run, [])
+        return _result(str(path), _whole_file_under(run, path), [])
     raise BookError(f"{path}: not a book folder, an .epub or a .pdf")
 
 
@@ -209,9 +209,17 @@ def unsafe_for_tools(epub: EpubFile) -> str | None:
     return None
 
 
+def _whole_file_under(run: _Run, path: Path) -> _Run:
+    """Findings about the whole file go under its name: one heading for it, not two."""
+    run.findings = [_filed(f, path) for f in run.findings]
+    return run
+
+
 def _filed(f: Finding, path: Path) -> Finding:
-    """A finding about the whole EPUB is filed under the EPUB's name."""
-    return f if f.file else replace(f, file=path.name)
+    """A finding about the whole EPUB is filed under the EPUB's name (EPUBCheck names it by
+    the path it was given)."""
+    whole = not f.file or f.file in (str(path), str(path.absolute()), str(path.resolve()))
+    return replace(f, file=path.name) if whole else f
 
 
 def _pdf(run: _Run, path: Path, book: Book | None, interior=None) -> None:

@@ -47,3 +47,22 @@ def test_hints_fit_an_epub_from_elsewhere(sample_epub, tmp_path):
     report = json.loads(done.stdout)
     said = [f["hint"] or "" for f in report["findings"]]
     assert said and not [h for h in said if "book.yaml" in h], said
+
+
+def test_one_heading_per_file(sample_epub, tmp_path):
+    """Findings about the whole EPUB (ours and EPUBCheck's) come under one heading."""
+    import zipfile
+
+    broken = tmp_path / "no-mimetype.epub"
+    with zipfile.ZipFile(sample_epub) as z, zipfile.ZipFile(broken, "w") as out:
+        for info in z.infolist():
+            if info.filename != "mimetype":
+                out.writestr(info, z.read(info))
+    report = json.loads(run_cli("check", "--format", "json", broken).stdout)
+    assert {f["file"] for f in report["findings"]} >= {"no-mimetype.epub"}
+    assert str(broken) not in {f["file"] for f in report["findings"]}
+    done = run_cli("check", broken)
+    headings = [line for line in done.stdout.splitlines()
+                if line and not line.startswith(" ") and ": " not in line]
+    assert len(headings) == len(set(headings)), done.stdout
+    assert len([h for h in headings if h.endswith("no-mimetype.epub")]) == 1, done.stdout
