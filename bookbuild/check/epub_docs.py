@@ -202,7 +202,7 @@ def _collect(found: Facts, el: etree._Element, name: str) -> None:
         found.images.append(Image("image", href, el.get("alt"), el.get("role"), line))
     if name in ("body", "section"):
         found.page_types |= set((el.get(EPUB_TYPE) or "").split())
-    if name in NEEDS_PROPERTY:
+    if name in NEEDS_PROPERTY and not (name == "script" and safety.is_data_block(el.get("type"))):
         found.uses.add(NEEDS_PROPERTY[name])
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -38,6 +39,11 @@ KNOWN_DTDS = {
     "http://www.daisy.org/z3986/2005/ncx-2005-1.dtd",
     "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd",
     "http://openebook.org/dtds/oeb-1.2/oebpkg12.dtd",
+    "http://www.w3.org/Math/DTD/mathml2/mathml2.dtd",
+    "http://www.w3.org/Math/DTD/mathml3/mathml3.dtd",
+    "http://www.daisy.org/z3986/2005/dtbook-2005-1.dtd",
+    "http://www.daisy.org/z3986/2005/dtbook-2005-2.dtd",
+    "http://www.daisy.org/z3986/2005/dtbook-2005-3.dtd",
 }
 
 
@@ -183,8 +189,9 @@ class EpubFile:
         for el in self.opf.iter(f"{{{OPF_NS}}}item"):
             href = el.get("href") or ""
             target = self.resolve(self.opf_path, href)
-            items.setdefault(el.get("id") or "", Item(
-                id=el.get("id") or "", href=href, path=target[0] if target else None,
+            # An XML id is a name: the spaces around one written id=" x " are not part of it.
+            items.setdefault((el.get("id") or "").strip(), Item(
+                id=(el.get("id") or "").strip(), href=href, path=target[0] if target else None,
                 media_type=el.get("media-type") or "",
                 properties=set((el.get("properties") or "").split()), line=el.sourceline))
         return items
@@ -198,7 +205,8 @@ class EpubFile:
         """(idref, itemref element) in reading order."""
         if self.opf is None:
             return []
-        return [(el.get("idref") or "", el) for el in self.opf.iter(f"{{{OPF_NS}}}itemref")]
+        return [((el.get("idref") or "").strip(), el)
+                for el in self.opf.iter(f"{{{OPF_NS}}}itemref")]
 
     def metadata(self, tag: str) -> list[etree._Element]:
         """dc:TAG elements of the package metadata."""
@@ -283,7 +291,8 @@ class EpubFile:
 
 
 def _normalise(path: str) -> str | None:
-    path = posixpath.normpath(path.replace("\\", "/"))
+    # Names are compared composed (NFC), as OCF asks: "ü" written as u + ◌̈ is the same file.
+    path = unicodedata.normalize("NFC", posixpath.normpath(path.replace("\\", "/")))
     if path.startswith(("../", "/")) or path in ("..", "."):
         return None
     return path

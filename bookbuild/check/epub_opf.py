@@ -9,6 +9,7 @@ from bookbuild.book.config import _LANGTAG
 from bookbuild.check.epub_docs import documents
 from bookbuild.check.epub_file import EpubFile
 from bookbuild.check.registry import Hit, rule
+from bookbuild.convert.html import REMOTE
 from bookbuild.support.xml import OPF_NS, XHTML_TYPE, XML_LANG
 
 # Entries that live outside the manifest by definition.
@@ -21,6 +22,8 @@ SPINE_TYPES = {XHTML_TYPE, "image/svg+xml"}
 def manifest_files_exist(epub: EpubFile):
     """Every manifest item is a file in the EPUB."""
     for item in epub.manifest.values():
+        if item.path is None and REMOTE.match(item.href):
+            continue  # a remote resource, which EPUB-RES-001 judges
         if item.path is None:
             yield Hit(f"manifest item {item.id!r} points outside the container: {item.href}",
                       epub.opf_path, item.line)
@@ -58,7 +61,7 @@ def spine(epub: EpubFile):
         if item is None:
             yield Hit(f"spine itemref {idref!r} names no manifest item", epub.opf_path,
                       el.sourceline)
-        elif item.media_type not in SPINE_TYPES and not _has_fallback(epub, idref):
+        elif item.media_type not in _spine_types(epub) and not _has_fallback(epub, idref):
             yield Hit(f"spine item {idref!r} is {item.media_type}, not a content document",
                       epub.opf_path, el.sourceline)
         if counts[idref] > 1:
@@ -66,6 +69,17 @@ def spine(epub: EpubFile):
             yield Hit(f"spine lists {idref!r} more than once", epub.opf_path, el.sourceline)
     if all(el.get("linear") == "no" for _idref, el in epub.spine):
         yield Hit("every spine item is linear=\"no\"", epub.opf_path)
+
+
+def _epub2(epub: EpubFile) -> bool:
+    return (epub.opf.get("version") or "3").strip().startswith("2")
+
+
+def _spine_types(epub: EpubFile) -> set[str]:
+    """EPUB 2 also reads DTBook and OEB 1 documents in the spine (OPS 2.0.1, 2.1)."""
+    if _epub2(epub):
+        return {*SPINE_TYPES, "application/x-dtbook+xml", "text/x-oeb1-document"}
+    return set(SPINE_TYPES)
 
 
 def _has_fallback(epub: EpubFile, idref: str) -> bool:
@@ -158,9 +172,12 @@ def has_nav(epub: EpubFile):
 MEDIA = {".xhtml": XHTML_TYPE, ".html": XHTML_TYPE, ".css": "text/css", ".jpg": "image/jpeg",
          ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif", ".webp": "image/webp",
          ".svg": "image/svg+xml", ".ncx": "application/x-dtbncx+xml",
-         ".otf": ("font/otf", "application/font-sfnt", "application/vnd.ms-opentype"),
-         ".ttf": ("font/ttf", "application/font-sfnt"),
-         ".woff": ("font/woff", "application/font-woff"),
+         # EPUB 3.3's core font types, and the older names EPUBCheck accepts for them.
+         ".otf": ("font/otf", "application/font-sfnt", "application/vnd.ms-opentype",
+                  "application/x-font-otf", "application/x-font-opentype"),
+         ".ttf": ("font/ttf", "application/font-sfnt", "application/vnd.ms-opentype",
+                  "application/x-font-ttf", "application/x-font-truetype"),
+         ".woff": ("font/woff", "application/font-woff", "application/x-font-woff"),
          ".woff2": "font/woff2", ".js": ("application/javascript", "text/javascript",
                                          "application/ecmascript")}
 
@@ -189,7 +206,10 @@ def has_cover(epub: EpubFile):
 
 @rule("EPUB-OPF-011", "error", "declare the property the content document needs", "epub")
 def item_properties(epub: EpubFile):
-    """Content documents declare the scripted, svg and mathml properties when they use them."""
+    """Content documents declare the scripted, svg and mathml properties when they use them
+    (EPUB 3: EPUB 2 has no item properties)."""
+    if epub.opf is None or _epub2(epub):
+        return
     for item, facts in documents(epub):
         for prop in sorted(facts.uses - item.properties):
             yield Hit(f"{item.path} uses {prop} content but its manifest item lacks "

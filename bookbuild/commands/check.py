@@ -38,6 +38,9 @@ class Options:
 PROFILES = ("generic", "kindle", "kobo", "apple")
 # Rules of one store: errors for that store, and only a note for the others.
 STORE_RULES = {"KINDLE-": "kindle"}
+# What EPUB allows and the stores refuse (remote resources, scripts): errors for a store and
+# for a bookbuild book, warnings under the generic profile.
+STORE_POLICY = {"EPUB-RES-001": "remote resources", "EPUB-SCRIPT-001": "scripts"}
 
 
 def for_profile(findings: list[Finding], profile: str) -> list[Finding]:
@@ -49,6 +52,10 @@ def for_profile(findings: list[Finding], profile: str) -> list[Finding]:
         if store and profile not in (store, "all") and f.severity != "info":
             f = replace(f, severity="info", message=f"{f.message} (matters for {store} only; "
                                                     f"--profile {store} makes it an error)")
+        elif f.code in STORE_POLICY and profile == "generic" and f.severity == "error":
+            f = replace(f, severity="warning", message=f"{f.message} (EPUB allows "
+                        f"{STORE_POLICY[f.code]}; stores refuse them: a store's --profile "
+                        f"makes it an error)")
         out.append(f)
     return out
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterable
@@ -115,13 +116,14 @@ def _utf8_name(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     """Info-ZIP's `zip` writes UTF-8 names without the flag that says so, and zipfile then
     reads them as CP437 ("Ã©" for "é"): read such a name as the UTF-8 it is. Entries are
     opened by their info, whose header name stays as it was."""
-    if info.flag_bits & 0x800:
-        return info
-    try:
-        name = info.filename.encode("cp437").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return info
-    info.filename = name
+    name = info.filename
+    if not info.flag_bits & 0x800:
+        try:
+            name = name.encode("cp437").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass
+    # Composed (NFC), as OCF compares names: an archive from macOS writes them decomposed.
+    info.filename = unicodedata.normalize("NFC", name)
     return info
 
 
