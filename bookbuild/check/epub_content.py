@@ -174,10 +174,23 @@ def safe_svg(epub: EpubFile):
                 yield Hit(f"SVG with a script or event handler (<{name}>); it is reported, "
                           f"never run", item.path, el.sourceline)
                 break
+            if name in ANIMATIONS and any(safety.runs_script(v) for v in _animated(el)):
+                yield Hit(f"SVG <{name}> sets a script URL; it is reported, never run",
+                          item.path, el.sourceline)
+                break
             href = el.get(XLINK_HREF) or el.get("href") or ""
             if REMOTE.match(href) or safety.scheme(href) == "file" or safety.runs_script(href):
                 yield Hit(f"SVG refers to {href}; it is reported, never fetched", item.path,
                           el.sourceline)
+
+
+# SVG elements that set an attribute, a link's href too, to the values they name.
+ANIMATIONS = {"set", "animate", "animateTransform", "animateMotion"}
+
+
+def _animated(el) -> list[str]:
+    values = [el.get(a) or "" for a in ("to", "from", "by")]
+    return values + (el.get("values") or "").split(";")
 
 
 @rule("EPUB-NAME-001", "error", "rename the file with letters, digits, - and _ only", "epub")

@@ -14,6 +14,9 @@ MAX_PIXELS = 4_000_000
 COVER_MIN = (1600, 2560)
 RASTER = ("image/jpeg", "image/png", "image/gif", "image/webp")
 FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/webp": "WEBP"}
+# What Pillow calls formats that are one of those: a camera's MPO is a JPEG with more JPEGs
+# after it, and every JPEG reader shows its first.
+ALIASES = {"MPO": "JPEG"}
 PRESENTATIONAL = {"presentation", "none"}
 
 
@@ -125,5 +128,5 @@ def readable(epub: EpubFile):
         info = _open(epub, item)
         if isinstance(info, str) and not info.startswith("too large"):
             yield Hit(f"{item.path}: {info}", item.path)
-        elif isinstance(info, tuple) and info[2] != FORMATS[item.media_type]:
+        elif isinstance(info, tuple) and ALIASES.get(info[2], info[2]) != FORMATS[item.media_type]:
             yield Hit(f"{item.path} is declared {item.media_type} but is {info[2]}", item.path)

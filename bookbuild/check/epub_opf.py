@@ -192,9 +192,25 @@ def media_types(epub: EpubFile):
         if expected is None:
             continue
         allowed = (expected,) if isinstance(expected, str) else expected
-        if item.media_type not in allowed:
+        if item.media_type in allowed:
+            continue
+        if item.media_type in MAGIC and _sniffed(epub, item.path) == item.media_type:
+            # A JPEG named .gif is declared right: the name is what is wrong.
+            yield Hit(f"{item.path} is a {item.media_type} file with the name of another "
+                      f"type; rename it .{MAGIC[item.media_type][1]}", epub.opf_path, item.line)
+        else:
             yield Hit(f"{item.path} is declared as {item.media_type or '(nothing)'}, "
                       f"expected {allowed[0]}", epub.opf_path, item.line)
+
+
+# The first bytes of each raster type, and its usual file extension.
+MAGIC = {"image/jpeg": (b"\xff\xd8\xff", "jpg"), "image/png": (b"\x89PNG", "png"),
+         "image/gif": (b"GIF8", "gif"), "image/webp": (b"RIFF", "webp")}
+
+
+def _sniffed(epub: EpubFile, path: str) -> str | None:
+    data = epub.read(path) or b""
+    return next((t for t, (magic, _ext) in MAGIC.items() if data.startswith(magic)), None)
 
 
 @rule("EPUB-OPF-010", "warning", "set `cover:` in book.yaml, or let bookbuild generate one", "epub")

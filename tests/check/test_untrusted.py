@@ -216,3 +216,38 @@ def test_utf8_names_from_the_zip_tool_are_read_as_utf8(sample_epub, tmp_path):
     assert not any(new in n for n in names) and any("sovn" in n for n in names)  # mojibake
     found = findings(path)
     assert not [f for f in found if "sovn" in f.message and f.severity == "error"], found
+
+
+@pytest.mark.parametrize("svg_body", [
+    '<a href="jav&#x09;ascript:alert(1)"><text>x</text></a>',
+    '<a><set attributeName="href" to="javascript:alert(1)"/><text>x</text></a>',
+    '<a><animate attributeName="href" values="#a;javascript:alert(1)"/><text>x</text></a>',
+], ids=["tab-in-scheme", "set", "animate"])
+def test_an_svg_script_url_in_disguise_is_found(sample_epub, tmp_path, svg_body):
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+           f"{svg_body}</svg>").encode()
+    with zipfile.ZipFile(sample_epub) as z:
+        svgs = [n for n in z.namelist() if n.endswith(".svg")]
+    assert svgs, "the sample has an SVG to replace"
+    path = rewrite(sample_epub, tmp_path / "svg.epub", edit={svgs[0]: lambda _b: svg})
+    assert "EPUB-SVG-001" in _codes(path)
+
+
+def test_a_jpeg_named_gif_is_told_to_be_renamed(sample_epub, tmp_path):
+    """EPUB-OPF-009 once advised declaring image/gif for a JPEG whose name ends in .gif."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(buffer, "JPEG")
+    with zipfile.ZipFile(sample_epub) as z:
+        opf = z.read("EPUB/content.opf").decode()
+    add = '<item id="odd" href="images/odd.gif" media-type="image/jpeg"/>'
+    path = rewrite(sample_epub, tmp_path / "gif.epub",
+                   add={"EPUB/images/odd.gif": buffer.getvalue()},
+                   edit={"EPUB/content.opf": lambda b: b.replace(b"</manifest>",
+                                                                 add.encode() + b"</manifest>")})
+    assert "<manifest" in opf
+    said = [f.message for f in findings(path) if f.code == "EPUB-OPF-009"]
+    assert said and "rename it .jpg" in said[0] and "expected image/gif" not in said[0]
