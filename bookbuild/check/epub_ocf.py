@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import zipfile
 
-from bookbuild.check.epub_file import EpubFile
+from bookbuild.check.epub_file import TEXT_SUFFIXES, EpubFile
 from bookbuild.check.registry import Hit, rule
 from bookbuild.support.zipped import MAX_ENTRIES, MAX_TOTAL
 
@@ -95,6 +95,21 @@ def zip_bomb(epub: EpubFile):
             ratio = info.file_size / max(info.compress_size, 1)
             yield Hit(f"{info.file_size:,} bytes packed into {info.compress_size:,} "
                       f"(ratio {ratio:,.0f}:1): a zip bomb; not inflated", info.filename)
+
+
+@rule("EPUB-OCF-008", "error",
+      "split the document: no reading system opens a chapter this large", "epub")
+def markup_readable(epub: EpubFile):
+    """Every document, package and stylesheet is small enough to read (64 MB inflated):
+    what is larger is reported and left unread, and the checks that need it do not run."""
+    for info in epub.infos:
+        name = info.filename
+        if not name.lower().endswith(TEXT_SUFFIXES) or epub.bomb(name):
+            continue
+        epub.read(name)
+        problem = epub.problems.get(name)
+        if problem and problem.kind == "too-large":
+            yield Hit(f"entry {problem.message}", name)
 
 
 @rule("EPUB-OCF-007", "error", "rebuild the EPUB; an entry is corrupt or duplicated", "epub")

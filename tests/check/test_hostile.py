@@ -131,3 +131,42 @@ def test_quadratic_bait_is_read_in_linear_time(sample_epub, tmp_path, bait):
     used = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime - before
     assert done.returncode in (0, 1) and "Traceback" not in done.stderr
     assert used < 5, f"{used:.1f} CPU-s"
+
+
+def _bomb(path, size=256 * 1024 * 1024):
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/epub+zip", zipfile.ZIP_STORED)
+        z.writestr("META-INF/container.xml", '<?xml version="1.0"?><container version="1.0" '
+                   'xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
+                   '<rootfile full-path="EPUB/content.opf" media-type="application/'
+                   'oebps-package+xml"/></rootfiles></container>')
+        info = zipfile.ZipInfo("EPUB/content.opf")
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with z.open(info, "w") as entry:
+            block = b"\0" * (16 * 1024 * 1024)
+            for _ in range(size // len(block)):
+                entry.write(block)
+    return path
+
+
+LAUGHS = ('<!DOCTYPE package [<!ENTITY a "aaaaaaaaaa">'
+          + "".join(f'<!ENTITY a{i} "{("&a" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+                    for i in range(1, 12)) + "]>")
+
+
+@pytest.mark.parametrize("make", [
+    lambda sample, tmp: _bomb(tmp / "bomb.epub"),
+    lambda sample, tmp: rewrite(sample, tmp / "laughs.epub", edit={
+        OPF: lambda b: sub(r"<package", LAUGHS + "<package")(b).replace(
+            b"</dc:title>", b"&a11;</dc:title>")}),
+], ids=["zip-bomb", "billion-laughs-in-the-opf"])
+def test_the_full_check_of_a_hostile_file_is_bounded(sample_epub, tmp_path, make):
+    """EPUBCheck included: within 30 s and 500 MB, exit 1, no traceback."""
+    import resource
+
+    path = make(sample_epub, tmp_path)
+    done, seconds = check(path)
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and seconds < 30
+    assert peak_mb < 500, f"a process of the check took {peak_mb:.0f} MB"

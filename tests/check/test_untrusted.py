@@ -251,3 +251,12 @@ def test_a_jpeg_named_gif_is_told_to_be_renamed(sample_epub, tmp_path):
     assert "<manifest" in opf
     said = [f.message for f in findings(path) if f.code == "EPUB-OPF-009"]
     assert said and "rename it .jpg" in said[0] and "expected image/gif" not in said[0]
+
+
+def test_a_document_too_large_to_read_is_an_error(sample_epub, tmp_path):
+    """Stored, not packed: no bomb, but more than bookbuild reads of one entry."""
+    path = rewrite(sample_epub, tmp_path / "big.epub", stored={CHAPTER},
+                   edit={CHAPTER: lambda b: b.replace(b"</body>",
+                                                      b" " * (MAX_ENTRY + 1) + b"</body>")})
+    found = [f for f in findings(path) if f.code == "EPUB-OCF-008"]
+    assert found and found[0].file == CHAPTER and found[0].severity == "error"
