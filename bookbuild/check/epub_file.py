@@ -59,6 +59,9 @@ def unsafe_doctype(root: etree._Element) -> str | None:
     if info.system_url and info.system_url not in KNOWN_DTDS:
         return f"its DOCTYPE names the outside DTD {info.system_url[:80]}; not fetched"
     return None
+
+
+MAX_ELEMENTS = 500_000  # in one document: a long real chapter has tens of thousands
 TEXT_SUFFIXES = (".xhtml", ".html", ".htm", ".opf", ".ncx", ".xml", ".css")
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 URL_NOISE = re.compile(r"[\t\r\n]")
@@ -132,8 +135,13 @@ class EpubFile:
         if name in self._bytes and limit >= MAX_ENTRY:
             return self._bytes[name]
         data = self.archive.read(name, limit)
-        if data is not None and name.lower().endswith(TEXT_SUFFIXES):
-            self._bytes[name] = data  # several rules read the markup; images are read once
+        if data is None or not name.lower().endswith(TEXT_SUFFIXES):
+            return data
+        if data.count(b"<") > MAX_ELEMENTS:  # a tree costs ~100 bytes an element, whatever the text
+            self.problems[name] = Problem("too-large", f"more than {MAX_ELEMENTS:,} elements "
+                                          f"or tags; not read")
+            return None
+        self._bytes[name] = data  # several rules read the markup; images are read once
         return data
 
     # ---- XML ------------------------------------------------------------------------------
@@ -155,8 +163,7 @@ class EpubFile:
         try:
             root = etree.fromstring(data, PARSER)  # entities are never expanded nor fetched
         except etree.XMLSyntaxError as e:
-            kind = "unsafe-xml" if "amplification" in (e.msg or "") else "not-well-formed"
-            self.problems[name] = Problem(kind, e.msg, e.lineno or None)
+            self.problems[name] = _refusal(e)
             return None
         why = unsafe_doctype(root)
         if why:
@@ -288,6 +295,20 @@ class EpubFile:
         if root is None:
             return set()
         return {el.get("id") for el in root.iter(etree.Element) if el.get("id")}
+
+
+def _refusal(e: etree.XMLSyntaxError) -> Problem:
+    """What libxml2 refused, said in the book's terms, not the parser's options."""
+    msg = e.msg or "unreadable"
+    if "amplification" in msg:
+        return Problem("unsafe-xml", "its entities expand to many times their size "
+                       "(a \"billion laughs\"); never expanded", e.lineno or None)
+    depth = re.search(r"Excessive depth in document: (\d+)", msg)
+    if depth:  # well-formed, perhaps, but deeper than any book needs or any parser reads
+        return Problem("too-deep", f"elements nested more than {depth.group(1)} deep, deeper "
+                       f"than bookbuild reads; not parsed",
+                       e.lineno or None)
+    return Problem("not-well-formed", msg, e.lineno or None)
 
 
 def _normalise(path: str) -> str | None:

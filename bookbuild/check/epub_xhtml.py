@@ -20,10 +20,13 @@ def xml_entries(epub: EpubFile) -> list[str]:
 
 @rule("EPUB-XML-001", "error", "fix the markup (often raw HTML in the Markdown)", "epub")
 def well_formed(epub: EpubFile):
-    """Every XML file (XHTML, SVG, OPF, NCX, container) is well-formed."""
+    """Every XML file (XHTML, SVG, OPF, NCX, container) is well-formed, and not nested past
+    what the parser reads."""
     for name, (kind, message, line) in _problems(epub):
         if kind == "not-well-formed":
             yield Hit(f"not well-formed XML: {message}", name, line)
+        elif kind == "too-deep":
+            yield Hit(message, name, line)
 
 
 @rule("EPUB-XML-002", "error",

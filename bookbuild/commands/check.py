@@ -210,9 +210,11 @@ def unsafe_for_tools(epub: EpubFile) -> str | None:
         return "the archive is too large or has too many entries"
     if any(epub.bomb(i.filename) for i in epub.infos):
         return "an entry is a zip bomb"
-    unsafe = [name for name, p in epub.problems.items() if p.kind in ("unsafe-xml", "too-large")]
+    # "unreadable" too: an entry that inflates past what its header says is a bomb in disguise
+    kinds = ("unsafe-xml", "too-large", "unreadable")
+    unsafe = [name for name, p in epub.problems.items() if p.kind in kinds]
     if unsafe:
-        return f"{unsafe[0]} is unsafe to parse ({epub.problems[unsafe[0]].message})"
+        return f"{unsafe[0]} is unsafe to read ({epub.problems[unsafe[0]].message})"
     return None
 
 

@@ -11,7 +11,7 @@ from epub_faults import CHAPTER, OPF, rewrite, sub
 from PIL import Image
 
 from bookbuild.check import registry
-from bookbuild.check.epub_file import EpubFile
+from bookbuild.check.epub_file import MAX_ELEMENTS, EpubFile
 
 NAV = "EPUB/nav.xhtml"
 NCX = "EPUB/toc.ncx"
@@ -51,6 +51,7 @@ CASES = {
     "EPUB-OCF-005": dict(add={"../../evil.txt": b"x", "/etc/evil": b"x"}),
     "EPUB-OCF-006": dict(add={"EPUB/bomb.bin": b"\0" * (24 * 1024 * 1024)}),
     "EPUB-OCF-007": dict(stored={CHAPTER}, post=_corrupt),
+    "EPUB-OCF-008": dict(stored={CHAPTER}, edit=_in_chapter("<i/>" * (MAX_ELEMENTS + 1))),
     "EPUB-OPF-001": dict(drop=(PNG,)),
     "EPUB-OPF-002": dict(add={"EPUB/stray.xhtml": XHTML.encode()}),
     "EPUB-OPF-003": dict(edit={OPF: sub(r'idref="nav"', 'idref="nowhere"')}),

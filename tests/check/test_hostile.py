@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.server
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -154,19 +155,105 @@ LAUGHS = ('<!DOCTYPE package [<!ENTITY a "aaaaaaaaaa">'
                     for i in range(1, 12)) + "]>")
 
 
-@pytest.mark.parametrize("make", [
-    lambda sample, tmp: _bomb(tmp / "bomb.epub"),
-    lambda sample, tmp: rewrite(sample, tmp / "laughs.epub", edit={
+def _lying(path, size=512 * 1024 * 1024):
+    """A chapter whose headers say 9 KB while its data inflates to `size`."""
+    _bomb(path, size)
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo("EPUB/content.opf")
+    small = (9472).to_bytes(4, "little")
+    raw[info.header_offset + 22:info.header_offset + 26] = small  # the local header
+    central = raw.rindex(b"PK\x01\x02")  # its entry is the last one
+    raw[central + 24:central + 28] = small  # and the central directory
+    path.write_bytes(bytes(raw))
+    return path
+
+
+def _every_xml(sample, path, edit):
+    with zipfile.ZipFile(sample) as z:
+        names = [n for n in z.namelist() if n.endswith((".xml", ".opf", ".xhtml", ".ncx"))]
+    return rewrite(sample, path, edit={n: edit for n in names})
+
+
+def _ssrf_everywhere(sample, tmp):
+    """A DOCTYPE naming a URL in every XML file, container.xml and the NCX included."""
+    def doctype(body):
+        body = re.sub(rb"<!DOCTYPE[^>]*>", b"", body)
+        root = re.search(rb"<([a-zA-Z]+)[\s>]", body.split(b"?>", 1)[-1]).group(1)
+        return re.sub(rb"(<" + root + rb"[\s>])", b'<!DOCTYPE ' + root + b' SYSTEM "'
+                      + SERVER.encode() + b'/x.dtd">\\1', body, count=1)
+    return _every_xml(sample, tmp / "ssrf-everywhere.epub", doctype)
+
+
+def _utf16(sample, tmp):
+    """An entity DOCTYPE in a chapter encoded in UTF-16, where a byte scan sees nothing."""
+    def recode(body):
+        text = body.decode().replace('encoding="utf-8"', 'encoding="UTF-16"')
+        text = text.replace("<!DOCTYPE html>", LAUGHS.replace("package", "html"))
+        return text.replace("</h1>", "&a11;</h1>").encode("utf-16")
+    return rewrite(sample, tmp / "utf16.epub", edit={CHAPTER: recode})
+
+
+def _late(sample, tmp):
+    """The DOCTYPE after 70 KB of comment, past where a prefix scan stops looking."""
+    return rewrite(sample, tmp / "late.epub", edit={CHAPTER: lambda b: b.replace(
+        b"<!DOCTYPE html>", b"<!--" + b"x" * 70_000 + b"-->"
+        + LAUGHS.replace("package", "html").encode()).replace(b"</h1>", b"&a11;</h1>")})
+
+
+SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+       b'<a xlink:href="jav&#x09;ascript:alert(1)"><text>x</text></a>'
+       b'<a><set attributeName="href" to="javascript:alert(2)"/></a></svg>')
+
+
+SERVER = ""  # set by the test: the address the `server` fixture listens on
+
+HOSTILE = {
+    "zip-bomb-1-GiB": lambda sample, tmp: _bomb(tmp / "bomb.epub", 1024 * 1024 * 1024),
+    "lying-header": lambda sample, tmp: _lying(tmp / "liar.epub"),
+    "billion-laughs-in-the-opf": lambda sample, tmp: rewrite(sample, tmp / "laughs.epub", edit={
         OPF: lambda b: sub(r"<package", LAUGHS + "<package")(b).replace(
             b"</dc:title>", b"&a11;</dc:title>")}),
-], ids=["zip-bomb", "billion-laughs-in-the-opf"])
-def test_the_full_check_of_a_hostile_file_is_bounded(sample_epub, tmp_path, make):
-    """EPUBCheck included: within 30 s and 500 MB, exit 1, no traceback."""
-    import resource
+    "billion-laughs-in-the-xhtml": lambda sample, tmp: rewrite(sample, tmp / "xlaughs.epub", edit={
+        CHAPTER: lambda b: b.replace(b"<!DOCTYPE html>", LAUGHS.replace("package", "html")
+                                     .encode()).replace(b"</h1>", b"&a11;</h1>")}),
+    "utf-16-doctype": _utf16,
+    "late-doctype": _late,
+    "ssrf-doctype-in-every-xml-file": _ssrf_everywhere,
+    "quadratic-bait": lambda sample, tmp: rewrite(sample, tmp / "bait.epub", edit={
+        CHAPTER: lambda b: b.replace(b"</body>", b"<!--" * 200_000 + b"</body>")}),
+    "millions-of-tags": lambda sample, tmp: rewrite(sample, tmp / "tags.epub", edit={
+        CHAPTER: lambda b: b.replace(b"</body>", b"<i/>" * 4_000_000 + b"</body>")}),
+    "millions-of-tags-stored": lambda sample, tmp: rewrite(sample, tmp / "stags.epub",
+                                                          stored={CHAPTER}, edit={
+        CHAPTER: lambda b: b.replace(b"</body>", b"<i/>" * 4_000_000 + b"</body>")}),
+    "obfuscated-svg-script": lambda sample, tmp: rewrite(sample, tmp / "svg.epub", edit={
+        "EPUB/images/ornament.svg": lambda b: SVG}),
+}
 
-    path = make(sample_epub, tmp_path)
-    done, seconds = check(path)
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    assert done.returncode == 1, done.stderr
-    assert "Traceback" not in done.stderr and seconds < 30
+
+def measured(path):
+    """The full check run under a parent that reports the peak memory of its process tree."""
+    parent = ("import resource, subprocess, sys; done = subprocess.run(sys.argv[1:]); "
+              "sys.stderr.write(f'\\npeak {resource.getrusage(resource.RUSAGE_CHILDREN)"
+              ".ru_maxrss}'); sys.exit(done.returncode)")
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", parent, *BOOKBUILD, "check", "--format",
+                           "json", str(path)], capture_output=True, text=True, timeout=120)
+    said, _, peak = done.stderr.rpartition("\npeak ")
+    return done, said, time.monotonic() - start, int(peak) / 1024
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_the_full_check_of_a_hostile_file_is_bounded(sample_epub, tmp_path, server, name):
+    """EPUBCheck included: within 30 s and 500 MB, exit 1 or 2, no traceback, no request."""
+    global SERVER
+    SERVER = server
+    path = HOSTILE[name](sample_epub, tmp_path)
+    done, said, seconds, peak_mb = measured(path)
+    assert done.returncode in (1, 2), said
+    assert "Traceback" not in said and "internal error" not in said
+    assert seconds < 30, f"{seconds:.0f} s"
     assert peak_mb < 500, f"a process of the check took {peak_mb:.0f} MB"
+    assert Seen.requests == []
+    assert '"severity": "error"' in done.stdout or done.returncode == 2

@@ -260,3 +260,36 @@ def test_a_document_too_large_to_read_is_an_error(sample_epub, tmp_path):
                                                       b" " * (MAX_ENTRY + 1) + b"</body>")})
     found = [f for f in findings(path) if f.code == "EPUB-OCF-008"]
     assert found and found[0].file == CHAPTER and found[0].severity == "error"
+
+
+def test_millions_of_tiny_elements_are_not_parsed(sample_epub, tmp_path):
+    """4 × 16 MB of <i/> in a 65 KB EPUB once did not finish in 400 s."""
+    import resource
+
+    from bookbuild.check.epub_file import MAX_ELEMENTS
+
+    path = rewrite(sample_epub, tmp_path / "tags.epub", stored={CHAPTER}, edit={CHAPTER: lambda b: b.replace(
+        b"</body>", b"<i/>" * (MAX_ELEMENTS + 1) + b"</body>")})
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_utime
+    found = findings(path)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_utime - before < 5
+    assert any(f.code == "EPUB-OCF-008" and f.file == CHAPTER for f in found)
+
+
+def test_deep_markup_is_called_deep_not_ill_formed(sample_epub, tmp_path):
+    """libxml2 once spoke through: "not well-formed … use XML_PARSE_HUGE option"."""
+    path = rewrite(sample_epub, tmp_path / "deep.epub", edit={CHAPTER: lambda b: b.replace(
+        b"</body>", b"<div>" * 3000 + b"x" + b"</div>" * 3000 + b"</body>")})
+    said = [f.message for f in findings(path) if f.file == CHAPTER and f.code == "EPUB-XML-001"]
+    assert said and "nested more than" in said[0]
+    assert "XML_PARSE_HUGE" not in said[0] and "not well-formed" not in said[0]
+
+
+def test_entity_expansion_is_said_in_plain_words(sample_epub, tmp_path):
+    laughs = ('<!DOCTYPE html [<!ENTITY a "aaaaaaaaaa">' + "".join(
+        f'<!ENTITY a{i} "{("&a" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+        for i in range(1, 12)) + "]>")
+    path = rewrite(sample_epub, tmp_path / "laughs.epub", edit={CHAPTER: lambda b: b.replace(
+        b"<!DOCTYPE html>", laughs.encode()).replace(b"</h1>", b"&a11;</h1>")})
+    said = [f.message for f in findings(path) if f.code == "EPUB-XML-002"]
+    assert said and "billion laughs" in said[0] and "xmlCtxt" not in said[0]
