@@ -306,8 +306,7 @@ def _refusal(e: etree.XMLSyntaxError) -> Problem:
     depth = re.search(r"Excessive depth in document: (\d+)", msg)
     if depth:  # well-formed, perhaps, but deeper than any book needs or any parser reads
         return Problem("too-deep", f"elements nested more than {depth.group(1)} deep, deeper "
-                       f"than bookbuild reads; not parsed",
-                       e.lineno or None)
+                       f"than bookbuild reads; not parsed", e.lineno or None)
     return Problem("not-well-formed", msg, e.lineno or None)
 
 

@@ -111,7 +111,7 @@ def markup_readable(epub: EpubFile):
         epub.read(name)
         problem = epub.problems.get(name)
         if problem and problem.kind == "too-large":
-            yield Hit(f"entry {problem.message}", name)
+            yield Hit(f"too large to read: {problem.message}", name)
 
 
 @rule("EPUB-OCF-007", "error", "rebuild the EPUB; an entry is corrupt or duplicated", "epub")
