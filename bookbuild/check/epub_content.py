@@ -137,6 +137,12 @@ def no_remote_resources(epub: EpubFile):
                       f"it", source, line, needle=ref)
 
 
+# The elements whose attributes might run a script, found in C: an attribute named on…, or a
+# value with a colon (no URL has a scheme without one). Most of a big book has neither.
+MAY_RUN = etree.XPath("//@*[contains(., ':') or "
+                      "starts-with(translate(local-name(), 'ON', 'on'), 'on')]/..")
+
+
 @rule("EPUB-SCRIPT-001", "error",
       "remove the script; if the book really needs one, set allow_scripts: true in book.yaml",
       "epub", scope="document")
@@ -144,12 +150,14 @@ def no_scripts(doc: Doc):
     """No scripts, event handlers or javascript: links in content documents."""
     if doc.options.get("allow_scripts"):
         return
-    for el in doc.root.iter(etree.Element):
-        if local(el) == "script" and not safety.is_data_block(el.get("type")):
+    for el in doc.root.iter("{*}script", "script"):
+        if not safety.is_data_block(el.get("type")):
             yield Hit("<script> in a content document", doc.path, el.sourceline,
                       needle="<script")
-            continue
-        handlers = [a for a in el.attrib if str(a).lower().startswith("on")]
+    for el in MAY_RUN(doc.root):
+        if local(el) == "script" and not safety.is_data_block(el.get("type")):
+            continue  # said above
+        handlers = [a for a in el.attrib.keys() if a[:2].lower() == "on"]
         if handlers:
             yield Hit(f"event handler {handlers[0]} on <{local(el)}>", doc.path,
                       el.sourceline, needle=handlers[0])

@@ -18,17 +18,23 @@ from lxml import etree
 from bookbuild.check.epub_file import EpubFile, local, text_of
 from bookbuild.check.registry import Hit, rules_for
 from bookbuild.support import cache, safety
-from bookbuild.support.xml import EPUB_NS, XLINK_HREF, XML_LANG
+from bookbuild.support.xml import EPUB_NS, XHTML_NS, XLINK_HREF, XML_LANG
 
 EPUB_TYPE = f"{{{EPUB_NS}}}type"
 HEADING = re.compile(r"^h[1-6]$")
 # Elements whose attribute embeds a resource (as opposed to linking to a document).
-RESOURCE_ATTRS = {("img", "src"), ("source", "src"), ("audio", "src"), ("video", "src"),
-                  ("video", "poster"), ("track", "src"), ("script", "src"), ("embed", "src"),
-                  ("object", "data"), ("iframe", "src"), ("input", "src")}
+RESOURCE_ATTRS = {"img": ("src",), "source": ("src",), "audio": ("src",),
+                  "video": ("src", "poster"), "track": ("src",), "script": ("src",),
+                  "embed": ("src",), "object": ("data",), "iframe": ("src",), "input": ("src",)}
 # Elements that make a content document need a manifest property.
 NEEDS_PROPERTY = {"script": "scripted", "svg": "svg", "math": "mathml"}
 KIND = "epub-docs"
+# What _collect learns from: elements with an attribute (found in C, in document order, so the
+# first of an id is first), and those that count by their name alone. A book's many bare <p>
+# and <em> are never visited in Python.
+WITH_ATTRIBUTES = etree.XPath("//*[@*]")
+NAMED = ("{*}style", "{*}svg", "{*}math", "{*}script")
+LINK_TAGS = {f"{{{XHTML_NS}}}a", "a"}
 
 
 @dataclass
@@ -129,6 +135,8 @@ def _load_or_take(epub: EpubFile, path: str) -> Facts:
     data = epub.read(path)
     if data is None:
         return _unread(epub, path)
+    if not epub.memo.keeps:  # a stray EPUB: hashing and storing its documents is wasted work
+        return _take(epub, path, data)
     codes = sorted(r.code for r in rules_for("epub", scope="document"))
     key = cache.key(KIND, path, json.dumps(epub.options, sort_keys=True), " ".join(codes), data)
     stored = epub.memo.get_json(KIND, key)
@@ -150,8 +158,16 @@ def _take(epub: EpubFile, path: str, data: bytes) -> Facts:
     if root is None:
         return _unread(epub, path)
     found = Facts(parsed=True, lang=root.get(XML_LANG) or root.get("lang"))
-    for el in root.iter(etree.Element):
-        _collect(found, el, local(el))
+    links = found.links
+    for el in WITH_ATTRIBUTES(root):
+        attrib = el.attrib
+        if el.tag in LINK_TAGS and len(attrib) == 1 and "href" in attrib:  # most of the links
+            links.append((attrib["href"], el.sourceline))
+        else:
+            _collect(found, el, local(el))
+    for el in root.iter(*NAMED):
+        if not el.attrib:  # those with attributes are collected above
+            _collect(found, el, local(el))
     body = next(root.iter("{*}body"), None)
     if body is not None:
         found.body_id = body.get("id")
@@ -173,37 +189,49 @@ def _unread(epub: EpubFile, path: str) -> Facts:
 
 
 def _collect(found: Facts, el: etree._Element, name: str) -> None:
-    """Everything one element contributes to the facts."""
-    line = el.sourceline
-    id_ = el.get("id")
+    """Everything one element contributes to the facts. Called for most elements of a big
+    book, so each attribute is asked for once and each test is a dict or set lookup."""
+    get, line = el.get, el.sourceline
+    id_ = get("id")
     if id_ and id_ not in found.ids:  # a link lands on the first element with the id
         found.ids.add(id_)
         if HEADING.match(name):
             found.headings[id_] = text_of(el)
-    if name in ("a", "area") and el.get("href") is not None:
-        found.links.append((el.get("href"), line))
-    for attr in ("src", "data", "poster"):
-        if (name, attr) in RESOURCE_ATTRS and el.get(attr):
-            found.resources.append((el.get(attr), line))
-    if name == "link" and "stylesheet" in (el.get("rel") or "").lower().split() \
-            and el.get("href"):
-        found.resources.append((el.get("href"), line))
-    css = [(el.get("style"), True)] + ([(el.text, False)] if name == "style" else [])
-    for text, declarations in css:
-        if text:
-            found.resources += [(url, line) for url in safety.css_urls(text, declarations)
-                                if safety.scheme(url) != "data"]
+    if name in ("a", "area"):
+        href = get("href")
+        if href is not None:
+            found.links.append((href, line))
+    for attr in RESOURCE_ATTRS.get(name, ()):
+        if get(attr):
+            found.resources.append((get(attr), line))
+    if name == "link" and "stylesheet" in (get("rel") or "").lower().split() and get("href"):
+        found.resources.append((get("href"), line))
+    style = get("style")
+    if style:
+        _css_resources(found, style, True, line)
+    if name == "style" and el.text:
+        _css_resources(found, el.text, False, line)
+    if name in ("img", "image"):
+        _image(found, el, name, line)
+    if name in ("body", "section"):
+        found.page_types |= set((get(EPUB_TYPE) or "").split())
+    if name in NEEDS_PROPERTY and not (name == "script" and safety.is_data_block(get("type"))):
+        found.uses.add(NEEDS_PROPERTY[name])
+
+
+def _css_resources(found: Facts, css: str, declarations: bool, line: int | None) -> None:
+    found.resources += [(url, line) for url in safety.css_urls(css, declarations)
+                        if safety.scheme(url) != "data"]
+
+
+def _image(found: Facts, el: etree._Element, name: str, line: int | None) -> None:
     if name == "img":
         found.images.append(Image("img", el.get("src"), el.get("alt"), el.get("role"), line))
-    elif name == "image":
-        href = el.get(XLINK_HREF) or el.get("href")
-        if href:
-            found.resources.append((href, line))
-        found.images.append(Image("image", href, el.get("alt"), el.get("role"), line))
-    if name in ("body", "section"):
-        found.page_types |= set((el.get(EPUB_TYPE) or "").split())
-    if name in NEEDS_PROPERTY and not (name == "script" and safety.is_data_block(el.get("type"))):
-        found.uses.add(NEEDS_PROPERTY[name])
+        return
+    href = el.get(XLINK_HREF) or el.get("href")
+    if href:
+        found.resources.append((href, line))
+    found.images.append(Image("image", href, el.get("alt"), el.get("role"), line))
 
 
 def _first_heading(body: etree._Element) -> tuple[str, int | None] | None:

@@ -86,7 +86,7 @@ class EpubFile:
     options: dict = field(default_factory=dict)  # from book.yaml: allow_scripts
     memo: Cache = NO_CACHE  # per-document facts across builds (check.epub_docs)
     _bytes: dict[str, bytes] = field(default_factory=dict)
-    _joined: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    _resolved: dict[tuple[str, str], tuple[str, str] | None] = field(default_factory=dict)
 
     @classmethod
     def open(cls, path: Path) -> EpubFile:
@@ -259,6 +259,12 @@ class EpubFile:
     def resolve(self, base: str, href: str) -> tuple[str, str] | None:
         """(zip entry name, fragment) that `href` in entry `base` points at; None for a URL
         with a scheme (http:, mailto:) or a path that leaves the container."""
+        key = (base, href)
+        if key not in self._resolved:  # a book links to the same places over and over
+            self._resolved[key] = self._resolve(base, href)
+        return self._resolved[key]
+
+    def _resolve(self, base: str, href: str) -> tuple[str, str] | None:
         href = href.strip()
         if not href or SCHEME.match(href) or href.startswith("//"):
             return None
@@ -270,10 +276,7 @@ class EpubFile:
         path = before.split("?", 1)[0]
         if not path:
             return base, unquote(fragment)
-        key = (posixpath.dirname(base), path)
-        if key not in self._joined:
-            self._joined[key] = _normalise(posixpath.join(key[0], unquote(path)))
-        joined = self._joined[key]
+        joined = _normalise(posixpath.join(posixpath.dirname(base), unquote(path)))
         return (joined, unquote(fragment)) if joined else None
 
     def _resolve_slowly(self, base: str, href: str) -> tuple[str, str] | None:
@@ -319,7 +322,8 @@ def _normalise(path: str) -> str | None:
 
 
 def local(el: etree._Element) -> str:
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+    tag = el.tag  # "{namespace}name" or "name"; comments and PIs have a function for a tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def text_of(el: etree._Element) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lxml import etree
+
 from bookbuild.book.config import _LANGTAG
 from bookbuild.check.epub_docs import Doc, documents
 from bookbuild.check.epub_file import EpubFile, local
@@ -57,15 +59,17 @@ def _problems(epub: EpubFile) -> list[tuple[str, tuple[str, str, int | None]]]:
     return epub.cache["xml-problems"]
 
 
+WITH_ID = etree.XPath("//*[@id]")
+WITH_LANG = etree.XPath("//@lang/.. | //@xml:lang/..")  # in document order, each once
+
+
 @rule("EPUB-XHTML-001", "error", "give each element its own id; ids must be unique in a file",
       "epub", scope="document")
 def unique_ids(doc: Doc):
     """Ids are unique within each content document."""
     seen: dict[str, int] = {}
-    for el in doc.root.iter():
-        id_ = el.get("id") if isinstance(el.tag, str) else None
-        if not id_:
-            continue
+    for el in WITH_ID(doc.root):
+        id_ = el.get("id")
         if id_ in seen:
             yield Hit(f"id {id_!r} is used twice (first on line {seen[id_]})", doc.path,
                       el.sourceline, needle=f"#{id_}")
@@ -77,9 +81,7 @@ def unique_ids(doc: Doc):
       "epub", scope="document")
 def lang_attributes(doc: Doc):
     """lang and xml:lang are well-formed and agree wherever both are given."""
-    for el in doc.root.iter():
-        if not isinstance(el.tag, str):
-            continue
+    for el in WITH_LANG(doc.root):
         lang, xml_lang = el.get("lang"), el.get(XML_LANG)
         for tag in sorted({t for t in (lang, xml_lang) if t}):
             if not _LANGTAG.match(tag):

@@ -9,7 +9,7 @@ from itertools import groupby
 import click
 
 from bookbuild.check import SEVERITIES, Finding
-from bookbuild.support.words import counted
+from bookbuild.support.words import counted, visible
 
 
 @dataclass
@@ -50,11 +50,12 @@ def as_text(result: Result, colour: bool = False) -> str:
 
     out = []
     for file, group in groupby(result.findings, key=lambda f: f.file or ""):
-        out.append(style(file or result.subject, bold=True))
+        # Messages and names quote the file checked, which may be anyone's: shown, never obeyed.
+        out.append(style(visible(file or result.subject), bold=True))
         for f in group:
             where = f"{f.line}" + (f":{f.column}" if f.column else "") if f.line else "-"
             severity = style(f"{f.severity:<7}", fg=COLOURS[f.severity])
-            out.append(f"  {where:>7}  {severity}  {style(f.code, dim=True)}  {f.message}")
+            out.append(f"  {where:>7}  {severity}  {style(f.code, dim=True)}  {visible(f.message)}")
             if f.hint:
                 out.append(f"{'':>20}{style('fix: ' + f.hint, dim=True)}")
         out.append("")

@@ -95,6 +95,11 @@ class Cache:
     def __init__(self, folder: Path | None):
         self.folder = folder
 
+    @property
+    def keeps(self) -> bool:
+        """Whether anything put is kept: a caller can skip the work of preparing an entry."""
+        return self.folder is not None
+
     def _path(self, kind: str, name: str) -> Path:
         return self.folder / kind / name[:2] / name
 

@@ -25,3 +25,16 @@ def grouped(found: list[tuple[str, str]]) -> list[str]:
             more = f" (and {counted(len(others), 'more place')} in {counted(len(files), 'file')})"
         out.append(f"{wheres[0]}: {message}{more}")
     return out
+
+
+# Characters that would act on a terminal or reorder what it shows, rather than be read: C0 and
+# C1 controls, and the bidirectional overrides and isolates ("Trojan Source").
+_UNSEEN = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7f, 0xa0)]} | \
+    {c: f"\\u{c:04x}" for c in [*range(0x202a, 0x202f), *range(0x2066, 0x206a)]} | \
+    {0x09: "\\t", 0x0a: "\\n", 0x0d: "\\r"}
+
+
+def visible(text: str) -> str:
+    """`text` with every control character written as its escape (a tab as \\t), so a name or
+    URL taken from an untrusted file can be printed without acting on the terminal."""
+    return text.translate(_UNSEEN)

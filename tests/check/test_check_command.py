@@ -10,7 +10,7 @@ import pytest
 from check_cli import run_cli
 from epub_faults import rewrite
 
-from bookbuild.check import report
+from bookbuild.check import Finding, report
 from bookbuild.commands.check import Options, check_path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,6 +75,13 @@ def test_human_output_is_grouped_by_file(seed_book):
 def test_colour_on_a_terminal(seed_book):
     result = check_path(seed_book, Options(epubcheck=False))
     assert "\x1b[33m" in report.as_text(result, colour=True)  # warnings in yellow
+
+
+def test_text_from_the_file_cannot_act_on_the_terminal():
+    finding = Finding("EPUB-SVG-001", "error", "SVG refers to jav\tascript:\x1b[2J", "a\x1b]0;x.svg")
+    text = report.as_text(report.Result("x.epub", [finding]))
+    assert "\x1b" not in text and "\t" not in text
+    assert "jav\\tascript:\\x1b[2J" in text and "a\\x1b]0;x.svg" in text
 
 
 def test_an_error_exits_1(sample_epub, tmp_path):

@@ -99,3 +99,57 @@ def test_a_script_url_split_by_a_line_break_is_still_a_script(sample_epub, tmp_p
         r"</section>", '<p><a href=" java&#10;script&#9;:alert(1)">x</a></p></section>')})
     assert any("EPUB-SCRIPT-001" in f and "javascript: URL" in f
                for f in findings(path, Cache(None)))
+
+
+PAGE = ('<html xmlns="http://www.w3.org/1999/xhtml" xmlns:svg="http://www.w3.org/2000/svg">'
+        '<body>{}</body></html>')
+
+
+@pytest.mark.parametrize("body, said", [
+    ("<p>plain <em>prose</em> with a colon: here</p>", []),
+    ('<p title="time: 5">a colon in a value is not a URL</p>', []),
+    ("<script>alert(1)</script>", ["<script> in a content document"]),
+    ('<script type="application/ld+json">{}</script>', []),
+    ('<script type="application/json" onload="x()">{}</script>', ["event handler onload"]),
+    ('<p onClick="x()">capitals</p>', ["event handler onClick"]),
+    ('<a href="JAVASCRIPT:x()">shout</a>', ["javascript: URL"]),
+    ('<a href="java&#9;script:x()">tab</a>', ["javascript: URL"]),
+    ('<svg:svg><svg:a href="vbscript:x">v</svg:a></svg:svg>', ["vbscript: URL"]),
+    ('<a href="#n1">note</a><a id="n1" href="notes.xhtml#n1" onfocus="x()">back</a>',
+     ["event handler onfocus"]),
+], ids=["prose", "colon", "script", "json-ld", "handler-on-data", "handler-case", "upper",
+        "tab", "svg", "handler-among-links"])
+def test_no_scripts_looks_only_where_a_script_can_be_and_misses_none(body, said):
+    """The rule skips most elements in C (no attribute named on…, no colon): nothing is lost."""
+    from lxml import etree
+
+    from bookbuild.check.epub_content import no_scripts
+
+    root = etree.fromstring(PAGE.format(body).encode())
+    hits = [h.message for h in no_scripts(epub_docs.Doc("c.xhtml", b"", root, {}))]
+    assert [m.split(" on <")[0] for m in hits] == said
+
+
+def test_facts_gather_links_ids_and_resources_of_every_element():
+    from lxml import etree
+
+    root = etree.fromstring(PAGE.format(
+        '<h1 id="top">Title</h1><p>see <a href="b.xhtml#x">b</a>, <a href="#top" id="back">up'
+        '</a></p><img src="i.png" alt=""/><p style="background: url(bg.png)">x</p>'
+        '<style>p { background: url(s.png) }</style><svg:svg/><math xmlns='
+        '"http://www.w3.org/1998/Math/MathML"/>').encode())
+
+    class One:
+        options: dict = {}
+        problems: dict = {}
+
+        def xml(self, _path):
+            return root
+
+        def forget(self, _path):
+            pass
+    found = epub_docs._take(One(), "c.xhtml", b"")
+    assert [h for h, _line in found.links] == ["b.xhtml#x", "#top"]
+    assert found.ids == {"top", "back"} and found.headings == {"top": "Title"}
+    assert sorted(r for r, _line in found.resources) == ["bg.png", "i.png", "s.png"]
+    assert found.uses == {"svg", "mathml"}

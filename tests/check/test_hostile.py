@@ -175,17 +175,17 @@ def _every_xml(sample, path, edit):
     return rewrite(sample, path, edit={n: edit for n in names})
 
 
-def _ssrf_everywhere(sample, tmp):
+def _ssrf_everywhere(sample, tmp, server):
     """A DOCTYPE naming a URL in every XML file, container.xml and the NCX included."""
     def doctype(body):
         body = re.sub(rb"<!DOCTYPE[^>]*>", b"", body)
         root = re.search(rb"<([a-zA-Z]+)[\s>]", body.split(b"?>", 1)[-1]).group(1)
         return re.sub(rb"(<" + root + rb"[\s>])", b'<!DOCTYPE ' + root + b' SYSTEM "'
-                      + SERVER.encode() + b'/x.dtd">\\1', body, count=1)
+                      + server.encode() + b'/x.dtd">\\1', body, count=1)
     return _every_xml(sample, tmp / "ssrf-everywhere.epub", doctype)
 
 
-def _utf16(sample, tmp):
+def _utf16(sample, tmp, server):
     """An entity DOCTYPE in a chapter encoded in UTF-16, where a byte scan sees nothing."""
     def recode(body):
         text = body.decode().replace('encoding="utf-8"', 'encoding="UTF-16"')
@@ -194,7 +194,7 @@ def _utf16(sample, tmp):
     return rewrite(sample, tmp / "utf16.epub", edit={CHAPTER: recode})
 
 
-def _late(sample, tmp):
+def _late(sample, tmp, server):
     """The DOCTYPE after 70 KB of comment, past where a prefix scan stops looking."""
     return rewrite(sample, tmp / "late.epub", edit={CHAPTER: lambda b: b.replace(
         b"<!DOCTYPE html>", b"<!--" + b"x" * 70_000 + b"-->"
@@ -206,28 +206,28 @@ SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/
        b'<a><set attributeName="href" to="javascript:alert(2)"/></a></svg>')
 
 
-SERVER = ""  # set by the test: the address the `server` fixture listens on
-
+# Each maker takes the sample EPUB, a folder to write in, and the address of a server that
+# must never be asked for anything.
 HOSTILE = {
-    "zip-bomb-1-GiB": lambda sample, tmp: _bomb(tmp / "bomb.epub", 1024 * 1024 * 1024),
-    "lying-header": lambda sample, tmp: _lying(tmp / "liar.epub"),
-    "billion-laughs-in-the-opf": lambda sample, tmp: rewrite(sample, tmp / "laughs.epub", edit={
+    "zip-bomb-1-GiB": lambda sample, tmp, _: _bomb(tmp / "bomb.epub", 1024 * 1024 * 1024),
+    "lying-header": lambda sample, tmp, _: _lying(tmp / "liar.epub"),
+    "billion-laughs-in-the-opf": lambda sample, tmp, _: rewrite(sample, tmp / "laughs.epub", edit={
         OPF: lambda b: sub(r"<package", LAUGHS + "<package")(b).replace(
             b"</dc:title>", b"&a11;</dc:title>")}),
-    "billion-laughs-in-the-xhtml": lambda sample, tmp: rewrite(sample, tmp / "xlaughs.epub", edit={
+    "billion-laughs-in-the-xhtml": lambda sample, tmp, _: rewrite(sample, tmp / "xlaughs.epub", edit={
         CHAPTER: lambda b: b.replace(b"<!DOCTYPE html>", LAUGHS.replace("package", "html")
                                      .encode()).replace(b"</h1>", b"&a11;</h1>")}),
     "utf-16-doctype": _utf16,
     "late-doctype": _late,
     "ssrf-doctype-in-every-xml-file": _ssrf_everywhere,
-    "quadratic-bait": lambda sample, tmp: rewrite(sample, tmp / "bait.epub", edit={
+    "quadratic-bait": lambda sample, tmp, _: rewrite(sample, tmp / "bait.epub", edit={
         CHAPTER: lambda b: b.replace(b"</body>", b"<!--" * 200_000 + b"</body>")}),
-    "millions-of-tags": lambda sample, tmp: rewrite(sample, tmp / "tags.epub", edit={
+    "millions-of-tags": lambda sample, tmp, _: rewrite(sample, tmp / "tags.epub", edit={
         CHAPTER: lambda b: b.replace(b"</body>", b"<i/>" * 4_000_000 + b"</body>")}),
-    "millions-of-tags-stored": lambda sample, tmp: rewrite(sample, tmp / "stags.epub",
+    "millions-of-tags-stored": lambda sample, tmp, _: rewrite(sample, tmp / "stags.epub",
                                                           stored={CHAPTER}, edit={
         CHAPTER: lambda b: b.replace(b"</body>", b"<i/>" * 4_000_000 + b"</body>")}),
-    "obfuscated-svg-script": lambda sample, tmp: rewrite(sample, tmp / "svg.epub", edit={
+    "obfuscated-svg-script": lambda sample, tmp, _: rewrite(sample, tmp / "svg.epub", edit={
         "EPUB/images/ornament.svg": lambda b: SVG}),
 }
 
@@ -247,9 +247,7 @@ def measured(path):
 @pytest.mark.parametrize("name", HOSTILE)
 def test_the_full_check_of_a_hostile_file_is_bounded(sample_epub, tmp_path, server, name):
     """EPUBCheck included: within 30 s and 500 MB, exit 1 or 2, no traceback, no request."""
-    global SERVER
-    SERVER = server
-    path = HOSTILE[name](sample_epub, tmp_path)
+    path = HOSTILE[name](sample_epub, tmp_path, server)
     done, said, seconds, peak_mb = measured(path)
     assert done.returncode in (1, 2), said
     assert "Traceback" not in said and "internal error" not in said
