@@ -36,7 +36,7 @@ pdf: $(VENV)/.installed
 
 # Kobo and Kindle editions, device renderings and print spreads in build/proof/.
 # ARGS=--serve serves build/ to an e-reader's browser; ARGS="--device /media/KOBOeReader" sideloads.
-proof: $(VENV)/.installed-proof
+proof: $(VENV)/.installed-proof $(READER)
 	$(BIN)/bookbuild proof $(BOOK) $(OUTARG) $(ARGS)
 
 # DAISY Ace for `bookbuild check --ace`, installed on first use into tools/ace/ (pinned by its
@@ -48,20 +48,35 @@ ACE     := $(ACE_DIR)/node_modules/.bin/ace-cli
 # apt waits up to ten minutes for a lock another install holds, and a failure says its cause.
 APT := apt-get -o DPkg::Lock::Timeout=600 -q
 
-$(ACE): $(ACE_DIR)/package.json $(ACE_DIR)/package-lock.json
+# Chromium for Ace and the browser proof: installed with apt when missing and we are root.
+define need_chromium
 	@if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then \
 	  if [ "$$(id -u)" != 0 ]; then \
-	    echo "DAISY Ace needs Chromium, and installing it needs root:" \
+	    echo "$(1) needs Chromium, and installing it needs root:" \
 	         "sudo apt-get install chromium, then make again" >&2; exit 1; fi; \
-	  echo "installing Chromium for DAISY Ace with apt (about 400 MB, once)" >&2; \
+	  echo "installing Chromium for $(1) with apt (about 400 MB, once)" >&2; \
 	  $(APT) update && $(APT) install -y chromium || \
-	    { echo "DAISY Ace needs Chromium: apt-get could not install it (its message is" \
+	    { echo "$(1) needs Chromium: apt-get could not install it (its message is" \
 	           "above); install it and make again" >&2; exit 1; }; \
 	fi
 	@command -v npm >/dev/null || \
-	  { echo "DAISY Ace comes from npm: install Node.js 18+ with npm, then make again" >&2; exit 1; }
+	  { echo "$(1) comes from npm: install Node.js 18+ with npm, then make again" >&2; exit 1; }
+endef
+
+$(ACE): $(ACE_DIR)/package.json $(ACE_DIR)/package-lock.json
+	$(call need_chromium,DAISY Ace)
 	@echo "installing DAISY Ace from npm into $(ACE_DIR)/ (once)" >&2
 	cd $(ACE_DIR) && PUPPETEER_SKIP_DOWNLOAD=true npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The browser proof's reader: epub.js and puppeteer-core, pinned by tools/reader's lock file.
+READER_DIR := tools/reader
+READER     := $(READER_DIR)/node_modules/.installed
+
+$(READER): $(READER_DIR)/package.json $(READER_DIR)/package-lock.json
+	$(call need_chromium,the browser proof)
+	@echo "installing the browser proof's reader (epub.js) from npm into $(READER_DIR)/ (once)" >&2
+	cd $(READER_DIR) && PUPPETEER_SKIP_DOWNLOAD=true npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 ace: $(ACE)
@@ -71,8 +86,8 @@ ace: $(ACE)
 check: $(VENV)/.installed $(ACE)
 	$(BIN)/bookbuild check $(BOOK) --ace $(ARGS)
 
-# The suite runs EPUBCheck (Java 17) and DAISY Ace, so Ace is installed first.
-test: $(VENV)/.installed-proof $(ACE)
+# The suite runs EPUBCheck (Java 17), DAISY Ace and the browser proof, so they are installed first.
+test: $(VENV)/.installed-proof $(ACE) $(READER)
 	BOOKBUILD_ALL_EXTRAS=1 $(BIN)/python -m pytest -q
 
 # Speed and memory against pandoc and Typst on a generated 1,000,000-word book (see README).

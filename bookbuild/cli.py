@@ -113,14 +113,17 @@ def build(book: str, fmt: str, out: str | None, quiet: bool) -> None:
               show_default=True)
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
 @click.option("--ace", is_flag=True, help="Also run DAISY Ace (`make ace` installs it).")
+@click.option("--reader", is_flag=True,
+              help="Also read the EPUB in epub.js at every device and type size "
+                   "(READER-*; `make proof` installs it).")
 @click.option("--fast", is_flag=True, help="Only bookbuild's own rules: skip EPUBCheck.")
 @click.option("--profile", type=click.Choice(["generic", "kindle", "kobo", "apple"]),
               help="The store to check for: its own rules are errors only under its profile "
                    "[a book: every store; an EPUB: generic].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress messages.")
 @friendly
-def check(path: str, fmt: str, strict: bool, ace: bool, fast: bool, profile: str | None,
-          quiet: bool) -> None:
+def check(path: str, fmt: str, strict: bool, ace: bool, reader: bool, fast: bool,
+          profile: str | None, quiet: bool) -> None:
     """Preflight PATH: a book folder (manuscript, EPUB and PDF), an .epub or a .pdf.
 
     Exit code 0 when clean, 1 when anything is an error (or a warning, with --strict),
@@ -129,9 +132,10 @@ def check(path: str, fmt: str, strict: bool, ace: bool, fast: bool, profile: str
     from bookbuild.check import report
     from bookbuild.commands.check import Options, check_path
 
-    if fast and ace:
-        raise click.UsageError("--fast skips the outside checkers; it cannot run Ace")
-    result = check_path(path, Options(epubcheck=not fast, ace=ace, profile=profile),
+    if fast and (ace or reader):
+        raise click.UsageError("--fast skips the outside checkers; it cannot run Ace or the reader")
+    result = check_path(path, Options(epubcheck=not fast, ace=ace, reader=reader,
+                                      profile=profile),
                         _progress(quiet))
     if fmt == "json":
         click.echo(report.as_json(result))

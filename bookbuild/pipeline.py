@@ -157,12 +157,13 @@ def _epub(run: Run) -> Draft:
     docs = render(run.book, run.progress, run.store, pending, meanwhile=_load_writer)
     from bookbuild.check import gate
     from bookbuild.epub import write_epub
+    from bookbuild.media.cover import cover_warnings
 
     def write(tmp: Path) -> None:
         write_epub(run.book, docs, tmp, run.store, pending)
 
     run.progress("processing images and packaging")
-    return Draft(write, warnings_of(docs),
+    return Draft(write, warnings_of(docs) + cover_warnings(run.book),
                  (lambda tmp: gate.epub(tmp, run.book, run.store)) if run.gate else None)
 
 

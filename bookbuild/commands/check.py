@@ -7,6 +7,7 @@ pointed back at the Markdown the author wrote where it can be.
 
 from __future__ import annotations
 
+import posixpath
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -31,6 +32,7 @@ from bookbuild.support.words import counted
 class Options:
     epubcheck: bool = True
     ace: bool = False
+    reader: bool = False  # the browser proof's measurements (epub.js in chromium) as rules
     pdf: bool = True  # build and check the PDF of a book, when bookbuild can write PDFs
     profile: str | None = None  # the store checked for; None: a book's (all), else generic
 
@@ -172,9 +174,11 @@ def _epub(run: _Run, path: Path, book: Book | None, options: Options, progress: 
         if book is None:
             run.findings[before:] = hints.for_outside(run.findings[before:])
         unsafe = unsafe_for_tools(epub)
-    if unsafe and (options.epubcheck or options.ace):
+        opf_dir = posixpath.dirname(epub.opf_path or "")
+    if unsafe and (options.epubcheck or options.ace or options.reader):
         run.findings.append(Finding(
-            "CHECK-010", "warning", f"EPUBCheck and Ace were not run: {unsafe}", path.name,
+            "CHECK-010", "warning", f"EPUBCheck, Ace and the reader were not run: {unsafe}",
+            path.name,
             hint="the findings above say what is wrong; fix those, then check again"))
         return
     jobs = {}
@@ -186,6 +190,9 @@ def _epub(run: _Run, path: Path, book: Book | None, options: Options, progress: 
         if options.ace:
             progress("running DAISY Ace")
             jobs["ace"] = pool.submit(ace.run, path)
+        if options.reader:
+            progress("reading the EPUB in epub.js at every device and type size")
+            jobs["reader"] = pool.submit(_read, path)
         for job in jobs.values():
             job.exception()  # wait here, where Ctrl-C and SIGTERM arrive
     except BaseException:
@@ -199,6 +206,21 @@ def _epub(run: _Run, path: Path, book: Book | None, options: Options, progress: 
     if "ace" in jobs:
         run.tool("ace", "ACE-", [_filed(locate.finding(f, needle), path)
                                  for f, needle in jobs["ace"].result()])
+    if "reader" in jobs:
+        run.tool("reader", "READER-", [
+            _filed(locate.finding(replace(f, file=posixpath.join(opf_dir, f.file))
+                                  if f.file else f), path)
+            for f in jobs["reader"].result()])
+
+
+def _read(epub: Path) -> list[Finding]:
+    from bookbuild.proof import browser
+
+    why = browser.missing()
+    if why:
+        raise BookError(f"the browser proof cannot run: {why}")
+    with tempfile.TemporaryDirectory(prefix="bookbuild-reader-") as shots:
+        return browser.read(epub, Path(shots), browser.views(), shots=False).findings
 
 
 def unsafe_for_tools(epub: EpubFile) -> str | None:

@@ -255,10 +255,41 @@ def _visit(el: etree._Element, doc: _Walk, problems: Problems, allow_scripts: bo
         _image(el, doc, problems)
     elif tag == "table":
         doc.has_tables = True
+        _short_table(el)
+    elif tag == "blockquote":
+        _attribution(el)
     elif tag == "a" and (el.get("href") or "").startswith("#"):
         doc.links.append(el)
     elif tag == "a" and el.get("href") and not _SCHEME.match(el.get("href")):
         doc.file_links.append(el.get("href"))
+
+
+SHORT_TABLE = 8  # rows: a table this short is kept on one page rather than split
+
+
+def _short_table(table: etree._Element) -> None:
+    """Classes the stylesheet sizes a table by: bb-cols-N (N up to 10) and bb-short."""
+    rows = [tr for tr in table.iter(q("tr"))]
+    columns = max((sum(int(c.get("colspan") or 1) if (c.get("colspan") or "1").isdigit() else 1
+                       for c in tr if c.tag in (q("td"), q("th"))) for tr in rows), default=1)
+    _add_class(table, f"bb-cols-{min(max(columns, 1), 10)}")
+    if sum(1 for tr in rows if tr.getparent().tag != q("thead")) <= SHORT_TABLE:
+        _add_class(table, "bb-short")
+
+
+# A quotation's last paragraph that opens with a dash names its source: "— Lenin, 1917".
+_ATTRIBUTION = re.compile(r"\s*[—―–]|\s*--")
+
+
+def _attribution(quote: etree._Element) -> None:
+    paragraphs = [el for el in quote if el.tag == q("p")]
+    if len(paragraphs) > 1 and paragraphs[-1] is quote[-1] \
+            and _ATTRIBUTION.match("".join(paragraphs[-1].itertext())):
+        _add_class(paragraphs[-1], "attribution")
+
+
+def _add_class(el: etree._Element, name: str) -> None:
+    el.set("class", " ".join([*(el.get("class") or "").split(), name]))
 
 
 def _safe(el: etree._Element, tag: str, doc: _Walk, problems: Problems,
@@ -360,8 +391,7 @@ def _notes(body: etree._Element, prefix: str) -> None:
     for section in blocks:
         notes = etree.Element(q("section"), {"class": "notes", EPUB_TYPE: "footnotes",
                                              "role": "doc-endnotes"})
-        rule = etree.SubElement(notes, q("hr"), {"class": "notes-rule"})
-        rule.tail = "\n"
+        notes.text = "\n"
         for li in section.iter(q("li")):
             notes.append(_note(li, prefix))
         section.getparent().replace(section, notes)

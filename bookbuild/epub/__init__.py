@@ -211,6 +211,11 @@ def _metadata(eb: epub.EpubBook, book: Book, docs: list[Document]) -> None:
         if meta.series_index is not None:
             eb.add_metadata(None, "meta", f"{meta.series_index:g}",
                             {"refines": "#series", "property": "group-position"})
+        # calibre, and Kobo through it, read the series from these (EPUB 2 style, but valid).
+        eb.add_metadata(None, "meta", "", {"name": "calibre:series", "content": meta.series})
+        if meta.series_index is not None:
+            eb.add_metadata(None, "meta", "", {"name": "calibre:series_index",
+                                               "content": f"{meta.series_index:g}"})
     # Kindle and EPUB 2 readers find the cover through this.
     eb.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
     content = accessibility.Content(

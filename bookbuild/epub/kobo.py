@@ -26,7 +26,9 @@ BLOCKS = {f"{X}{t}" for t in (
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "td", "th", "caption",
     "figcaption", "blockquote", "div", "section", "aside", "figure", "header", "footer",
     "nav", "body", "article", "main", "address", "table", "ul", "ol", "dl")}
-KOBO_CSS = "div#book-inner { margin-top: 0; margin-bottom: 0; }"
+# The wrappers sit between <body> and the cover's section: they pass its page-high box down.
+KOBO_CSS = ("div#book-inner { margin-top: 0; margin-bottom: 0; } "
+            "body.cover div#book-columns, body.cover div#book-inner { height: 100%; }")
 # A sentence ends at . ! ? … (and any closing quotes or brackets) before a space, or at CJK
 # full stops. Abbreviations make a few extra segments, which Kobo does not mind.
 SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+|[。！？]+[」』”’)]*\s*")

@@ -1,23 +1,101 @@
-"""The generated cover: title, subtitle and author set on 1600×2560 in EB Garamond (OFL)."""
+"""The generated e-book cover: the print cover's front panel, set by Typst in the book's fonts
+and saved as a 1600×2560 JPEG.
+
+One design for the store and the shelf: templates/front.typ is the front panel of the print
+wrap too, and both are set in bookbuild.media.fonts, which shape Arabic, Hebrew, CJK,
+Devanagari and Thai as the print does. A character none of those fonts has would show as a
+box; cover_warnings says so at its line of book.yaml.
+"""
 
 from __future__ import annotations
 
 import io
-import re
+import json
 from functools import cache
 from importlib import resources
 
-from PIL import Image, ImageDraw, ImageFont
+import typst
+from PIL import Image, ImageFont
 
-from bookbuild.book.model import Metadata
+from bookbuild.book.config import FILE as METADATA_FILE
+from bookbuild.book.model import Book, Metadata
+from bookbuild.media import fonts
+from bookbuild.support.diagnostics import Diagnostic
+from bookbuild.support.errors import BookError
 
 SIZE = (1600, 2560)
 BACKGROUND = (38, 44, 58)
 INK = (240, 232, 214)
 ACCENT = (196, 160, 98)
-MARGIN = 150
+PAGE = (400, 640)  # points: SIZE at PPI
+PPI = 288
+TEMPLATES = "templates"
 
 
+def render(meta: Metadata, size: tuple[int, int] = SIZE) -> Image.Image:
+    with Image.open(io.BytesIO(cover_png(meta))) as png:
+        im = png.convert("RGB")
+    return im if size == SIZE else im.resize(size, Image.Resampling.LANCZOS)
+
+
+def cover_jpeg(meta: Metadata) -> bytes:
+    out = io.BytesIO()
+    render(meta).save(out, "JPEG", quality=90, optimize=True)
+    return out.getvalue()
+
+
+def cover_png(meta: Metadata) -> bytes:
+    """The front panel at SIZE, as Typst draws it (the same bytes for the same metadata)."""
+    return _compile(meta, format="png", ppi=PPI)
+
+
+def _compile(meta: Metadata, **output) -> bytes:
+    config = {"width": PAGE[0], "height": PAGE[1], "title": meta.title,
+              "subtitle": meta.subtitle, "author": meta.author_line,
+              "lang": meta.language.split("-")[0].lower(), "fonts": fonts.chain(meta.language),
+              "colors": {"background": BACKGROUND, "ink": INK, "accent": ACCENT}}
+    folder = resources.files("bookbuild.media").joinpath(TEMPLATES)
+    try:
+        return typst.compile(str(folder.joinpath("cover-image.typ")), root=str(folder),
+                             font_paths=fonts.font_paths(), ignore_system_fonts=True,
+                             sys_inputs={"cover": json.dumps(config)}, **output)
+    except typst.TypstError as e:
+        raise BookError(f"the cover could not be drawn: {e.message}") from None
+
+
+def front_template() -> bytes:
+    """templates/front.typ, for the print wrap to set the same front."""
+    return resources.files("bookbuild.media").joinpath(TEMPLATES, "front.typ").read_bytes()
+
+
+def cover_warnings(book: Book) -> list[Diagnostic]:
+    """A warning at book.yaml's line of each key whose text on the generated cover has a
+    character no font has: Typst would draw it as an empty box."""
+    meta = book.metadata
+    if meta.cover:
+        return []  # the author's own art is the cover
+    shown = {"title": meta.title, "subtitle": meta.subtitle, "author": meta.author_line}
+    warnings = []
+    for key, text in shown.items():
+        missing = fonts.uncovered(text or "")
+        if missing:
+            warnings.append(Diagnostic("PDF-GLYPH-001", "warning", _message(key, missing),
+                                       METADATA_FILE, book.line(key),
+                                       hint="bookbuild has no font for them yet: say so in an "
+                                            "issue, or leave them out of the cover's text"))
+    return warnings
+
+
+def _message(key: str, missing: list[str]) -> str:
+    named = ", ".join(fonts.describe(ch) for ch in missing[:4])
+    if len(missing) == 1:
+        return f"no font has the character {named} in the {key}; the e-book cover shows a box"
+    more = f" and {len(missing) - 4} more" if len(missing) > 4 else ""
+    return (f"no font has the characters {named}{more} in the {key}; the e-book cover shows "
+            f"boxes")
+
+
+# The proof sheets label pages in EB Garamond through Pillow.
 @cache
 def _font_bytes(italic: bool) -> bytes:
     name = "EBGaramond-Italic[wght].ttf" if italic else "EBGaramond[wght].ttf"
@@ -31,70 +109,3 @@ def font(size: int, weight: int = 400, italic: bool = False) -> ImageFont.FreeTy
     except OSError:
         pass  # FreeType without variation support: the default instance is fine
     return f
-
-
-def wrap(draw: ImageDraw.ImageDraw, text: str, f: ImageFont.FreeTypeFont, width: int) -> list[str]:
-    lines: list[str] = []
-    # Break at spaces only: str.split() would also break at a no-break space (« Lamp »).
-    for word in re.split(r"[ \t\n]+", text.strip()):
-        trial = f"{lines[-1]} {word}" if lines else word
-        if lines and draw.textlength(trial, font=f) <= width:
-            lines[-1] = trial
-        else:
-            lines.append(word)
-    return lines
-
-
-def fitted(draw, text: str, width: int, start: int, weight: int, italic: bool = False,
-           max_lines: int = 4):
-    """The largest size (from `start` down) at which `text` fits in `max_lines` lines."""
-    size = start
-    while True:
-        f = font(size, weight, italic)
-        lines = wrap(draw, text, f, width)
-        widest = max(draw.textlength(line, font=f) for line in lines)
-        if (len(lines) <= max_lines and widest <= width) or size <= 40:
-            return f, lines
-        size -= 6
-
-
-def draw_block(draw, lines, f, top: int, leading: float, fill) -> int:
-    """Centre `lines` from `top`; returns the y below the block."""
-    step = int(f.size * leading)
-    for i, line in enumerate(lines):
-        draw.text((SIZE[0] // 2, top + i * step), line, font=f, fill=fill, anchor="ma")
-    return top + len(lines) * step
-
-
-def render(meta: Metadata, size: tuple[int, int] = SIZE) -> Image.Image:
-    im = Image.new("RGB", SIZE, BACKGROUND)
-    draw = ImageDraw.Draw(im)
-    inset = 70
-    draw.rectangle([inset, inset, SIZE[0] - inset, SIZE[1] - inset], outline=ACCENT, width=4)
-    draw.rectangle([inset + 18, inset + 18, SIZE[0] - inset - 18, SIZE[1] - inset - 18],
-                   outline=ACCENT, width=2)
-    width = SIZE[0] - 2 * MARGIN
-    title_font, title_lines = fitted(draw, meta.title, width, 190, 600)
-    y = draw_block(draw, title_lines, title_font, 520, 1.12, INK)
-    if meta.subtitle:
-        sub_font, sub_lines = fitted(draw, meta.subtitle, width, 86, 400, italic=True, max_lines=3)
-        y = draw_block(draw, sub_lines, sub_font, y + 50, 1.2, INK)
-    _ornament(draw, y + 90)
-    author_font, author_lines = fitted(draw, meta.author_line.upper(), width, 96, 500, max_lines=2)
-    step = int(author_font.size * 1.2)
-    draw_block(draw, author_lines, author_font, SIZE[1] - 420 - step * (len(author_lines) - 1),
-               1.2, ACCENT)
-    return im if size == SIZE else im.resize(size, Image.Resampling.LANCZOS)
-
-
-def _ornament(draw: ImageDraw.ImageDraw, y: int) -> None:
-    cx = SIZE[0] // 2
-    draw.line([(cx - 260, y), (cx - 40, y)], fill=ACCENT, width=4)
-    draw.line([(cx + 40, y), (cx + 260, y)], fill=ACCENT, width=4)
-    draw.polygon([(cx, y - 22), (cx + 22, y), (cx, y + 22), (cx - 22, y)], fill=ACCENT)
-
-
-def cover_jpeg(meta: Metadata) -> bytes:
-    out = io.BytesIO()
-    render(meta).save(out, "JPEG", quality=90, optimize=True)
-    return out.getvalue()

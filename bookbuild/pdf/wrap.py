@@ -62,6 +62,7 @@ def cover_pdf(book: Book, s: PrintSettings, pages: int, progress: Progress) -> t
         (work / "cover.json").write_text(json.dumps(config))
         (work / "cover.typ").write_bytes(
             resources.files("bookbuild.pdf").joinpath("templates", "cover.typ").read_bytes())
+        (work / "front.typ").write_bytes(ebook_cover.front_template())
         standards = [] if art and art.get("cmyk_without_profile") else ["a-2b"]
         try:
             pdf = typst.compile(str(work / "cover.typ"), root=str(work),

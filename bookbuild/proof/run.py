@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bookbuild.book.model import Book
 from bookbuild.book.reader import read_book
 from bookbuild.check import Finding
 from bookbuild.proof import mupdf
+from bookbuild.proof.browser import BrowserProof
 from bookbuild.support import cache, output
 from bookbuild.support.progress import Progress, silent
 
@@ -34,6 +34,7 @@ class ProofResult:
     devices: list = field(default_factory=list)  # DeviceProof
     spreads: list = field(default_factory=list)  # Spread
     findings: list[Finding] = field(default_factory=list)
+    reader: BrowserProof | None = None  # when the browser proof ran
 
 
 def out_dir_for(book: Book, out_dir: str | Path | None) -> Path:
@@ -71,10 +72,9 @@ def _render_all(pymupdf, book: Book, out: Path, result: ProofResult, progress: P
     from bookbuild.proof import contact, render, sheet, spreads
     from bookbuild.proof.devices import DEVICES
 
-    proof_dir = out / "proof"
-    with output.locked(out):
-        shutil.rmtree(proof_dir, ignore_errors=True)  # no stale pages from an earlier run
-        proof_dir.mkdir()
+    # The new proof is made beside the last one and takes its place only when it is whole: an
+    # interrupted proof leaves the previous one to look at (and no stale pages in the new one).
+    with output.locked(out), output.atomic_folder(out / "proof") as proof_dir:
         sources = {s.file_name: s.source for s in book.sections}
         editions = result.editions
         sheets = {}
@@ -86,6 +86,10 @@ def _render_all(pymupdf, book: Book, out: Path, result: ProofResult, progress: P
             result.devices.append(device_proof)
             sheets[device.id] = contact.contact_sheet(device_proof, proof_dir / f"{device.id}.png")
         result.findings += overflow_findings(result.devices)
+        reader, no_reader = _read_in_browser(editions, proof_dir / "reader", progress)
+        if reader is not None:
+            result.reader = reader
+            result.findings += reader.findings
         reason = None
         if editions.pdf is not None:
             progress(f"rendering print spreads of {editions.pdf.name}")
@@ -99,7 +103,42 @@ def _render_all(pymupdf, book: Book, out: Path, result: ProofResult, progress: P
                 tmp, title=book.metadata.title, made=_now(), base=proof_dir,
                 editions=_edition_list(editions), findings=result.findings,
                 devices=result.devices, sheets=sheets, spreads=result.spreads,
-                no_print_reason=reason, notes=_limits(editions.epub))
+                no_print_reason=reason, notes=_limits(editions.epub), reader=result.reader,
+                no_reader_reason=no_reader)
+    _moved(result, proof_dir, out / "proof")
+
+
+def _read_in_browser(editions: Editions, out: Path, progress: Progress):
+    """The browser proof (epub.js in chromium), or None and why it could not run. Each
+    device reads its own edition: a Kobo the kepub, a Kindle the Kindle EPUB."""
+    from bookbuild.proof import browser
+    from bookbuild.proof.devices import DEVICES
+
+    why = browser.missing()
+    if why is not None:
+        return None, f"No browser proof: {why}."
+    proof = BrowserProof(shots=out)
+    for edition in dict.fromkeys(d.edition for d in DEVICES):
+        epub = editions.for_device(edition)
+        views = browser.views(tuple(d for d in DEVICES if d.edition == edition))
+        progress(f"reading {epub.name} in epub.js at {len(views)} device and type sizes")
+        read = browser.read(epub, out, views)
+        proof.views += read.views
+        proof.findings += read.findings
+    return proof, None
+
+
+def _moved(result: ProofResult, made: Path, final: Path) -> None:
+    """Point the result's files at where they are now that the new proof is in place."""
+    def moved(path: Path) -> Path:
+        return final / path.relative_to(made)
+    result.index = moved(result.index) if result.index else None
+    for device in result.devices:
+        for r in device.renderings:
+            r.path = moved(r.path)
+    result.spreads = [replace(s, path=moved(s.path)) for s in result.spreads]
+    if result.reader is not None and result.reader.shots is not None:
+        result.reader.shots = moved(result.reader.shots)
 
 
 def _edition_list(e: Editions) -> list[tuple[str, Path]]:

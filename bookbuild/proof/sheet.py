@@ -10,6 +10,7 @@ from string import Template
 from urllib.parse import quote
 
 from bookbuild.check import Finding
+from bookbuild.proof.browser import BrowserProof
 from bookbuild.proof.devices import FONT_SIZES
 from bookbuild.proof.render import DeviceProof, Rendering
 from bookbuild.proof.spreads import Spread
@@ -27,7 +28,8 @@ def link(target: Path, base: Path) -> str:
 def write_sheet(target: Path, *, title: str, made: str, editions: list[tuple[str, Path]],
                 findings: list[Finding], devices: list[DeviceProof], sheets: dict[str, Path],
                 spreads: list[Spread] | None, no_print_reason: str | None, base: Path,
-                notes: list[str] = ()) -> None:
+                notes: list[str] = (), reader: BrowserProof | None = None,
+                no_reader_reason: str | None = None) -> None:
     """`base` is the folder the page will be read from; every link is relative to it."""
     html = template().substitute(
         title=escape(title), made=escape(made),
@@ -36,7 +38,8 @@ def write_sheet(target: Path, *, title: str, made: str, editions: list[tuple[str
         findings=_findings(findings),
         devices_table=_device_table(devices),
         devices="\n".join(_device(p, sheets[p.device.id], base) for p in devices),
-        spreads=_spreads(spreads, no_print_reason, base))
+        spreads=_spreads(spreads, no_print_reason, base),
+        reader=_reader(devices, reader, no_reader_reason, base))
     target.write_text(html, "utf-8")
 
 
@@ -93,6 +96,35 @@ def _page(r: Rendering, base: Path) -> str:
         return (f'<a class="overflow" href="{link(r.path, base)}">p. {r.page} '
                 f"({escape(what)} too wide)</a>")
     return f'<a href="{link(r.path, base)}" title="{escape(title)}">p. {r.page}</a>'
+
+
+def _reader(devices: list[DeviceProof], reader: BrowserProof | None, reason: str | None,
+            base: Path) -> str:
+    if reader is None or reader.shots is None:
+        return f"<p>{escape(reason or 'No browser proof.')}</p>"
+    out = []
+    for proof in devices:
+        for view in (v for v in reader.views if v["device"] == proof.device.id):
+            out.append(f"<h3>{escape(proof.device.name)}, {escape(view['size'])} type "
+                       f"(MuPDF left, epub.js right)</h3>")
+            out.append(_pairs(proof, view, reader.shots, base))
+    return "\n".join(out)
+
+
+def _pairs(proof: DeviceProof, view: dict, shots: Path, base: Path) -> str:
+    """Each section's first page in both engines; MuPDF has no "largest" size."""
+    first = {r.section.href: r for r in proof.renderings
+             if r.size == view["size"] and r.section_page == 1 and r.section}
+    cells = []
+    for section, shot in zip(view["sections"], view.get("shots", [])):
+        mupdf = next((r for href, r in first.items()
+                      if href == section["href"] or href.endswith("/" + section["href"])), None)
+        left = (f'<img src="{link(mupdf.path, base)}" alt="MuPDF" loading="lazy"/>' if mupdf
+                else '<span class="none">(not in MuPDF)</span>')
+        right = f'<img src="{link(shots / shot, base)}" alt="epub.js" loading="lazy"/>'
+        cells.append(f'<figure class="pair">{left}{right}<figcaption>'
+                     f'{escape(section["href"])}</figcaption></figure>')
+    return '<div class="pairs">' + "".join(cells) + "</div>"
 
 
 def _spreads(spreads: list[Spread] | None, reason: str | None, base: Path) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -97,6 +98,34 @@ def atomic(target: Path):
             _remove_if_empty(target.parent)
         if isinstance(e, OSError):
             # Disk full, read-only file system, quota: the environment, not a bug.
+            raise BookError(f"{target}: cannot write it ({e.strerror or e})") from None
+        raise
+
+
+@contextlib.contextmanager
+def atomic_folder(target: Path):
+    """Yield a new, empty folder beside `target`; it takes `target`'s place only if the block
+    succeeds. A failure or Ctrl-C leaves the last good `target` as it was, and nothing else."""
+    prepare(target.parent)
+    try:
+        new = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".new", dir=target.parent))
+    except OSError as e:
+        raise BookError(f"{target}: cannot write it ({e.strerror})") from None
+    try:
+        yield new
+        os.chmod(new, 0o755)
+        old = None
+        if target.exists() or target.is_symlink():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old",
+                                        dir=target.parent))
+            os.replace(target, old / target.name)  # put by: interrupted here, it is still there
+        os.replace(new, target)
+        _fsync_dir(target.parent)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException as e:
+        shutil.rmtree(new, ignore_errors=True)
+        if isinstance(e, OSError):
             raise BookError(f"{target}: cannot write it ({e.strerror or e})") from None
         raise
 

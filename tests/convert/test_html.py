@@ -52,6 +52,30 @@ def test_footnotes_become_epub_notes_with_backlinks():
         assert back.get("href") == "#" + ref.get("id")
     assert notes[0].get("id").startswith("chapter-1-")  # unique across the book
     assert len(notes[1].xpath("h:p", namespaces=NS)) == 2
+    # No <hr> of its own: a reader that hides the notes would leave it under the chapter.
+    assert doc.tree().xpath(".//h:section[@class='notes']/h:hr", namespaces=NS) == []
+
+
+@pytest.mark.parametrize("quote, attributed", [
+    ("> Words.\n>\n> — Lenin, 1917\n", True),
+    ("> Words.\n>\n> -- Someone\n", True),
+    ("> Words.\n>\n> ― A. N. Other\n", True),
+    ("> — One paragraph only, opening with a dash.\n", False),
+    ("> Words.\n>\n> More words — not a source.\n", False),
+])
+def test_a_quotations_last_paragraph_opening_with_a_dash_is_its_attribution(quote, attributed):
+    (doc,), problems = convert(f"# T\n\n{quote}")
+    last = doc.tree().xpath(".//h:blockquote/h:p", namespaces=NS)[-1]
+    assert problems == [] and ("attribution" in (last.get("class") or "")) == attributed
+
+
+def test_tables_are_classed_by_columns_and_length():
+    rows = "".join(f"| {i} | b | c |\n" for i in range(12))
+    (doc,), _ = convert("# T\n\n| A | B | C |\n|---|---|---|\n| 1 | 2 | 3 |\n\n"
+                        f"| A | B | C |\n|---|---|---|\n{rows}")
+    short, long = doc.tree().xpath(".//h:table", namespaces=NS)
+    assert short.get("class").split() == ["bb-cols-3", "bb-short"]
+    assert long.get("class").split() == ["bb-cols-3"]
 
 
 def test_scene_break_becomes_an_ornament():

@@ -112,6 +112,10 @@ def test_metadata(everything_epub):
     roles = root.xpath("//opf:meta[@property='role']/text()", namespaces=OPF)
     assert {"aut", "trl", "edt"} <= set(roles)
     assert meta_values(root, "belongs-to-collection") == ["Bookbuild Test Books"]
+    calibre = {m.get("name"): m.get("content") for m in root.xpath("//opf:meta[@name]",
+                                                                     namespaces=OPF)}
+    assert calibre["calibre:series"] == "Bookbuild Test Books"
+    assert calibre["calibre:series_index"] == "1"
 
 
 def test_accessibility_metadata_follows_content(sample_epub, everything_epub):

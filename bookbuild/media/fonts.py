@@ -1,0 +1,98 @@
+"""The book's fonts: OFL faces from PyPI packages, their fallback order, and what they cover.
+
+Both covers and the print interior are set in these and nothing else (no system fonts, no
+silent fallback), so a build is the same on every machine and a character none of them covers
+is found before typesetting. They live here, below the writers, because the e-book cover is
+drawn with them as well as the print (bookbuild.pdf.fonts adds what only print needs).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+
+@dataclass(frozen=True)
+class Face:
+    family: str  # as Typst names it
+    package: str  # the Python package that ships the files (OFL, licence included)
+    folder: str  # folder inside the package
+    files: tuple[str, ...]  # the ones whose coverage counts
+
+
+BODY = Face("EB Garamond", "fontpkg_eb_garamond", "files",
+            ("EBGaramond[wght].ttf", "EBGaramond-Italic[wght].ttf"))
+ARABIC = Face("Amiri", "fontpkg_amiri", "files", ("Amiri-Regular.ttf",))
+CHINESE = Face("Noto Serif SC", "pylopdf_fonts_zh_cn", ".", ("NotoSerifSC-Regular.otf",))
+JAPANESE = Face("Noto Serif JP", "pylopdf_fonts_jp", ".", ("NotoSerifJP-Regular.otf",))
+KOREAN = Face("Noto Serif KR", "pylopdf_fonts_ko", ".", ("NotoSerifKR-Regular.otf",))
+DEVANAGARI = Face("Noto Serif Devanagari", "pylopdf_fonts_hi", ".",
+                  ("NotoSerifDevanagari-Variable.ttf",))
+HEBREW = Face("Noto Serif Hebrew", "pylopdf_fonts_he", ".", ("NotoSerifHebrew-Variable.ttf",))
+THAI = Face("Noto Serif Thai", "pylopdf_fonts_th", ".", ("NotoSerifThai-Variable.ttf",))
+# Fallback order: the body face first; of the CJK faces, the one the book's language prefers.
+FACES = (BODY, ARABIC, CHINESE, JAPANESE, KOREAN, DEVANAGARI, HEBREW, THAI)
+# Languages whose CJK glyph forms differ: their text prefers the matching face.
+CJK_PREFERENCE = {"ja": JAPANESE, "zh": CHINESE, "ko": KOREAN}
+
+
+def chain(lang: str | None = None) -> list[str]:
+    """Font families in fallback order for text in `lang`."""
+    faces = list(FACES)
+    preferred = CJK_PREFERENCE.get((lang or "").split("-")[0].lower())
+    if preferred:
+        faces.remove(preferred)
+        faces.insert(1, preferred)
+    return [f.family for f in faces]
+
+
+def folder(face: Face) -> Path:
+    return Path(str(resources.files(face.package).joinpath(face.folder)))
+
+
+def font_paths() -> list[str]:
+    """Folders for typst.compile(font_paths=…), one per package."""
+    return sorted({str(folder(face)) for face in FACES})
+
+
+@cache
+def coverage() -> frozenset[int]:
+    """Every code point some face has a glyph for."""
+    points: set[int] = set()
+    for face in FACES:
+        for name in face.files:
+            font = TTFont(str(folder(face) / name), lazy=True)
+            points.update(font.getBestCmap() or {})
+            font.close()
+    return frozenset(points)
+
+
+def uncovered(text: str) -> list[str]:
+    """Characters of `text` that no face covers, in order of first appearance.
+
+    Controls, format characters (ZWJ, bidi marks) and whitespace need no glyph: the shaper
+    drops them, so they never show as boxes. The text is composed (NFC) first, as the shaper
+    uses a precomposed glyph when a font lacks the combining mark.
+    """
+    covered = coverage()
+    text = unicodedata.normalize("NFC", text)
+    # The distinct characters first: a long text is walked only when one of them is missing.
+    wanting = {ch for ch in set(text) if ord(ch) not in covered and _needs_glyph(ch)}
+    if not wanting:
+        return []
+    return list(dict.fromkeys(ch for ch in text if ch in wanting))
+
+
+def _needs_glyph(ch: str) -> bool:
+    return not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp")
+
+
+def describe(ch: str) -> str:
+    """'ℵ' (U+2135 ALEF SYMBOL)"""
+    name = unicodedata.name(ch, "unnamed")
+    return f"'{ch}' (U+{ord(ch):04X} {name})"

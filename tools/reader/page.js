@@ -1,0 +1,92 @@
+// In the reader page (served as /page.js): open the book at one view, measure every section.
+// Functions here run in chromium, not in Node.
+
+// Runs in the page: open the book at one view, measure every section, photograph the first
+// page of each. Returns {sections: [...]} with each section's pages and problems.
+async function readBook(view) {
+  const book = ePub("/book/");
+  const rendition = book.renderTo("viewer", {
+    width: view.width, height: view.height, flow: "paginated", spread: "none",
+    allowScriptedContent: false,
+  });
+  window.__rendition = rendition;
+  rendition.themes.fontSize(`${view.percent}%`);
+  await book.ready;
+  const sections = [];
+  for (const item of book.spine.spineItems) {
+    if (item.linear === "no") continue;
+    await rendition.display(item.href);
+    await new Promise((r) => setTimeout(r, 50)); // fonts and images settle
+    const contents = rendition.getContents()[0];
+    const layout = rendition.manager.layout;
+    sections.push({ href: item.href, ...measure(contents.document, layout, view.height) });
+  }
+  return { sections };
+}
+
+// The page a box starts on, and whether it runs out of its page (right or bottom edge).
+function measure(doc, layout, height) {
+  const delta = layout.delta, column = layout.columnWidth, pad = layout.gap / 2;
+  const pageOf = (x) => Math.max(0, Math.floor((x - pad + 1) / delta));
+  const body = doc.body;
+  const pages = Math.max(1, Math.round(doc.documentElement.scrollWidth / delta));
+  const inked = new Set();
+  const problems = [];
+  const walker = doc.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+  const range = doc.createRange();
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.textContent.trim()) continue;
+    range.selectNodeContents(node);
+    for (const r of range.getClientRects()) if (r.width > 0 && r.height > 0) inked.add(pageOf(r.left));
+  }
+  for (const el of body.querySelectorAll("img, svg, video, hr, math, table, figure")) {
+    for (const r of el.getClientRects()) if (r.width > 0 && r.height > 0) inked.add(pageOf(r.left));
+  }
+  const reported = [];
+  for (const el of body.querySelectorAll("*")) {
+    if (reported.some((p) => p.contains(el)) || clipped(el)) continue;
+    for (const r of el.getClientRects()) {
+      if (r.width === 0 || r.height === 0) continue;
+      const page = pageOf(r.left);
+      const right = page * delta + pad + column;
+      if (r.right > right + 2 || r.bottom > height + 2) {
+        const wide = r.right > right + 2;
+        problems.push({ kind: "overflow", page: page + 1, element: describe(el),
+          by: Math.round(wide ? r.right - right : r.bottom - height),
+          edge: wide ? "right" : "bottom" });
+        reported.push(el);
+        break;
+      }
+    }
+  }
+  for (let p = 0; p < pages; p++) {
+    if (!inked.has(p)) problems.push({ kind: "blank", page: p + 1, element: "" });
+  }
+  for (const table of body.querySelectorAll("table")) {
+    const head = table.querySelector("thead tr");
+    const first = table.querySelector("tbody tr");
+    if (!head || !first) continue;
+    const h = head.getClientRects()[0], f = first.getClientRects()[0];
+    if (h && f && pageOf(h.left) !== pageOf(f.left)) {
+      problems.push({ kind: "orphaned-header", page: pageOf(h.left) + 1, element: describe(table) });
+    }
+  }
+  const types = [body.className, ...[...body.querySelectorAll("section")].map(
+    (s) => s.getAttributeNS("http://www.idpf.org/2007/ops", "type") || "")].join(" ");
+  return { pages, types, problems };
+
+  function clipped(el) {
+    for (let a = el.parentElement; a && a !== body; a = a.parentElement) {
+      const o = doc.defaultView.getComputedStyle(a);
+      if (o.overflowX !== "visible" || o.overflowY !== "visible") return true;
+    }
+    return false;
+  }
+}
+
+function describe(el) {
+  const id = el.id || el.closest("[id]")?.id || "";
+  const text = (el.textContent || el.getAttribute("alt") || "").trim().replace(/\s+/g, " ");
+  return JSON.stringify({ tag: el.localName, id, text: text.slice(0, 60) });
+}
+
