@@ -164,7 +164,7 @@ def _cover(book: Book, renditions: dict, problems: Problems, store: Cache) -> im
             return None
     taken = {r.name for r in renditions.values()}
     name = "images/cover.jpg" if "images/cover.jpg" not in taken else "images/cover-generated.jpg"
-    parts = ("generated-cover", name, meta.title, meta.subtitle or "", meta.author_line)
+    parts = ("generated-cover", name, generated_cover.fingerprint(meta))
     return _cached(store, parts, lambda: images.Rendition(
         name, generated_cover.cover_jpeg(meta), "image/jpeg", *generated_cover.SIZE))
 

@@ -49,16 +49,26 @@ def cover_png(meta: Metadata) -> bytes:
     return _compile(meta, format="png", ppi=PPI)
 
 
+def fingerprint(meta: Metadata) -> str:
+    """All the drawn cover depends on, for a cache key: its inputs and the templates."""
+    folder = resources.files("bookbuild.media").joinpath(TEMPLATES)
+    templates = [folder.joinpath(n).read_text("utf-8") for n in ("cover-image.typ", "front.typ")]
+    return json.dumps([_config(meta), templates], sort_keys=True)
+
+
+def _config(meta: Metadata) -> dict:
+    return {"width": PAGE[0], "height": PAGE[1], "title": meta.title,
+            "subtitle": meta.subtitle, "author": meta.author_line,
+            "lang": meta.language.split("-")[0].lower(), "fonts": fonts.chain(meta.language),
+            "colors": {"background": BACKGROUND, "ink": INK, "accent": ACCENT}}
+
+
 def _compile(meta: Metadata, **output) -> bytes:
-    config = {"width": PAGE[0], "height": PAGE[1], "title": meta.title,
-              "subtitle": meta.subtitle, "author": meta.author_line,
-              "lang": meta.language.split("-")[0].lower(), "fonts": fonts.chain(meta.language),
-              "colors": {"background": BACKGROUND, "ink": INK, "accent": ACCENT}}
     folder = resources.files("bookbuild.media").joinpath(TEMPLATES)
     try:
         return typst.compile(str(folder.joinpath("cover-image.typ")), root=str(folder),
                              font_paths=fonts.font_paths(), ignore_system_fonts=True,
-                             sys_inputs={"cover": json.dumps(config)}, **output)
+                             sys_inputs={"cover": json.dumps(_config(meta))}, **output)
     except typst.TypstError as e:
         raise BookError(f"the cover could not be drawn: {e.message}") from None
 
@@ -68,31 +78,39 @@ def front_template() -> bytes:
     return resources.files("bookbuild.media").joinpath(TEMPLATES, "front.typ").read_bytes()
 
 
+COVER_KEYS = ("title", "subtitle", "author")  # the book.yaml text the generated cover shows
+PRINT_KEYS = COVER_KEYS + ("publisher", "rights", "series")  # and the print front matter
+
+
 def cover_warnings(book: Book) -> list[Diagnostic]:
-    """A warning at book.yaml's line of each key whose text on the generated cover has a
-    character no font has: Typst would draw it as an empty box."""
+    """Characters no font has in the text of the generated cover: Typst draws empty boxes."""
+    return [] if book.metadata.cover else glyph_warnings(book, COVER_KEYS)
+
+
+def glyph_warnings(book: Book, keys: tuple[str, ...]) -> list[Diagnostic]:
+    """A warning at book.yaml's line of each key whose text has a character no font has.
+    The EPUB's cover and the print edition word it alike, so a run that makes both says it
+    once."""
     meta = book.metadata
-    if meta.cover:
-        return []  # the author's own art is the cover
-    shown = {"title": meta.title, "subtitle": meta.subtitle, "author": meta.author_line}
+    texts = {"title": meta.title, "subtitle": meta.subtitle, "author": meta.author_line,
+             "publisher": meta.publisher, "rights": meta.rights, "series": meta.series}
     warnings = []
-    for key, text in shown.items():
-        missing = fonts.uncovered(text or "")
+    for key in keys:
+        missing = fonts.uncovered(texts[key] or "")
         if missing:
             warnings.append(Diagnostic("PDF-GLYPH-001", "warning", _message(key, missing),
                                        METADATA_FILE, book.line(key),
                                        hint="bookbuild has no font for them yet: say so in an "
-                                            "issue, or leave them out of the cover's text"))
+                                            "issue, or leave them out of book.yaml's text"))
     return warnings
 
 
 def _message(key: str, missing: list[str]) -> str:
     named = ", ".join(fonts.describe(ch) for ch in missing[:4])
     if len(missing) == 1:
-        return f"no font has the character {named} in the {key}; the e-book cover shows a box"
+        return f"no font has the character {named} in the {key}; a box stands in for it"
     more = f" and {len(missing) - 4} more" if len(missing) > 4 else ""
-    return (f"no font has the characters {named}{more} in the {key}; the e-book cover shows "
-            f"boxes")
+    return f"no font has the characters {named}{more} in the {key}; boxes stand in for them"
 
 
 # The proof sheets label pages in EB Garamond through Pillow.

@@ -33,6 +33,7 @@ from bookbuild.book.config import FILE as METADATA_FILE
 from bookbuild.book.language import right_to_left
 from bookbuild.book.model import Book
 from bookbuild.convert.html import line_of
+from bookbuild.media.cover import PRINT_KEYS, glyph_warnings
 from bookbuild.pdf import fit, fonts, jobs, layout, merge, pictures, settings, source
 from bookbuild.pdf.settings import PrintSettings
 from bookbuild.support import cache
@@ -193,20 +194,21 @@ def _pictures(book: Book, parts: list[source.Part], work: Path,
 def _missing_glyphs(book: Book, parts: list[source.Part],
                     warnings: list[Diagnostic]) -> str | None:
     """Warn about characters no font covers; the template marks them visibly."""
-    missing: dict[str, None] = {}
+    warnings += glyph_warnings(book, PRINT_KEYS)
     meta = book.metadata
     front = " ".join(x for x in (meta.title, meta.subtitle, meta.author_line, meta.publisher,
                                  meta.rights, meta.series) if x)
-    for where, text in [(METADATA_FILE, front)] + [(p.section.source, p.section.text)
-                                                    for p in parts]:
+    missing: dict[str, None] = dict.fromkeys(fonts.uncovered(front))
+    for part in parts:
         at_line: dict[int | None, list[str]] = {}  # a word in a script with no font: one warning
-        for ch in fonts.uncovered(text):
-            line = line_of(text, ch) if where != METADATA_FILE else None
-            at_line.setdefault(line, []).append(ch)
+        for ch in fonts.uncovered(part.section.text):
+            at_line.setdefault(line_of(part.section.text, ch), []).append(ch)
             missing[ch] = None
         for line, chars in at_line.items():
-            warnings.append(Diagnostic("PDF-GLYPH-001", "warning", _uncovered(chars), where, line,
-                                       hint="bookbuild has no print font for them yet: say so in an issue"))
+            warnings.append(Diagnostic("PDF-GLYPH-001", "warning", _uncovered(chars),
+                                       part.section.source, line,
+                                       hint="bookbuild has no print font for them yet: say so in "
+                                            "an issue"))
     if not missing:
         return None
     return "[" + "".join(re.escape(ch) for ch in missing) + "]"

@@ -67,6 +67,27 @@ local function has_class(el, name)
   return false
 end
 
+-- A quotation's last paragraph that opens with a dash names its source ("— Lenin, 1917"):
+-- set right, as the EPUB's p.attribution is (convert/html.py finds it the same way).
+local function attribution(q)
+  local paras = 0
+  for _, b in ipairs(q.content) do
+    if b.t == 'Para' then paras = paras + 1 end
+  end
+  local last = q.content[#q.content]
+  if paras < 2 or last.t ~= 'Para' then return q end
+  local text = pandoc.utils.stringify(last)
+  if not (text:match('^%s*\u{2014}') or text:match('^%s*\u{2015}')
+          or text:match('^%s*\u{2013}') or text:match('^%s*%-%-')) then
+    return q
+  end
+  -- A block as wide as the quotation: an auto-width one shrinks to its line and centres.
+  q.content[#q.content] = pandoc.RawBlock('typst', '#block(width: 100%, align(end)[')
+  q.content:insert(last)
+  q.content:insert(pandoc.RawBlock('typst', '])'))
+  return q
+end
+
 return {{
   Pandoc = function(doc)
     local facts = {ids = {}, images = {}, title = nil, opens_with_heading = false}
@@ -187,7 +208,7 @@ return {{
       BlockQuote = function(q)
         -- A heading in a quotation is part of what is quoted: set as a heading would be, but
         -- not a heading of the book (no chapter opening, no contents entry, no tag).
-        return q:walk({Header = function(h)
+        q = q:walk({Header = function(h)
           keep_id(h)
           local para = pandoc.Para({pandoc.Strong(h.content)})
           if h.identifier ~= '' then
@@ -195,6 +216,7 @@ return {{
           end
           return para
         end})
+        return attribution(q)
       end,
       CodeBlock = keep_id,
       Inlines = escape_after_calls,

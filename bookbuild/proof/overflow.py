@@ -15,6 +15,7 @@ CODE_INK = 0x000100
 TAG_CSS = ("table, table * { color: #010000 } "
            "pre, pre * { color: #000100 } ")
 TOLERANCE = 2.0  # points: italic overhang and rounding are not overflow
+HYPHEN = 0.4  # ems: wider than any text face's hyphen
 THIN = 2.0  # points: a drawing no taller than this is a line, not a picture
 KINDS = {"table": "a table", "code": "a code block", "image": "an image",
          "text": "a long word or URL"}
@@ -47,7 +48,7 @@ def find(page, content: Box) -> list[Overflow]:
 
     spans = _spans(page)
     for span in spans:
-        past = _past(Box(*span["bbox"]), content)
+        past = _past(Box(*span["bbox"]), content) - _hanging_hyphen(span)
         if past > TOLERANCE:
             note(_kind(span["color"]), past)
     overlap = _table_overlap(spans)
@@ -62,6 +63,18 @@ def find(page, content: Box) -> list[Overflow]:
 
 def _past(box: Box, content: Box) -> float:
     return max(content.x0 - box.x0, box.x1 - content.x1, 0.0)
+
+
+def _hanging_hyphen(span: dict) -> float:
+    """The room a hyphen MuPDF adds at a line's end may take in the margin.
+
+    Setting ragged text, MuPDF breaks the line to fit and then hangs the hyphen after it,
+    a little into the margin (justified, it squeezes the line instead). A hanging hyphen is
+    what a typesetter does on purpose; it is not a word running off the page.
+    """
+    if not span["text"].rstrip().endswith(("\xad", "-", "\u2010")):
+        return 0.0
+    return HYPHEN * span["size"]
 
 
 def _kind(color: int) -> str:

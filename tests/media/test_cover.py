@@ -71,3 +71,17 @@ def test_the_print_wrap_sets_the_same_front_design():
     from importlib import resources
     wrap = resources.files("bookbuild.pdf").joinpath("templates", "cover.typ").read_text()
     assert '#import "front.typ"' in wrap and "front.generated-front(c, tw, th)" in wrap
+
+
+def test_the_cache_key_changes_with_whatever_changes_the_drawing():
+    """A cover cached for the Chinese edition is not reused for the Japanese one: the
+    language picks the glyph forms, so it is part of the key as much as the title is."""
+    base = cover.fingerprint(_meta("直骨", "zh"))
+    assert base == cover.fingerprint(_meta("直骨", "zh"))
+    assert base != cover.fingerprint(_meta("直骨", "ja"))
+    assert base != cover.fingerprint(_meta("直骨 2", "zh"))
+
+
+def _meta(title: str, language: str) -> Metadata:
+    return Metadata(title=title, language=language, identifier="urn:uuid:x",
+                    contributors=[Contributor("Ann Author")])

@@ -81,3 +81,4 @@ def test_cjk_glyph_forms_follow_the_book_language():
         return {span["font"] for span in page.get_texttrace()
                 if any(chr(c[0]) in "直骨" for c in span["chars"])}
     assert faces("ja") != faces("zh")
+

@@ -51,3 +51,10 @@ def test_the_epub_build_says_the_warning(tmp_path):
     pipeline.build(book_folder(tmp_path), tmp_path / "out", ["epub"], said.append)
     warned = [line for line in said if "PDF-GLYPH-001" in line]
     assert any("manuscript/book.yaml:3:" in line and "U+1200" in line for line in warned), said
+
+
+def test_a_run_making_the_epub_and_the_pdf_says_it_once(tmp_path):
+    said: list[str] = []
+    pipeline.build(book_folder(tmp_path), tmp_path / "out", ["epub", "pdf"], said.append)
+    title = [line for line in said if "PDF-GLYPH-001" in line and "book.yaml:3:" in line]
+    assert len(title) == 1, said

@@ -56,3 +56,14 @@ def test_links_point_at_their_section_or_at_another_job():
     assert f'#link("bookbuild:dest/{preface.prefix}preface")' in afterword.text
     assert f"{preface.prefix}preface" in preface.targets
     assert f"<{preface.prefix}preface>" in preface.text
+
+
+@pytest.mark.parametrize("lua_filter", [source.FILTER, source.BLOCKS_FILTER])
+def test_a_quotations_closing_attribution_is_set_right(lua_filter):
+    quoted = ("> All power to the Soviets!\n>\n> — Lenin, 1917\n\n"
+              "> One paragraph — with a dash in it.\n\n"
+              "> A first paragraph.\n>\n> And a second that names no one.\n")
+    with resources.as_file(lua_filter) as lua:
+        (typst,) = pandoc.convert([quoted], ["q.md"], writer="typst", lua_filter=str(lua))
+    assert typst.count("align(end)[") == 1
+    assert typst.index("align(end)[") < typst.index("Lenin, 1917") < typst.index("One paragraph")
