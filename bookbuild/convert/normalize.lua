@@ -16,7 +16,8 @@
 -- of `needle` in the Markdown.
 
 BOOKBUILD_WARNINGS = BOOKBUILD_WARNINGS or {}
-local PRINT = (BOOKBUILD_WRITER == 'typst')
+-- Read when a section is converted: one pandoc run may write the EPUB's XHTML and print's Typst.
+local function printing() return BOOKBUILD_WRITER == 'typst' end
 
 -- `code` is the warning's stable code, which book.yaml's check: ignore can name.
 local function warn(code, message, needle)
@@ -315,7 +316,7 @@ end
 -- write for layout, in print also any other element (its content is kept).
 local function convertible(tag, html)
   if is_unsafe(html) then return false end
-  return CONVERTED[tag.name] or (PRINT and HTML_ELEMENTS[tag.name])
+  return CONVERTED[tag.name] or (printing() and HTML_ELEMENTS[tag.name])
 end
 
 local function convert_runs(list, as_blocks)
@@ -344,7 +345,7 @@ local function convert_runs(list, as_blocks)
         i = i + 1
       end
     else
-      if PRINT and raw_html(el) and not el.text:match('^%s*<!%-%-') and el.text:match('%S') then
+      if printing() and raw_html(el) and not el.text:match('^%s*<!%-%-') and el.text:match('%S') then
         -- A stray closing tag or a raw piece print cannot take: its text, if any, stays.
         local t = first_tag(el.text)
         if t and not t.closing and UNPRINTABLE[t.name] then
@@ -513,34 +514,48 @@ local function code_language(code)
 end
 
 -- An image alone in its paragraph is a block, not a glyph in a line.
-local function lone_images(doc)
-  return doc:walk({
-    Plain = function(p)
-      if #p.content == 0 then return {} end
-    end,
-    Para = function(p)
-      if #p.content == 0 then return {} end
-      local only
-      for _, el in ipairs(p.content) do
-        if el.t == 'Image' and not only then only = el
-        elseif el.t ~= 'Space' and el.t ~= 'SoftBreak' then return nil end
-      end
-      if only and not only.classes:includes('inline') then
-        return pandoc.Figure({pandoc.Plain({only})}, {}, pandoc.Attr('', {'bb-bare'}))
-      end
-    end,
-  })
+local lone_images_filter = {
+  Plain = function(p)
+    if #p.content == 0 then return {} end
+  end,
+  Para = function(p)
+    if #p.content == 0 then return {} end
+    local only
+    for _, el in ipairs(p.content) do
+      if el.t == 'Image' and not only then only = el
+      elseif el.t ~= 'Space' and el.t ~= 'SoftBreak' then return nil end
+    end
+    if only and not only.classes:includes('inline') then
+      return pandoc.Figure({pandoc.Plain({only})}, {}, pandoc.Attr('', {'bb-bare'}))
+    end
+  end,
+}
+
+-- Whether the section's Markdown holds `pattern` (a Lua pattern): a walk that looks for what
+-- the text cannot have is skipped. Each walk costs about the section's size again, and the
+-- walks that visit every word or every list (raw HTML, undefined references) were half of a
+-- long book's conversion. Without BOOKBUILD_SOURCE (set by sections.lua), every walk runs.
+local function may_hold(pattern)
+  return BOOKBUILD_SOURCE == nil or BOOKBUILD_SOURCE:find(pattern) ~= nil
 end
 
 return {{
   Pandoc = function(doc)
     kept = {}
-    doc = clean_raw(doc)
-    doc = doc:walk(raw_html_filter)
-    -- One walk for both: each walk of a long section costs its size again in memory.
-    doc = doc:walk({Link = link_target, CodeBlock = code_language})
-    undefined_references(doc)
-    doc = lone_images(doc)
+    local html = may_hold('<')  -- raw HTML, a comment or an autolink: all open with <
+    if html then
+      doc = clean_raw(doc)
+      doc = doc:walk(raw_html_filter)
+    end
+    local filter = {Link = link_target, CodeBlock = code_language}
+    -- An image comes from ![…] or from raw HTML; an empty paragraph from raw HTML or an
+    -- emptied link.
+    if html or may_hold('!%[') or may_hold('%]%(') then
+      filter.Plain, filter.Para = lone_images_filter.Plain, lone_images_filter.Para
+    end
+    -- One walk for all of these: the Links are visited before the paragraphs that hold them.
+    doc = doc:walk(filter)
+    if may_hold('%]%[') then undefined_references(doc) end
     return relevel(doc)
   end,
 }}

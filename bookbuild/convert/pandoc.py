@@ -78,6 +78,26 @@ class Converted:
     output: str
     # What normalize.lua noticed: (code, message, text to find the Markdown line by).
     warnings: list[tuple[str, str, str]] = field(default_factory=list)
+    also: str | None = None  # the second writer's output, when one was asked for
+
+
+@dataclass
+class Also:
+    """A second writer for some of the sections, in the same pandoc run: each is read and
+    normalized once and written twice (the filter goes with the second writer). `blocks_only`
+    names the sections for typst-blocks' fast walk; `outputs` is filled by the caller that
+    runs it (convert.render) with what the second writer wrote."""
+    writer: str
+    lua_filter: str
+    wanted: frozenset[int]  # indices into the texts (for render: into the book's sections)
+    blocks_only: frozenset[int] = frozenset()
+    outputs: dict[int, str] = field(default_factory=dict)
+
+    def of(self, indices: list[int]) -> Also:
+        """The same request for texts that are these sections, in this order."""
+        return Also(self.writer, self.lua_filter,
+                    frozenset(j for j, i in enumerate(indices) if i in self.wanted),
+                    frozenset(j for j, i in enumerate(indices) if i in self.blocks_only))
 
 
 def convert(texts: list[str], sources: list[str], writer: str = "html5",
@@ -87,18 +107,26 @@ def convert(texts: list[str], sources: list[str], writer: str = "html5",
 
 
 def convert_all(texts: list[str], sources: list[str], writer: str = "html5",
-                lua_filter: str | None = None) -> list[Converted]:
+                lua_filter: str | None = None, also: Also | None = None) -> list[Converted]:
     """Convert each Markdown text on its own; one pandoc process per CPU, not per section.
 
-    `lua_filter`: path of a Lua file returning a list of pandoc filters to run on each section.
+    `lua_filter`: path of a Lua file returning a list of pandoc filters to run on each section
+    (with `also`, on the second writer's copy only).
     """
     if not texts:
         return []
+    if also is not None:
+        lua_filter = also.lua_filter
+    items = [{"text": comments.readable(t),
+              **({"also": True, "blocks_only": i in also.blocks_only}
+                 if also is not None and i in also.wanted else {})}
+             for i, t in enumerate(texts)]
     workers = max(1, min(os.cpu_count() or 1, len(texts) // 4 or 1))
     size = -(-len(texts) // workers)
     batches = [list(range(i, min(i + size, len(texts)))) for i in range(0, len(texts), size)]
+    args = [writer, lua_filter or "", also.writer if also is not None else ""]
     with ThreadPoolExecutor(len(batches)) as pool:
-        results = list(pool.map(lambda b: _run([texts[i] for i in b], writer, lua_filter), batches))
+        results = list(pool.map(lambda b: _run([items[i] for i in b], args), batches))
     outputs: list[Converted] = []
     problems = []
     for batch, result in zip(batches, results):
@@ -107,19 +135,18 @@ def convert_all(texts: list[str], sources: list[str], writer: str = "html5",
                 problems.append(Problem(f"pandoc could not convert it: {item['error']}", sources[i]))
             outputs.append(Converted(item.get("output", ""),
                                      [(w["code"], w["message"], w.get("needle") or "")
-                                      for w in item.get("warnings") or []]))
+                                      for w in item.get("warnings") or []],
+                                     item.get("also")))
     if problems:
         raise BookError(problems)
     return outputs
 
 
-def _run(texts: list[str], writer: str, lua_filter: str | None = None) -> list[dict]:
+def _run(items: list[dict], args: list[str]) -> list[dict]:
     # Pandoc reads each text as it is, but for comments it would misread (see comments.py).
-    payload = json.dumps([{"text": comments.readable(t)} for t in texts])
     with resources.as_file(SCRIPT) as script:
-        extra = [lua_filter] if lua_filter else []
-        proc = subprocess.run([pandoc_path(), *RTS, "lua", str(script), writer, *extra],
-                              input=payload.encode(), capture_output=True)
+        proc = subprocess.run([pandoc_path(), *RTS, "lua", str(script), *args],
+                              input=json.dumps(items).encode(), capture_output=True)
     if proc.returncode != 0:
         raise BookError(f"pandoc failed: {proc.stderr.decode(errors='replace').strip()}")
     return json.loads(proc.stdout)

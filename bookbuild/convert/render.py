@@ -22,12 +22,15 @@ from bookbuild.support.words import counted
 
 def render(book: Book, progress: Progress = silent, store: Cache = NO_CACHE,
            pending: Problems | None = None,
-           meanwhile: Callable[[], None] | None = None) -> list[Document]:
+           meanwhile: Callable[[], None] | None = None,
+           also: pandoc.Also | None = None) -> list[Document]:
     """Every section as EPUB-ready XHTML, with cross-section links resolved.
 
     Sections whose Markdown, options and tools are unchanged come from the cache; only the rest
     go through pandoc. Pandoc starts first and works on the other core while the cached
-    sections are read and `meanwhile` runs (the writer's imports, for a build).
+    sections are read and `meanwhile` runs (the writer's imports, for a build). `also`: the
+    sections it wants, if pandoc converts them here, are written by its writer too, into
+    `also.outputs`.
     """
     allow_scripts = bool(book.config.get("allow_scripts"))
     keys = [cache.key("section", s.name, s.source, str(allow_scripts), s.markdown)
@@ -36,7 +39,8 @@ def render(book: Book, progress: Progress = silent, store: Cache = NO_CACHE,
     docs: list[Document | None] = [None] * len(keys)
     problems = Problems()
     with ThreadPoolExecutor(1) as pool:
-        converting = pool.submit(_convert, book, todo, progress, len(keys)) if todo else None
+        converting = pool.submit(_convert, book, todo, progress, len(keys), also) \
+            if todo else None
         waiting = set(todo)
         for i, (k, section) in enumerate(zip(keys, book.sections)):
             if i not in waiting:
@@ -68,11 +72,16 @@ def warnings_of(docs: list[Document]) -> list[Diagnostic]:
             for doc in docs for code, message, line in doc.warnings]
 
 
-def _convert(book: Book, indices: list[int], progress: Progress,
-             total: int) -> list[pandoc.Converted]:
+def _convert(book: Book, indices: list[int], progress: Progress, total: int,
+             also: pandoc.Also | None = None) -> list[pandoc.Converted]:
     progress(f"converting {len(indices)} of {counted(total, 'section')} with pandoc")
     sections = [book.sections[i] for i in indices]
-    return pandoc.convert_all([s.markdown for s in sections], [s.source for s in sections])
+    asked = also.of(indices) if also is not None and also.wanted else None
+    done = pandoc.convert_all([s.markdown for s in sections], [s.source for s in sections],
+                              also=asked)
+    if also is not None:
+        also.outputs.update({i: c.also for i, c in zip(indices, done) if c.also is not None})
+    return done
 
 
 def _cached(store: Cache, key: str, section: Section) -> Document | None:

@@ -1,17 +1,22 @@
 -- Converts many Markdown sections in one pandoc process.
 -- Each section is read on its own, so footnote labels and ids stay scoped to their file.
--- stdin: JSON list of {text = "..."}; arg[1]: writer (html5 or typst).
--- stdout: JSON list of {output = "...", warnings = [{message, needle}]} or {error = "..."}.
--- arg[2], optional: a Lua file returning a list of filters applied to each section after
--- normalize.lua, which every section goes through first whatever the writer.
-local writer = arg[1] or 'html5'
+-- stdin: JSON list of {text = "...", also = bool, blocks_only = bool}.
+-- arg[1]: the writer (html5 or typst). arg[2], optional: a Lua file returning a list of
+-- filters applied to each section after normalize.lua, which every section goes through
+-- first whatever the writer. arg[3], optional: a second writer, for the items with `also`:
+-- the section is read and normalized once and written twice, arg[2]'s filters going with the
+-- second writer only (a print build checks each section as the EPUB does and typesets it).
+-- `blocks_only` sets BOOKBUILD_BLOCKS_ONLY for that section (see pdf/typst.lua).
+-- stdout: JSON list of {output = "...", also = "...", warnings = [{message, needle}]} or
+-- {error = "..."}.
+local first_writer = arg[1] or 'html5'
+local also_writer = arg[3] ~= '' and arg[3] or nil
 -- Citations off: a book has no bibliography here, and `@name` or `[@name]` in prose (an
 -- address, a handle) would become a citation print cannot resolve.
 local READER = 'markdown+smart-citations'
-BOOKBUILD_WRITER = writer
 local here = debug.getinfo(1, 'S').source:sub(2):match('^(.*[/\\])') or './'
-local filters = dofile(here .. 'normalize.lua')
-for _, f in ipairs(arg[2] and dofile(arg[2]) or {}) do table.insert(filters, f) end
+local normalize = dofile(here .. 'normalize.lua')
+local extra = arg[2] and arg[2] ~= '' and dofile(arg[2]) or {}
 local items = pandoc.json.decode(io.read('a'), false)
 local wopts = pandoc.WriterOptions{
   html_math_method = {method = 'mathml'},
@@ -23,17 +28,45 @@ local wopts = pandoc.WriterOptions{
   -- (html.py drops the per-line ids), a language print's theme colours (code.tmTheme).
   highlight_method = 'default',
 }
+local function read(text, writer)
+  BOOKBUILD_WRITER = writer  -- normalize.lua reads raw HTML for print differently
+  local doc = pandoc.read(text, READER)
+  for _, f in ipairs(normalize) do doc = doc:walk(f) end
+  return doc
+end
+
+local function written(doc, writer, filters)
+  for _, f in ipairs(filters) do doc = doc:walk(f) end
+  return pandoc.write(doc, writer, wopts)
+end
+
+local function convert(item)
+  local doc = read(item.text, first_writer)
+  if not item.also then  -- with a second writer, the filters are its own
+    return written(doc, first_writer, also_writer and {} or extra), nil, BOOKBUILD_WARNINGS
+  end
+  local first = written(doc, first_writer, {})
+  local said = {table.unpack(BOOKBUILD_WARNINGS)}
+  -- Only raw HTML is normalized per writer, and only raw HTML opens with <.
+  if not BOOKBUILD_SOURCE or BOOKBUILD_SOURCE:find('<') then
+    BOOKBUILD_WARNINGS = {}
+    doc = read(item.text, also_writer)
+  end
+  BOOKBUILD_WRITER = also_writer
+  return first, written(doc, also_writer, extra), said
+end
+
 local results = {}
 for i, item in ipairs(items) do
   BOOKBUILD_WARNINGS = {}
-  local ok, out = pcall(function()
-    local doc = pandoc.read(item.text, READER)
-    for _, f in ipairs(filters) do doc = doc:walk(f) end
-    return pandoc.write(doc, writer, wopts)
-  end)
+  -- The filters skip the walks this text gives no work (BOOKBUILD_ALL_WALKS: for the test
+  -- that skipping them changes nothing).
+  BOOKBUILD_SOURCE = not os.getenv('BOOKBUILD_ALL_WALKS') and item.text or nil
+  if item.blocks_only ~= nil then BOOKBUILD_BLOCKS_ONLY = item.blocks_only end
+  local ok, out, also, said = pcall(convert, item)
   if ok then
-    results[i] = {output = out,
-                  warnings = #BOOKBUILD_WARNINGS > 0 and BOOKBUILD_WARNINGS or pandoc.json.null}
+    results[i] = {output = out, also = also or pandoc.json.null,
+                  warnings = #said > 0 and said or pandoc.json.null}
   else
     results[i] = {error = tostring(out)}
   end

@@ -32,6 +32,7 @@ import pikepdf
 from bookbuild.book.config import FILE as METADATA_FILE
 from bookbuild.book.language import right_to_left
 from bookbuild.book.model import Book
+from bookbuild.convert import pandoc
 from bookbuild.convert.html import line_of
 from bookbuild.media.cover import PRINT_KEYS, glyph_warnings
 from bookbuild.pdf import fit, fonts, jobs, layout, merge, pictures, settings, source
@@ -104,9 +105,10 @@ def typeset(book: Book, progress: Progress, store: Cache = NO_CACHE) -> Interior
     with tempfile.TemporaryDirectory(prefix="bookbuild-pdf-") as tmp, \
             jobs.Runner(Path(tmp), fonts.static_font_paths(), workers(book), store) as runner:
         work = Path(tmp)
-        accept(book, store, progress)
+        both = source.request(book, store)
+        accept(book, store, progress, both)
         progress("converting sections to Typst")
-        parts = source.convert(book, store)
+        parts = source.convert(book, store, both.outputs)
         plan = _plan(parts)
         problems = Problems()
         source.check_images(parts, problems)
@@ -142,14 +144,16 @@ def typeset(book: Book, progress: Progress, store: Cache = NO_CACHE) -> Interior
                     setter.overflows)
 
 
-def accept(book: Book, store: Cache, progress: Progress) -> None:
+def accept(book: Book, store: Cache, progress: Progress,
+           also: pandoc.Also | None = None) -> None:
     """One acceptance rule for both editions: what the EPUB build refuses, print refuses,
     with the same message at the same line. The EPUB's conversion of each section is cached,
-    so after `make epub` this costs a lookup per section."""
+    so after `make epub` this costs a lookup per section; a section it does convert is
+    written as Typst in the same run (`also`, from source.request), read only once."""
     from bookbuild.convert.render import render
 
     render(book, lambda line: progress("checking sections as the EPUB does")
-           if line.startswith("converting") else None, store)
+           if line.startswith("converting") else None, store, also=also)
 
 
 def _plan(parts: list[source.Part]) -> Plan:

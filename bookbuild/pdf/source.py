@@ -77,21 +77,40 @@ def print_order(sections: list[Section]) -> list[Section]:
     return display + [s for s in sections if s not in display]
 
 
-def convert(book: Book, store: Cache = NO_CACHE) -> list[Part]:
-    """Every section through pandoc, or from the cache when its Markdown is unchanged."""
+def request(book: Book, store: Cache = NO_CACHE) -> pandoc.Also:
+    """The sections whose Typst is not cached, to be written by the same pandoc run that
+    checks them as the EPUB does (convert.render), if that run converts them."""
+    with resources.as_file(FILTER) as lua:
+        path = str(lua)  # a file of the installed package: it outlives the `with`
+    todo = [i for i, k in enumerate(_keys(book)) if not store.has("typst", k)]
+    return pandoc.Also("typst", path, frozenset(todo),
+                       frozenset(i for i in todo if not needs_inlines(book.sections[i].markdown)))
+
+
+def _keys(book: Book) -> list[str]:
+    return [cache.key("typst-section", s.source, s.markdown) for s in book.sections]
+
+
+def convert(book: Book, store: Cache = NO_CACHE, fresh: dict[int, str] | None = None
+            ) -> list[Part]:
+    """Every section through pandoc, or from the cache when its Markdown is unchanged, or
+    from `fresh` (what `request` got written along with the EPUB's check)."""
     sections = book.sections
-    keys = [cache.key("typst-section", s.source, s.markdown) for s in sections]
+    keys = _keys(book)
     outputs = [store.get_bytes("typst", k) for k in keys]
+    for i, text in (fresh or {}).items():
+        outputs[i] = text.encode("utf-8")
+        store.put_bytes("typst", keys[i], outputs[i])
     todo = [i for i, out in enumerate(outputs) if out is None]
     rich = [i for i in todo if needs_inlines(sections[i].markdown)]
     for group, lua_filter in ((rich, FILTER), ([i for i in todo if i not in rich], BLOCKS_FILTER)):
         if not group:
             continue
         with resources.as_file(lua_filter) as lua:
-            fresh = pandoc.convert([sections[i].markdown for i in group],
-                                   [sections[i].source for i in group],
-                                   writer="typst", lua_filter=str(lua))
-        for i, out in zip(group, fresh):
+            converted = pandoc.convert([sections[i].markdown for i in group],
+                                       [sections[i].source for i in group],
+                                       writer="typst", lua_filter=str(lua))
+        for i, out in zip(group, converted):
             outputs[i] = out.encode("utf-8")
             store.put_bytes("typst", keys[i], outputs[i])
     return [_part(s, i, out.decode("utf-8"))
