@@ -91,7 +91,7 @@ test: $(VENV)/.installed-proof $(ACE) $(READER)
 	BOOKBUILD_ALL_EXTRAS=1 $(BIN)/python -m pytest -q
 
 # Speed and memory against pandoc and Typst on a generated 1,000,000-word book (see README).
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-proof
 	$(BIN)/python bench/run.py
 
 clean:

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
-from bench import big_epub  # noqa: E402
+from bench import big_epub, watch_time  # noqa: E402
 from bench.generate import generate  # noqa: E402
 
 
@@ -64,12 +65,18 @@ def chapters(book: Path) -> list[str]:
     return sorted(str(p) for p in (book / "manuscript/chapters").glob("*.md"))
 
 
+def middle_chapter(book: Path) -> Path:
+    """The chapter the edits go to: the middle one, so that half the book follows it."""
+    names = chapters(book)
+    return Path(names[len(names) // 2])
+
+
 def epub_runs(book: Path, out: Path) -> dict[str, Run]:
     cli = [str(BIN / "bookbuild"), "build", str(book), "--out", str(out), "-q"]
     shutil.rmtree(book / "build", ignore_errors=True)
     runs = {"cold": measure("bookbuild EPUB, cold", cli)}
     runs["noop"] = measure("bookbuild EPUB, nothing changed", cli)
-    chapter = book / "manuscript/chapters/100.md"
+    chapter = middle_chapter(book)
     chapter.write_text(chapter.read_text("utf-8") + "\nOne more sentence, edited.\n", "utf-8")
     runs["edit"] = measure("bookbuild EPUB, one chapter edited", cli)
     runs["pandoc"] = measure("pandoc's EPUB writer", [
@@ -92,6 +99,10 @@ def pdf_runs(book: Path, out: Path) -> dict[str, Run]:
               f"{' + '.join(f'{p:.0f}' for p in peaks)} = {sum(peaks):.0f} MB; "
               f"largest child (pandoc or Typst) {s['largest_child_peak_mb']:.0f} MB",
               file=sys.stderr)
+    chapter = middle_chapter(book)
+    chapter.write_text(chapter.read_text("utf-8") + "\nOne more sentence, for print.\n", "utf-8")
+    runs["pdf-edit"] = measure("bookbuild PDF, one chapter edited", [
+        str(BIN / "bookbuild"), "build", str(book), "--format", "pdf", "--out", str(out), "-q"])
     runs["bare"] = measure("bare pandoc → Typst → compile (state head)", [
         sys.executable, str(ROOT / "bench/bare_typst.py"), str(out / "bare.pdf"), *chapters(book)])
     return runs
@@ -115,7 +126,9 @@ def fast_check_runs(out: Path) -> dict[str, Run]:
     the most parsing a byte), one all pictures. Issue 13: each under 2 CPU-s and 300 MB."""
     runs = {}
     for name, pictures in (("prose", False), ("pictures", True)):
-        epub = big_epub.write(out / f"big-{name}.epub", pictures)
+        epub = out / f"big-{name}.epub"
+        if not epub.exists():  # made once: the run under load checks the same files
+            big_epub.write(epub, pictures)
         mb = epub.stat().st_size / 1e6
         runs[f"fast-{name}"] = measure(f"check --fast, {mb:.0f} MB EPUB of {name}",
                                        [str(BIN / "bookbuild"), "check", "--fast", str(epub)])
@@ -128,37 +141,50 @@ def sample_run(out: Path) -> dict[str, Run]:
     return {"sample": measure("sample book `make epub`, warm", cli)}
 
 
-TARGETS = [  # (label, numerator, denominator, limit)
-    ("EPUB cold / pandoc EPUB writer", "cold", "pandoc", 0.5),
-    ("no-op rebuild / cold", "noop", "cold", 0.05),
-    ("one-chapter edit / cold", "edit", "cold", 0.1),
-    ("PDF cold / bare pandoc→Typst (state)", "pdf", "bare", 1.0),
+TARGETS = [  # (label, numerator, denominator, limit, measure): a ratio of two runs
+    ("EPUB cold / pandoc EPUB writer", "cold", "pandoc", 0.5, "wall"),
+    ("no-op rebuild / cold", "noop", "cold", 0.05, "wall"),
+    ("one-chapter edit / cold", "edit", "cold", 0.1, "wall"),
+    ("PDF cold / bare pandoc→Typst (state), CPU", "pdf", "bare", 1.0, "cpu"),
+    ("PDF cold / bare pandoc→Typst (state), wall", "pdf", "bare", 0.8, "wall"),
+    ("PDF one-chapter edit / PDF cold", "pdf-edit", "pdf", 0.2, "wall"),
 ]
+EXTRA = [  # (label, run, value, limit, unit): one run against a fixed limit
+    ("PDF cold peak RSS", "pdf", lambda r: r.peak_mb, 1024, "MB"),
+    ("own EPUB rules on the big book", "rules", lambda r: r.seconds, 2.0, "s"),
+    ("sample `make epub`, warm", "sample", lambda r: r.seconds, 1.0, "s"),
+    ("sample no-op rebuild", "sample", lambda r: r.seconds, 0.15, "s"),
+    ("watch: a save to the sample's rendering", "watch", lambda r: r.seconds, 2.0, "s"),
+    ("check --fast, prose EPUB under 50 MB", "fast-prose", lambda r: r.cpu, 2.0, "CPU-s"),
+    ("check --fast, prose EPUB under 50 MB", "fast-prose", lambda r: r.peak_mb, 300, "MB"),
+    ("check --fast, picture EPUB under 50 MB", "fast-pictures", lambda r: r.cpu, 2.0, "CPU-s"),
+    ("check --fast, picture EPUB under 50 MB", "fast-pictures", lambda r: r.peak_mb, 300, "MB"),
+]
+LOAD_SLACK = 1.25  # under a competing load on one core, each target may be missed by this much
 
 
-def table(runs: dict[str, Run]) -> str:
+def table(runs: dict[str, Run], slack: float = 1.0) -> str:
+    """The runs and the targets; under load (`slack` > 1) each limit is loosened by it."""
     lines = ["| measurement | time | CPU | peak RSS |", "|---|---:|---:|---:|"]
     lines += [f"| {r.label} | {r.seconds:.2f} s | {r.cpu:.2f} s | {r.peak_mb:,.0f} MB |"
               for r in runs.values()]
     lines += ["", "| target | ratio | limit | met |", "|---|---:|---:|:-:|"]
-    for label, num, den, limit in TARGETS:
+    for label, num, den, limit, what in TARGETS:
         if num in runs and den in runs:
-            ratio = runs[num].seconds / runs[den].seconds
-            lines.append(f"| {label} | {ratio:.3f} | ≤ {limit} | {'yes' if ratio <= limit else 'NO'} |")
-    extra = [("PDF cold peak RSS", "pdf", lambda r: r.peak_mb, 1024, "MB"),
-             ("own EPUB rules on the big book", "rules", lambda r: r.seconds, 2.0, "s"),
-             ("sample `make epub`, warm", "sample", lambda r: r.seconds, 1.0, "s"),
-             ("check --fast, prose EPUB under 50 MB", "fast-prose", lambda r: r.cpu, 2.0, "CPU-s"),
-             ("check --fast, prose EPUB under 50 MB", "fast-prose", lambda r: r.peak_mb, 300, "MB"),
-             ("check --fast, picture EPUB under 50 MB", "fast-pictures", lambda r: r.cpu, 2.0, "CPU-s"),
-             ("check --fast, picture EPUB under 50 MB", "fast-pictures", lambda r: r.peak_mb, 300,
-              "MB")]
-    for label, name, value, limit, unit in extra:
+            ratio = getattr(runs[num], _FIELD[what]) / getattr(runs[den], _FIELD[what])
+            lines.append(_row(label, f"{ratio:.3f}", ratio, limit * slack, ""))
+    for label, name, value, limit, unit in EXTRA:
         if name in runs:
             v = value(runs[name])
-            lines.append(f"| {label} | {v:,.2f} {unit} | ≤ {limit:g} {unit} | "
-                         f"{'yes' if v <= limit else 'NO'} |")
+            lines.append(_row(label, f"{v:,.2f} {unit}", v, limit * slack, f" {unit}"))
     return "\n".join(lines)
+
+
+_FIELD = {"wall": "seconds", "cpu": "cpu"}
+
+
+def _row(label: str, shown: str, value: float, limit: float, unit: str) -> str:
+    return f"| {label} | {shown} | ≤ {limit:g}{unit} | {'yes' if value <= limit else 'NO'} |"
 
 
 def machine() -> str:
@@ -167,30 +193,78 @@ def machine() -> str:
             f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--words", type=int, default=1_000_000)
-    parser.add_argument("--chapters", type=int, default=200)
-    parser.add_argument("--work", type=Path, default=ROOT / "build" / "bench")
-    parser.add_argument("--skip-pdf", action="store_true")
-    args = parser.parse_args()
-    os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
-    shutil.rmtree(args.work, ignore_errors=True)
-    book, out = args.work / "book", args.work / "out"
-    out.mkdir(parents=True)
-    print(f"generating a {args.words:,}-word, {args.chapters}-chapter book", file=sys.stderr)
-    generate(book, args.chapters, args.words)
+def watch_run(work: Path) -> dict[str, Run]:
+    """`bookbuild watch` on a copy of the sample: from a save of its chapter to the line that
+    says the device's rendering is refreshed, the median of three saves."""
+    book = work / "watched"
+    shutil.rmtree(book, ignore_errors=True)
+    for part in ("manuscript", "assets"):
+        shutil.copytree(ROOT / part, book / part)
+    seconds = watch_time.save_to_rendering(str(BIN / "bookbuild"), book, saves=3)
+    ok = seconds is not None
+    run = Run("watch: a save to the sample's rendering", seconds or 0.0, 0.0, ok)
+    print(f"  {run.label:<44} {run.seconds:7.2f} s", file=sys.stderr)
+    return {"watch": run}
+
+
+@contextmanager
+def competing_load():
+    """A process that keeps one core busy, as another user's job on a shared machine would."""
+    proc = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        os.sched_setaffinity(proc.pid, {0})
+    except (AttributeError, OSError):
+        pass  # no affinity here: it still takes a core's worth of time
+    try:
+        yield
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def measure_all(args, book: Path, out: Path) -> dict[str, Run]:
     runs = epub_runs(book, out)
     if not args.skip_pdf:
         runs.update(pdf_runs(book, out))
     runs.update(check_runs(out))
     runs.update(fast_check_runs(out))
     runs.update(sample_run(out))
-    report = f"Machine: {machine()}\n\n{table(runs)}"
-    print(report)
+    runs.update(watch_run(args.work))
+    return runs
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--words", type=int, default=1_000_000)
+    parser.add_argument("--chapters", type=int, default=200)
+    parser.add_argument("--work", type=Path, default=ROOT / "build" / "bench")
+    parser.add_argument("--skip-pdf", action="store_true")
+    parser.add_argument("--no-load", action="store_true",
+                        help="skip the second pass, under a competing load on one core")
+    args = parser.parse_args()
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
+    # Measured as an author runs it: with Python's bytecode cache (some shells turn it off).
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    shutil.rmtree(args.work, ignore_errors=True)
+    book, out = args.work / "book", args.work / "out"
+    out.mkdir(parents=True)
+    print(f"generating a {args.words:,}-word, {args.chapters}-chapter book", file=sys.stderr)
+    generate(book, args.chapters, args.words)
+    passes = {"quiet": measure_all(args, book, out)}
+    if not args.no_load:
+        print("again, with a competing load on one core", file=sys.stderr)
+        with competing_load():
+            passes["under load"] = measure_all(args, book, out)
+    report = [f"Machine: {machine()}"]
+    for name, runs in passes.items():
+        slack = 1.0 if name == "quiet" else LOAD_SLACK
+        note = "" if slack == 1.0 else f" (each limit × {LOAD_SLACK})"
+        report += ["", f"### {name.capitalize()}{note}", "", table(runs, slack)]
+    print("\n".join(report))
     (args.work / "results.json").write_text(json.dumps(
-        {k: vars(r) for k, r in runs.items()} | {"machine": machine()}, indent=2))
-    return 0 if all(r.ok for r in runs.values()) else 1
+        {name: {k: vars(r) for k, r in runs.items()} for name, runs in passes.items()}
+        | {"machine": machine()}, indent=2))
+    return 0 if all(r.ok for runs in passes.values() for r in runs.values()) else 1
 
 
 if __name__ == "__main__":

@@ -192,13 +192,18 @@ def proof(book: str, out: str | None, serve: bool, device: str | None, port: int
 @main.command()
 @click.argument("book", default=".", type=click.Path(file_okay=False))
 @click.option("--out", type=click.Path(file_okay=False), help="Output folder [BOOK/build].")
+@click.option("--view", default="kobo-clara", show_default=True,
+              type=click.Choice(["kindle-paperwhite", "kobo-clara", "kobo-libra", "remarkable-2"]),
+              help="The device whose rendering of the saved section is refreshed.")
+@click.option("--full", is_flag=True, help="The whole proof on every save, not one device.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the results and findings.")
 @friendly
-def watch(book: str, out: str | None, quiet: bool) -> None:
-    """Rebuild BOOK and refresh its proofs on every save, until Ctrl-C."""
+def watch(book: str, out: str | None, view: str, full: bool, quiet: bool) -> None:
+    """Rebuild BOOK on every save, until Ctrl-C: the EPUB and a device's rendering of the
+    saved section (build/watch/index.html), or with --full the whole proof."""
     from bookbuild.commands.proof import watch_command
 
-    watch_command(book, out, echo=click.echo, progress=_progress(quiet))
+    watch_command(book, out, echo=click.echo, progress=_progress(quiet), full=full, view=view)
 
 
 if __name__ == "__main__":

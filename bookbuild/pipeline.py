@@ -69,8 +69,8 @@ class Run:
         """`found` without what book.yaml or the Markdown suppresses."""
         if self._rules is None:
             self._rules = suppress.of_book(self.book)
-        kept, _hidden = suppress.apply(found, self._rules, set())
-        return [d for d in kept if not d.code.startswith("CHECK-")]  # stale ones: `check` says
+        kept, _hidden = suppress.apply(found, self._rules, set(), stale=False)
+        return kept  # stale suppressions: `check` says them
 
     def say(self, found: list[Diagnostic]) -> None:
         """Warnings, once a run each (the EPUB and the PDF read the same Markdown); the same

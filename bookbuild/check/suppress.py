@@ -197,8 +197,10 @@ def _only_comments(lines: list[str], start: int, end: int) -> bool:
 
 
 def apply(findings: list[Finding], suppressions: list[Suppression],
-          ran: set[str]) -> tuple[list[Finding], list[Finding]]:
-    """(kept, suppressed). Stale and unknown suppressions are added to `kept` as findings.
+          ran: set[str], stale: bool = True) -> tuple[list[Finding], list[Finding]]:
+    """(kept, suppressed). Stale and unknown suppressions are added to `kept` as findings,
+    unless not `stale` (a build: `check` says those, and knowing every rule's code costs
+    importing every rule, most of a no-op rebuild).
 
     `ran` holds the codes of every rule that ran, and the prefixes of the tools that ran
     (EPUBCHECK-, ACE-); a suppression is only stale if its rule had the chance to match.
@@ -211,7 +213,7 @@ def apply(findings: list[Finding], suppressions: list[Suppression],
         else:
             rule.used += 1
             hidden.append(f)
-    for s in suppressions:
+    for s in suppressions if stale else []:
         if s.broken:
             kept.append(Finding("CHECK-003", "warning", s.broken, s.where, s.line,
                                 hint="write <!-- bookbuild: ignore CODE reason -->"))

@@ -73,17 +73,32 @@ def report(result: ProofResult, echo: Say, before: dict | None = None) -> None:
         echo(f"proof sheet: {result.index}")
 
 
-def watch_command(book: str, out: str | None, echo: Say, progress: Say) -> None:
+def watch_command(book: str, out: str | None, echo: Say, progress: Say, *, full: bool = False,
+                  view: str = "kobo-clara") -> None:
+    """Rebuild on every save: the EPUB and one device's rendering of the saved section (a
+    second), or with `full` the whole proof (a minute)."""
     if importlib.util.find_spec("watchfiles") is None:
         raise BookError(WATCH_HINT)
+    from bookbuild.proof import live
     from bookbuild.proof.watch import watch
 
     render = mupdf.available()
     if not render:
         echo(f"note: renderings skipped; {mupdf.INSTALL_HINT}")
+    pymupdf = mupdf.load() if render else None
+    device = live.device_named(view)
 
-    def rebuild() -> None:
+    def rebuild(changed: list[str]) -> None:
         before = output.snapshot(Path(out) if out else Path(book) / "build")
-        report(proof(book, out, progress, render=render), echo, before)
+        if full:
+            report(proof(book, out, progress, render=render), echo, before)
+            return
+        shown = live.refresh(book, out, changed, device, progress, pymupdf)
+        echo(output.told(shown.epub, before))
+        if shown.index is not None:
+            overflowing = (f"; p. {', '.join(map(str, shown.overflows))} overflow"
+                           if shown.overflows else "")
+            echo(f"{device.name}: “{shown.section}”, {len(shown.pages)} of {shown.total} "
+                 f"pages{overflowing}: {shown.index}")
 
     watch(book, rebuild, echo)

@@ -34,8 +34,10 @@ def relevant(changes: Iterable[tuple[object, str]], root: Path) -> list[str]:
     return sorted(out)
 
 
-def on_change(changes, root: Path, rebuild: Callable[[], None],
-              say: Callable[[str], None]) -> bool:
+Rebuild = Callable[[list[str]], None]  # given the saved files, relative to the book folder
+
+
+def on_change(changes, root: Path, rebuild: Rebuild, say: Callable[[str], None]) -> bool:
     """Handle one batch of file events: rebuild if a book file changed. True if it did.
 
     Bad input is reported and the watch goes on; the author fixes the file and saves again.
@@ -45,20 +47,20 @@ def on_change(changes, root: Path, rebuild: Callable[[], None],
         return False
     more = f" and {len(files) - 3} more" if len(files) > 3 else ""
     say(f"changed: {', '.join(files[:3])}{more}")
-    rebuild_reporting(rebuild, say)
+    rebuild_reporting(rebuild, files, say)
     return True
 
 
-def rebuild_reporting(rebuild: Callable[[], None], say: Callable[[str], None]) -> None:
+def rebuild_reporting(rebuild: Rebuild, files: list[str], say: Callable[[str], None]) -> None:
     try:
-        rebuild()
+        rebuild(files)
     except BookError as e:
         for problem in e.problems:
             say(f"error: {problem}")
         say("fix it and save again; still watching")
 
 
-def watch(folder: str | Path, rebuild: Callable[[], None], say: Callable[[str], None],
+def watch(folder: str | Path, rebuild: Rebuild, say: Callable[[str], None],
           stop: threading.Event | None = None) -> None:
     """Rebuild once, then on every save until Ctrl-C (or until `stop` is set)."""
     import watchfiles
@@ -69,7 +71,7 @@ def watch(folder: str | Path, rebuild: Callable[[], None], say: Callable[[str], 
         raise BookError(f"{root}: no manuscript/ folder to watch")
     # watchfiles logs its own "KeyboardInterrupt caught" on Ctrl-C; "stopped watching" says it.
     logging.getLogger("watchfiles").setLevel(logging.ERROR)
-    rebuild_reporting(rebuild, say)
+    rebuild_reporting(rebuild, [], say)
     say(f"watching {', '.join(p.name + '/' for p in paths)} in {root}; Ctrl-C stops")
     try:
         for changes in watchfiles.watch(*paths, stop_event=stop, raise_interrupt=False):

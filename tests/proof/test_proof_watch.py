@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 from bookbuild.proof.watch import on_change, relevant, watch
 from bookbuild.support.errors import BookError, Problem
@@ -35,8 +34,8 @@ def test_a_save_rebuilds_once(tmp_path):
     calls, said = [], []
     changes = {(MODIFIED, str(root / "manuscript/book.yaml")),
                (ADDED, str(root / "manuscript/chapters/02-two.md"))}
-    assert on_change(changes, root, lambda: calls.append(1), said.append)
-    assert calls == [1]
+    assert on_change(changes, root, calls.append, said.append)
+    assert calls == [["manuscript/book.yaml", "manuscript/chapters/02-two.md"]]
     assert said == ["changed: manuscript/book.yaml, manuscript/chapters/02-two.md"]
 
 
@@ -44,7 +43,7 @@ def test_editor_noise_does_not_rebuild(tmp_path):
     root = book(tmp_path)
     calls = []
     noise = {(ADDED, str(root / "manuscript/.#01-one.md")), (MODIFIED, str(root / "build/x"))}
-    assert not on_change(noise, root, lambda: calls.append(1), lambda _m: None)
+    assert not on_change(noise, root, calls.append, lambda _m: None)
     assert calls == []
 
 
@@ -52,7 +51,7 @@ def test_bad_input_is_reported_and_watching_goes_on(tmp_path):
     root = book(tmp_path)
     said = []
 
-    def rebuild():
+    def rebuild(_files):
         raise BookError(Problem("unknown key 'titel'", "manuscript/book.yaml", 2))
     assert on_change({(MODIFIED, str(root / "manuscript/book.yaml"))}, root, rebuild, said.append)
     assert "error: manuscript/book.yaml:2: unknown key 'titel'" in said
@@ -66,8 +65,8 @@ def test_watch_rebuilds_on_a_real_save_and_stops(tmp_path):
     rebuilt = threading.Event()
     calls = []
 
-    def rebuild():
-        calls.append(time.monotonic())
+    def rebuild(files):
+        calls.append(files)
         if len(calls) == 2:
             rebuilt.set()
     stop = threading.Event()
@@ -86,4 +85,5 @@ def test_watch_rebuilds_on_a_real_save_and_stops(tmp_path):
         thread.join(10)
     assert not thread.is_alive()
     assert "changed: manuscript/chapters/01-one.md" in said
+    assert calls[0] == [] and calls[1] == ["manuscript/chapters/01-one.md"]  # first: all
     assert said[-1] == "stopped watching"
