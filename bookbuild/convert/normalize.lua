@@ -547,14 +547,19 @@ return {{
       doc = clean_raw(doc)
       doc = doc:walk(raw_html_filter)
     end
-    local filter = {Link = link_target, CodeBlock = code_language}
-    -- An image comes from ![…] or from raw HTML; an empty paragraph from raw HTML or an
-    -- emptied link.
-    if html or may_hold('!%[') or may_hold('%]%(') then
+    local filter = {}
+    -- A link to change has no target, `[text]()`, or a percent-encoded fragment; a code
+    -- block to change has a comma in its fence's classes.
+    if html or may_hold('%]%(%)') or may_hold('#[^%s%)]*%%%x%x') then filter.Link = link_target end
+    if may_hold('```[^\n]*,') or may_hold('~~~[^\n]*,') then filter.CodeBlock = code_language end
+    -- A lone image with alt text is a figure already (pandoc's implicit_figures); one without,
+    -- `![](…)`, comes here, as does raw HTML's <img>; an empty paragraph comes from raw HTML
+    -- or an emptied link.
+    if html or may_hold('!%[%]') or may_hold('%[%]%(%)') then
       filter.Plain, filter.Para = lone_images_filter.Plain, lone_images_filter.Para
     end
     -- One walk for all of these: the Links are visited before the paragraphs that hold them.
-    doc = doc:walk(filter)
+    if next(filter) then doc = doc:walk(filter) end
     if may_hold('%]%[') then undefined_references(doc) end
     return relevel(doc)
   end,

@@ -61,14 +61,13 @@ def font_paths() -> list[str]:
 
 
 @cache
-def coverage() -> frozenset[int]:
-    """Every code point some face has a glyph for."""
+def _points(face: Face) -> frozenset[int]:
+    """Every code point `face` has a glyph for."""
     points: set[int] = set()
-    for face in FACES:
-        for name in face.files:
-            font = TTFont(str(folder(face) / name), lazy=True)
-            points.update(font.getBestCmap() or {})
-            font.close()
+    for name in face.files:
+        font = TTFont(str(folder(face) / name), lazy=True)
+        points.update(font.getBestCmap() or {})
+        font.close()
     return frozenset(points)
 
 
@@ -77,12 +76,18 @@ def uncovered(text: str) -> list[str]:
 
     Controls, format characters (ZWJ, bidi marks) and whitespace need no glyph: the shaper
     drops them, so they never show as boxes. The text is composed (NFC) first, as the shaper
-    uses a precomposed glyph when a font lacks the combining mark.
+    uses a precomposed glyph when a font lacks the combining mark. A face's character map is
+    read only when the faces before it leave something uncovered: a Latin book never reads
+    the CJK faces' large maps (most of a print rebuild's font work).
     """
-    covered = coverage()
     text = unicodedata.normalize("NFC", text)
     # The distinct characters first: a long text is walked only when one of them is missing.
-    wanting = {ch for ch in set(text) if ord(ch) not in covered and _needs_glyph(ch)}
+    wanting = {ch for ch in set(text) if _needs_glyph(ch)}
+    for face in FACES:
+        if not wanting:
+            return []
+        points = _points(face)
+        wanting = {ch for ch in wanting if ord(ch) not in points}
     if not wanting:
         return []
     return list(dict.fromkeys(ch for ch in text if ch in wanting))

@@ -25,7 +25,6 @@ from bookbuild.media.fonts import (  # noqa: F401 (the print side's names for th
     KOREAN,
     THAI,
     Face,
-    coverage,
     describe,
     folder,
     font_paths,

@@ -20,6 +20,9 @@ EDGES = [
     "Quoted \"word\".Next, and *emph*\\(escaped\\) and *x*[bracket].",
     "Raw <em>html</em>.Here and <span lang=\"ru\">слово</span>.",
     "![A lone picture](pic.png)\n",
+    "![](no-alt.png)\n\nText ![](inline.png) text, and ![alt](x.png){.inline}\n",
+    "[]() alone\n\n[]()\n\nA [fragment](#%D0%B0%D0%B1) and [a page](p.html#x%20y).",
+    "```rust,ignore\nfn main() {}\n```\n\n~~~ {.python .numberLines}\nx = 1\n~~~\n",
     "An [empty link]() and [a][nowhere].",
     "Plain prose, a sentence. Another one (with a parenthesis) — and a dash.",
 ]
