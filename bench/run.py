@@ -167,14 +167,16 @@ def table(runs: dict[str, Run], slack: float = 1.0) -> str:
     """The runs and the targets; under load (`slack` > 1) each limit is loosened by it."""
     lines = ["| measurement | time | CPU | peak RSS |", "|---|---:|---:|---:|"]
     lines += [f"| {r.label} | {r.seconds:.2f} s | {r.cpu:.2f} s | {r.peak_mb:,.0f} MB |"
-              for r in runs.values()]
+              if r.ok else f"| {r.label} | failed | | |" for r in runs.values()]
     lines += ["", "| target | ratio | limit | met |", "|---|---:|---:|:-:|"]
     for label, num, den, limit, what in TARGETS:
-        if num in runs and den in runs:
+        if num in runs and den in runs and runs[num].ok and runs[den].ok:
             ratio = getattr(runs[num], _FIELD[what]) / getattr(runs[den], _FIELD[what])
             lines.append(_row(label, f"{ratio:.3f}", ratio, limit * slack, ""))
     for label, name, value, limit, unit in EXTRA:
-        if name in runs:
+        if name in runs and not runs[name].ok:
+            lines.append(f"| {label} | failed | ≤ {limit * slack:g} {unit} | NO |")
+        elif name in runs:
             v = value(runs[name])
             lines.append(_row(label, f"{v:,.2f} {unit}", v, limit * slack, f" {unit}"))
     return "\n".join(lines)
@@ -203,7 +205,8 @@ def watch_run(work: Path) -> dict[str, Run]:
     seconds = watch_time.save_to_rendering(str(BIN / "bookbuild"), book, saves=3)
     ok = seconds is not None
     run = Run("watch: a save to the sample's rendering", seconds or 0.0, 0.0, ok)
-    print(f"  {run.label:<44} {run.seconds:7.2f} s", file=sys.stderr)
+    shown = f"{run.seconds:7.2f} s" if ok else "failed: no rendering after a save"
+    print(f"  {run.label:<44} {shown}", file=sys.stderr)
     return {"watch": run}
 
 

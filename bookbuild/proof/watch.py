@@ -71,11 +71,41 @@ def watch(folder: str | Path, rebuild: Rebuild, say: Callable[[str], None],
         raise BookError(f"{root}: no manuscript/ folder to watch")
     # watchfiles logs its own "KeyboardInterrupt caught" on Ctrl-C; "stopped watching" says it.
     logging.getLogger("watchfiles").setLevel(logging.ERROR)
+    before = _mtimes(paths)
     rebuild_reporting(rebuild, [], say)
-    say(f"watching {', '.join(p.name + '/' for p in paths)} in {root}; Ctrl-C stops")
+    ready = False
     try:
-        for changes in watchfiles.watch(*paths, stop_event=stop, raise_interrupt=False):
-            on_change(changes, root, rebuild, say)
+        # yield_on_timeout: the first (empty) batch says the watcher runs. A save made during
+        # the first build, before it ran, is found by its time and rebuilt then, not lost.
+        for changes in watchfiles.watch(*paths, stop_event=stop, raise_interrupt=False,
+                                        yield_on_timeout=True, rust_timeout=RUST_TIMEOUT_MS):
+            if not ready:
+                ready = True
+                say(f"watching {', '.join(p.name + '/' for p in paths)} in {root}; "
+                    f"Ctrl-C stops")
+                missed = _changed(before, _mtimes(paths))
+                changes = set(changes) | {(MODIFIED, path) for path in missed}
+            if changes:
+                on_change(changes, root, rebuild, say)
     except KeyboardInterrupt:
         pass
     say("stopped watching")
+
+
+RUST_TIMEOUT_MS = 300
+MODIFIED = 2  # watchfiles.Change.modified
+
+
+def _mtimes(paths: list[Path]) -> dict[str, int]:
+    found = {}
+    for top in paths:
+        for path in top.rglob("*"):
+            try:
+                found[str(path)] = path.stat().st_mtime_ns
+            except OSError:
+                continue  # removed while we looked
+    return found
+
+
+def _changed(before: dict[str, int], after: dict[str, int]) -> list[str]:
+    return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))

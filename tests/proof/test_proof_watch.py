@@ -87,3 +87,30 @@ def test_watch_rebuilds_on_a_real_save_and_stops(tmp_path):
     assert "changed: manuscript/chapters/01-one.md" in said
     assert calls[0] == [] and calls[1] == ["manuscript/chapters/01-one.md"]  # first: all
     assert said[-1] == "stopped watching"
+
+
+def test_a_save_during_the_first_build_is_not_lost(tmp_path):
+    """The author saves while the first build runs, before the watcher has started: that
+    save is found by its time and rebuilt, with no second save."""
+    root = book(tmp_path)
+    chapter = root / "manuscript/chapters/01-one.md"
+    chapter.write_text("# One\n")
+    calls = []
+    done = threading.Event()
+
+    def rebuild(files):
+        calls.append(files)
+        if len(calls) == 1:
+            chapter.write_text("# One\n\nSaved during the first build.\n")
+        else:
+            done.set()
+    stop = threading.Event()
+    thread = threading.Thread(target=watch, args=(root, rebuild, lambda _m: None, stop),
+                              daemon=True)
+    thread.start()
+    try:
+        assert done.wait(10), calls
+    finally:
+        stop.set()
+        thread.join(10)
+    assert calls == [[], ["manuscript/chapters/01-one.md"]]
