@@ -61,6 +61,7 @@ class Run:
     say_warnings: bool = True
     warnings: list[Diagnostic] = field(default_factory=list)  # every warning kept this run
     made: dict[str, Path] = field(default_factory=dict)
+    planned: tuple[str, ...] = ()  # the formats this run is asked for, to share work between
     interior: object = None  # the print interior typeset this run (pdf.interior.Interior)
     _said: set[str] = field(default_factory=set)
     _rules: list | None = None
@@ -154,7 +155,13 @@ def _epub(run: Run) -> Draft:
     from bookbuild.convert.render import render, warnings_of
 
     pending = Problems()  # the writer's problems are said with the converter's, in one run
-    docs = render(run.book, run.progress, run.store, pending, meanwhile=_load_writer)
+    print_too = _typst_too(run)
+    docs = render(run.book, run.progress, run.store, pending, meanwhile=_load_writer,
+                  also=print_too)
+    if print_too is not None:
+        from bookbuild.pdf import source
+
+        source.keep(run.book, run.store, print_too.outputs)
     from bookbuild.check import gate
     from bookbuild.epub import write_epub
     from bookbuild.media.cover import cover_warnings
@@ -165,6 +172,16 @@ def _epub(run: Run) -> Draft:
     run.progress("processing images and packaging")
     return Draft(write, warnings_of(docs) + cover_warnings(run.book),
                  (lambda tmp: gate.epub(tmp, run.book, run.store)) if run.gate else None)
+
+
+def _typst_too(run: Run):
+    """When this run makes the print interior too, the sections pandoc converts for the EPUB
+    are written as Typst in the same pandoc run (read once) and cached for the PDF."""
+    if "pdf" not in run.planned or run.store is NO_CACHE:
+        return None
+    from bookbuild.pdf import source
+
+    return source.request(run.book, run.store)
 
 
 def _load_writer() -> None:
@@ -281,6 +298,7 @@ def build(folder: str | Path, out_dir: str | Path | None, formats: list[str],
           progress: Progress = silent) -> list[Path]:
     book = read_book(folder)
     run = start(book, Path(out_dir) if out_dir else book.root / "build", progress)
+    run.planned = tuple(formats)
     try:
         return [make(run, fmt) for fmt in formats]
     finally:

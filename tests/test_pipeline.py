@@ -3,6 +3,8 @@ file → gate → rename → record), warnings said once a run and again when fo
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from bookbuild import pipeline
@@ -52,3 +54,23 @@ def test_a_check_run_collects_warnings_without_saying_them(book, tmp_path):
     pipeline.make(run, "pdf")
     assert not [line for line in said if line.startswith("warning: ")]
     assert {"PDF-IMG-001", "PDF-PDFA-001"} <= {d.code for d in run.warnings}
+
+
+def test_a_run_making_the_epub_and_the_pdf_reads_each_section_once(book, tmp_path, monkeypatch):
+    """The EPUB's pandoc run writes the sections' Typst too; the PDF converts nothing more,
+    and makes the same PDF as a run of its own."""
+    from bookbuild.convert import pandoc
+
+    runs: list[tuple[str, bool]] = []
+    real = pandoc.convert_all
+
+    def counted(texts, sources, writer="html5", lua_filter=None, also=None):
+        runs.append((writer, also is not None))
+        return real(texts, sources, writer, lua_filter, also)
+    monkeypatch.setattr(pandoc, "convert_all", counted)
+    both = pipeline.build(book, tmp_path / "both", ["epub", "pdf"])
+    assert runs == [("html5", True)]
+    monkeypatch.setattr(pandoc, "convert_all", real)
+    shutil.rmtree(book / "build")  # the cache, so the PDF is made from scratch on its own
+    alone = pipeline.build(book, tmp_path / "alone", ["pdf"])
+    assert both[1].read_bytes() == alone[0].read_bytes()

@@ -87,6 +87,13 @@ def request(book: Book, store: Cache = NO_CACHE) -> pandoc.Also:
                        frozenset(i for i in todo if not needs_inlines(book.sections[i].markdown)))
 
 
+def keep(book: Book, store: Cache, fresh: dict[int, str]) -> None:
+    """Cache what `request` got written, for the print build of this run or the next."""
+    keys = _keys(book)
+    for i, text in fresh.items():
+        store.put_bytes("typst", keys[i], text.encode("utf-8"))
+
+
 def _keys(book: Book) -> list[str]:
     return [cache.key("typst-section", s.source, s.markdown) for s in book.sections]
 
@@ -100,7 +107,7 @@ def convert(book: Book, store: Cache = NO_CACHE, fresh: dict[int, str] | None = 
     outputs = [store.get_bytes("typst", k) for k in keys]
     for i, text in (fresh or {}).items():
         outputs[i] = text.encode("utf-8")
-        store.put_bytes("typst", keys[i], outputs[i])
+    keep(book, store, fresh or {})
     todo = [i for i, out in enumerate(outputs) if out is None]
     rich = [i for i in todo if needs_inlines(sections[i].markdown)]
     for group, lua_filter in ((rich, FILTER), ([i for i in todo if i not in rich], BLOCKS_FILTER)):

@@ -48,7 +48,8 @@ def build_editions(book: Book, out: Path, progress: Progress = silent) -> Editio
 
     run = start(book, out, progress)
     try:
-        made = {fmt: make(run, fmt) for fmt in ("epub", "kepub", "kindle", "pdf")}
+        run.planned = ("epub", "kepub", "kindle", "pdf")
+        made = {fmt: make(run, fmt) for fmt in run.planned}
     finally:
         cache.prune_written()
     kindle = [d for d in run.warnings if d.code.startswith("KINDLE-")]
