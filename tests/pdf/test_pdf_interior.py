@@ -382,3 +382,24 @@ def test_a_full_bleed_figure_keeps_its_caption_on_its_page(tmp_path):
                  any(abs(b["bbox"][3] - b["bbox"][1]) > 9 * 72 for b in p.get_image_info())]
         assert len(pages) == 1  # the picture fills a page to the bleed
         assert "A plan of the corner room at Smolny" in pages[0].get_text()
+
+
+def test_a_running_head_too_long_for_its_line_gives_way(tmp_path):
+    """Three authors' names do not fit a 5.5 in verso head: the title stands in for them,
+    on one line, rather than the names wrapping into the text."""
+    book = copy_book(SAMPLE, tmp_path / "book")
+    yaml = book / "manuscript" / "book.yaml"
+    text = yaml.read_text("utf-8")
+    authors = "author: Alexandra Mikhailovna Kollontai, Nadezhda Konstantinovna Krupskaya " \
+              "and Inessa Fyodorovna Armand\n"
+    yaml.write_text("\n".join(authors.rstrip() if line.startswith("author:") else line
+                              for line in text.split("\n")), "utf-8")
+    doc = pymupdf.open(build_print(book, tmp_path / "out").interior)
+    versos = 0
+    for i, page in enumerate(doc):
+        top = [w for w in page.get_text("words") if w[1] < 0.75 * INCH]  # above the text
+        if i % 2 and top:  # a verso with a running head
+            versos += 1
+            assert len({round(w[3]) for w in top}) == 1, top  # one line
+            assert "lenin" in " ".join(w[4] for w in top).lower(), top  # the title's
+    assert versos >= 2
