@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from bookbuild import __version__
+from bookbuild.proof.devices import DEFAULT_VIEW, DEVICES
 from bookbuild.support.errors import BookError
 
 FORMATS = ["epub", "pdf", "cover", "kepub", "kindle", "all"]
@@ -192,8 +193,8 @@ def proof(book: str, out: str | None, serve: bool, device: str | None, port: int
 @main.command()
 @click.argument("book", default=".", type=click.Path(file_okay=False))
 @click.option("--out", type=click.Path(file_okay=False), help="Output folder [BOOK/build].")
-@click.option("--view", default="kobo-clara", show_default=True,
-              type=click.Choice(["kindle-paperwhite", "kobo-clara", "kobo-libra", "remarkable-2"]),
+@click.option("--view", default=DEFAULT_VIEW, show_default=True,
+              type=click.Choice([d.id for d in DEVICES]),
               help="The device whose rendering of the saved section is refreshed.")
 @click.option("--full", is_flag=True, help="The whole proof on every save, not one device.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the results and findings.")

@@ -110,3 +110,15 @@ def optional(module: str):
         if os.environ.get("BOOKBUILD_ALL_EXTRAS") == "1":
             raise
         pytest.skip(f"needs {module} (pip install -e '.[proof]')", allow_module_level=True)
+
+
+def require_tool(why: str | None, what: str) -> None:
+    """Skip a test whose outside tool is missing (`why` says so), except under `make test`
+    and CI, which install it and must run it."""
+    import os
+
+    if why and (os.environ.get("CI", "").lower() == "true"
+                or os.environ.get("BOOKBUILD_ALL_EXTRAS") == "1"):
+        pytest.fail(f"`make test` and CI must run {what}: {why}")
+    if why:
+        pytest.skip(why)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bookbuild.proof import mupdf
-from bookbuild.proof.devices import FONT_SIZES
+from bookbuild.proof.devices import DEFAULT_VIEW, FONT_SIZES
 from bookbuild.proof.run import ProofResult, proof
 from bookbuild.proof.sideload import detect, sideload
 from bookbuild.support import output
@@ -74,7 +74,7 @@ def report(result: ProofResult, echo: Say, before: dict | None = None) -> None:
 
 
 def watch_command(book: str, out: str | None, echo: Say, progress: Say, *, full: bool = False,
-                  view: str = "kobo-clara") -> None:
+                  view: str = DEFAULT_VIEW) -> None:
     """Rebuild on every save: the EPUB and one device's rendering of the saved section (a
     second), or with `full` the whole proof (a minute)."""
     if importlib.util.find_spec("watchfiles") is None:

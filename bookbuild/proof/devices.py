@@ -37,6 +37,9 @@ DEVICES = (
     Device("remarkable-2", "reMarkable 2", 1404, 1872, 226, "epub"),
 )
 
+# The device `bookbuild watch` renders the saved section on, unless told another.
+DEFAULT_VIEW = "kobo-clara"
+
 # Body type in points at the device's real size: the smallest, default and largest settings
 # most readers actually use (the devices go further both ways).
 FONT_SIZES = {"small": 8.0, "medium": 10.0, "large": 13.0}

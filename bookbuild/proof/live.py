@@ -23,7 +23,6 @@ from bookbuild.support.progress import Progress, silent
 
 PAGES = 4  # of the saved section: its opening and what follows, enough to judge the change
 SIZE = "medium"
-DEFAULT_DEVICE = "kobo-clara"
 RELOAD_SECONDS = 2
 
 

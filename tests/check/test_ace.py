@@ -4,7 +4,6 @@ missing Ace fails there, and is skipped with the reason only in a bare pytest ru
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -14,18 +13,14 @@ from epub_faults import CHAPTER, rewrite, sub
 from bookbuild.book.reader import read_book
 from bookbuild.check import ace
 from bookbuild.check.locate import Locator
+from tests.conftest import require_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def ace_ready():
-    why = ace.missing()
-    if why and (os.environ.get("CI", "").lower() == "true"
-                or os.environ.get("BOOKBUILD_ALL_EXTRAS") == "1"):
-        pytest.fail(f"`make test` and CI must run DAISY Ace: {why}")
-    if why:
-        pytest.skip(why)
+    require_tool(ace.missing(), "DAISY Ace")
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ in CI, and is skipped with the reason only in a bare pytest run."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from bookbuild.pipeline import build
 from bookbuild.proof import browser
 from bookbuild.proof.devices import DEVICES
 from tests.check.epub_faults import rewrite
+from tests.conftest import require_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOKS = {"sample": ROOT, "everything": ROOT / "tests/books/everything",
@@ -23,12 +23,7 @@ BOOKS = {"sample": ROOT, "everything": ROOT / "tests/books/everything",
 
 @pytest.fixture(scope="module")
 def reader_ready():
-    why = browser.missing()
-    if why and (os.environ.get("CI", "").lower() == "true"
-                or os.environ.get("BOOKBUILD_ALL_EXTRAS") == "1"):
-        pytest.fail(f"`make test` and CI must run the browser proof: {why}")
-    if why:
-        pytest.skip(why)
+    require_tool(browser.missing(), "the browser proof")
 
 
 def epub_of(name: str, out: Path) -> Path:
