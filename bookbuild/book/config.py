@@ -19,7 +19,7 @@ AT = "_positions"  # where load_yaml keeps the Positions beside the values
 KNOWN_KEYS = {
     "title", "subtitle", "author", "language", "identifier", "publisher", "date", "rights",
     "description", "subjects", "series", "series_index", "cover", "slug", "source", "order",
-    "print", "check", "allow_scripts", "labels", "toc_depth", "accessibility_evaluator",
+    "print", "check", "allow_scripts", "labels", "toc_depth", "accessibility_evaluator", "style",
 }
 
 # RFC 5646 well-formedness (langtag production). Primary subtags of 4–8 letters are reserved

@@ -146,6 +146,13 @@ class Book:
     modified: int = 0  # seconds since the epoch, for reproducible timestamps
     yaml_text: str = ""  # book.yaml as read, once, for finding a value's text in it
     positions: Any = None  # book.config.Positions: the line of every key of book.yaml
+    style: Any = None  # book.style.Style: the design and the author's choices in it
+
+    def __post_init__(self) -> None:
+        if self.style is None:  # a Book made in code, not read from a folder
+            from bookbuild.book.style import DESIGNS
+
+            self.style = DESIGNS["classic"]
 
     def line(self, *path) -> int | None:
         """The line of book.yaml holding a key: book.line("print", "trim")."""

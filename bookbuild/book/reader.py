@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
-from bookbuild.book import references
+from bookbuild.book import references, style
 from bookbuild.book.config import AT, load_yaml, parse_metadata
 from bookbuild.book.config import FILE as METADATA_FILE
 from bookbuild.book.model import Asset, Book, Section
@@ -46,10 +46,12 @@ def read_book(folder: str | Path) -> Book:
     files = _section_files(root, data.get("order"), problems)
     sections = _with_book_references(_read_sections(root, files, problems))
     problems.raise_if_any()
-    config = {k: v for k, v in data.items() if k in ("print", "check", "allow_scripts", "toc_depth")}
+    config = {k: v for k, v in data.items()
+              if k in ("print", "check", "allow_scripts", "toc_depth", "style")}
+    design = style.parse(config, data.get(AT))
     return Book(root=root, metadata=metadata, sections=sections, assets=_assets(root),
                 config=config, modified=_modified(root, files),
-                yaml_text=yaml_path.read_text("utf-8", "replace"), positions=data.get(AT))
+                yaml_text=yaml_path.read_text("utf-8", "replace"), positions=data.get(AT), style=design)
 
 
 def _with_book_references(sections: list[Section]) -> list[Section]:

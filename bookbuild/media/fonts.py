@@ -37,13 +37,43 @@ HEBREW = Face("Noto Serif Hebrew", "pylopdf_fonts_he", ".", ("NotoSerifHebrew-Va
 THAI = Face("Noto Serif Thai", "pylopdf_fonts_th", ".", ("NotoSerifThai-Variable.ttf",))
 # Fallback order: the body face first; of the CJK faces, the one the book's language prefers.
 FACES = (BODY, ARABIC, CHINESE, JAPANESE, KOREAN, DEVANAGARI, HEBREW, THAI)
+# The designs' faces (book.style.FONTS), each with its regular and italic files. Crimson Pro
+# and Atkinson Hyperlegible have no Cyrillic or Greek: FALLBACK says which face of like kind
+# sets those letters (a serif for a serif, a sans for a sans) before the script faces do.
+DESIGN_FACES = {
+    "EB Garamond": BODY,
+    "Crimson Pro": Face("Crimson Pro", "fontpkg_crimson_pro", "files",
+                        ("CrimsonPro[wght].ttf", "CrimsonPro-Italic[wght].ttf")),
+    "Literata": Face("Literata", "fontpkg_literata", "files",
+                     ("Literata[opsz,wght].ttf", "Literata-Italic[opsz,wght].ttf")),
+    "Source Serif 4": Face("Source Serif 4", "fontpkg_source_serif_4", "files",
+                           ("SourceSerif4[opsz,wght].ttf", "SourceSerif4-Italic[opsz,wght].ttf")),
+    "Source Sans 3": Face("Source Sans 3", "fontpkg_source_sans_3", "files",
+                          ("SourceSans3[wght].ttf", "SourceSans3-Italic[wght].ttf")),
+    "Atkinson Hyperlegible": Face("Atkinson Hyperlegible", "fontpkg_atkinson_hyperlegible",
+                                  "files", ("AtkinsonHyperlegible-Regular.ttf",
+                                            "AtkinsonHyperlegible-Italic.ttf",
+                                            "AtkinsonHyperlegible-Bold.ttf",
+                                            "AtkinsonHyperlegible-BoldItalic.ttf")),
+}
+FALLBACK = {"Crimson Pro": "EB Garamond", "Atkinson Hyperlegible": "Source Sans 3"}
+
+
+def design_faces(family: str) -> list[Face]:
+    """The design face `family` and the face that sets what it lacks, in that order."""
+    faces = [DESIGN_FACES[family]]
+    if family in FALLBACK:
+        faces.append(DESIGN_FACES[FALLBACK[family]])
+    return faces
+
+
 # Languages whose CJK glyph forms differ: their text prefers the matching face.
 CJK_PREFERENCE = {"ja": JAPANESE, "zh": CHINESE, "ko": KOREAN}
 
 
-def chain(lang: str | None = None) -> list[str]:
-    """Font families in fallback order for text in `lang`."""
-    faces = list(FACES)
+def chain(lang: str | None = None, family: str = BODY.family) -> list[str]:
+    """Font families in fallback order for text in `lang`, set in `family` (a design face)."""
+    faces = faces_of(family)
     preferred = CJK_PREFERENCE.get((lang or "").split("-")[0].lower())
     if preferred:
         faces.remove(preferred)
@@ -55,9 +85,15 @@ def folder(face: Face) -> Path:
     return Path(str(resources.files(face.package).joinpath(face.folder)))
 
 
+def faces_of(family: str) -> list[Face]:
+    """The faces text set in `family` is drawn from, in fallback order."""
+    first = design_faces(family)
+    return first + [f for f in FACES if f not in first]
+
+
 def font_paths() -> list[str]:
     """Folders for typst.compile(font_paths=…), one per package."""
-    return sorted({str(folder(face)) for face in FACES})
+    return sorted({str(folder(face)) for face in (*FACES, *DESIGN_FACES.values())})
 
 
 @cache
@@ -71,7 +107,7 @@ def _points(face: Face) -> frozenset[int]:
     return frozenset(points)
 
 
-def uncovered(text: str) -> list[str]:
+def uncovered(text: str, family: str = BODY.family) -> list[str]:
     """Characters of `text` that no face covers, in order of first appearance.
 
     Controls, format characters (ZWJ, bidi marks) and whitespace need no glyph: the shaper
@@ -83,7 +119,7 @@ def uncovered(text: str) -> list[str]:
     text = unicodedata.normalize("NFC", text)
     # The distinct characters first: a long text is walked only when one of them is missing.
     wanting = {ch for ch in set(text) if _needs_glyph(ch)}
-    for face in FACES:
+    for face in faces_of(family):
         if not wanting:
             return []
         points = _points(face)
