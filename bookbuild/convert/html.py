@@ -32,7 +32,7 @@ EPUB_TYPE = f"{{{EPUB}}}type"
 FORBIDDEN = {"iframe", "object", "embed", "frame", "frameset", "applet", "form", "base"}
 REMOTE = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
 _PARSER = xml.PARSER
-ORNAMENT = "images/ornament.svg"  # shipped with the EPUB templates
+ORNAMENT = "images/ornament.svg"  # the book's scene-break ornament (media/ornaments.py)
 _ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
 # HTML void elements an author writes the HTML way (<br>, <img …>); XHTML wants them closed.
 _VOID = re.compile(r"<(area|br|col|hr|img|input|wbr)(\s[^<>]*?)?\s*(?<!/)>", re.IGNORECASE)

@@ -11,7 +11,7 @@ from bookbuild.book.model import Book, Metadata
 from bookbuild.convert.html import ORNAMENT, REMOTE, Document, line_of
 from bookbuild.epub import accessibility, documents, package
 from bookbuild.media import cover as generated_cover
-from bookbuild.media import images
+from bookbuild.media import images, ornaments
 from bookbuild.support import cache
 from bookbuild.support.cache import NO_CACHE, Cache
 from bookbuild.support.errors import BookError, Problems
@@ -31,12 +31,15 @@ def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE
     problems = problems if problems is not None else Problems()
     renditions = _images(book, docs, problems, store)
     cover = _cover(book, renditions, problems, store)
+    ornament = ornaments.chosen(book, problems)  # the author's SVG is checked even if unused
     problems.raise_if_any()
+    if not any(f'src="{ORNAMENT}"' in d.xhtml for d in docs):
+        ornament = None  # packed only when a scene break uses it: unused, EPUBCheck notes it
 
     meta = book.metadata
     eb = epub.EpubBook()
     _metadata(eb, book, docs)
-    _static(eb, ornament=any(f'src="{ORNAMENT}"' in d.xhtml for d in docs))
+    _static(eb, ornament)
     for r in renditions.values():
         eb.add_item(epub.EpubImage(uid=_uid("img", r.name), file_name=r.name,
                                    media_type=r.media_type, content=r.data))
@@ -77,13 +80,13 @@ def _document(eb, uid: str, name: str, data: bytes, props: list[str]) -> epub.Ep
     return item
 
 
-def _static(eb: epub.EpubBook, ornament: bool) -> None:
+def _static(eb: epub.EpubBook, ornament: ornaments.Ornament | None) -> None:
     files = resources.files("bookbuild.epub").joinpath("templates")
     eb.add_item(epub.EpubItem(uid="css", file_name="css/book.css", media_type="text/css",
                               content=files.joinpath("book.css").read_bytes()))
-    if ornament:  # only when a scene break uses it: an unused resource is an EPUBCheck note
+    if ornament is not None:  # the book's choice, of the set or the author's own SVG
         eb.add_item(epub.EpubImage(uid="ornament", file_name=ORNAMENT, media_type="image/svg+xml",
-                                   content=files.joinpath("ornament.svg").read_bytes()))
+                                   content=ornament.data))
 
 
 def _images(book: Book, docs: list[Document], problems: Problems, store: Cache) -> dict:

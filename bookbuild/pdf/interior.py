@@ -34,6 +34,7 @@ from bookbuild.book.language import right_to_left
 from bookbuild.book.model import Book
 from bookbuild.convert import pandoc
 from bookbuild.convert.html import line_of
+from bookbuild.media import ornaments
 from bookbuild.media.cover import PRINT_KEYS, glyph_warnings
 from bookbuild.pdf import fit, fonts, jobs, layout, merge, pictures, settings, source
 from bookbuild.pdf.settings import PrintSettings
@@ -116,9 +117,11 @@ def typeset(book: Book, progress: Progress, store: Cache = NO_CACHE) -> Interior
         problems.raise_if_any()
         warnings = source.warnings(parts)
         pics = _pictures(book, parts, work, problems)
+        ornament = ornaments.chosen(book, problems)
         problems.raise_if_any()
         missing = _missing_glyphs(book, parts, warnings)
         _write_sources(work, parts)
+        ornament_file = ornaments.write(ornament, work)
         standards = _standards(s, pics, warnings)
         setter = Setter(work, book, plan, pics, standards, runner)
         pages = _estimate(book)
@@ -127,8 +130,8 @@ def typeset(book: Book, progress: Progress, store: Cache = NO_CACHE) -> Interior
             table, dpi_warnings = layout.image_table(parts, pics, geometry, s.font_size)
             long = fit.long_run([p.section.text for p in parts], geometry.text_width,
                                 s.font_size)
-            (work / "config.json").write_text(json.dumps(layout.config(book, geometry, missing,
-                                                                       long)))
+            (work / "config.json").write_text(json.dumps(layout.config(
+                book, geometry, missing, long, ornament=ornament_file)))
             (work / "images.json").write_text(json.dumps(table))
             inside = geometry.margins["inside"] / 72
             progress(f"typesetting with Typst (inside margin {inside:.3f} in, "

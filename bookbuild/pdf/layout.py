@@ -57,7 +57,10 @@ class Geometry:
 
 
 def config(book: Book, geometry: Geometry, missing: str | None,
-           long_run: str | None = None) -> dict:
+           long_run: str | None = None, ornament: str | None = None) -> dict:
+    """config.json: what book.typ knows of the book. `ornament`: the scene break's SVG in the
+    work folder, named by its content (media/ornaments.py), so that a changed ornament changes
+    this file and with it every job's cache key; None draws a plain rule."""
     meta = book.metadata
     lang = meta.language.split("-")[0].lower()
     region = next((p.upper() for p in meta.language.split("-")[1:] if len(p) == 2), None)
@@ -78,6 +81,7 @@ def config(book: Book, geometry: Geometry, missing: str | None,
         "toc_depth": int(book.config.get("toc_depth", 2)),
         "missing": missing,
         "long_run": long_run,
+        "ornament": ornament,
     }
 
 
