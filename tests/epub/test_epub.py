@@ -8,7 +8,9 @@ import pytest
 from lxml import etree
 from PIL import Image
 
+from bookbuild.book.style import ORNAMENTS
 from bookbuild.check import epubcheck
+from bookbuild.media import ornaments
 from bookbuild.pipeline import build
 from bookbuild.support.errors import BookError
 from tests.conftest import EVERYTHING, SAMPLE, copy_book, quoted_book, read_zip
@@ -159,7 +161,7 @@ def test_sample_exercises_figures_ornament_and_source(sample_epub):
     chapter = files["EPUB/chapter-01-when-lenin-proclaimed-soviet-power.xhtml"].decode()
     assert 'src="images/smolny-room.svg"' in chapter and 'src="images/sovnarkom-room.png"' in chapter
     assert chapter.count('class="scene-break"') >= 1
-    assert "EPUB/images/ornament.svg" in files
+    assert files["EPUB/images/ornament.svg"] == ornaments.of_set("fleuron").data  # classic's
     assert '<img src="images/ornament.svg" alt="" role="presentation"/>' in chapter
     copyright_page = files["EPUB/copyright.xhtml"].decode()
     assert "https://www.marxists.org/archive/kollontai/" in copyright_page
@@ -222,6 +224,65 @@ def test_minimal_book_with_inline_svg_and_no_scene_break(tmp_path):
     props = opf(files).xpath("//opf:item[@href='chapter-01.xhtml']/@properties", namespaces=OPF)
     assert props == ["svg"]
     assert [str(f) for f in epubcheck.run(path)] == []
+
+
+SCENES = "# One\n\nBefore.\n\n* * *\n\nAfter.\n"
+OWN_ORNAMENT = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="24" '
+                'viewBox="0 0 120 24">\n  <title>Scene break</title>\n'
+                '  <defs><linearGradient id="g"><stop offset="0" stop-color="#555"/>'
+                '<stop offset="1" stop-color="#999"/></linearGradient></defs>\n'
+                '  <rect x="20" y="11" width="80" height="2" fill="url(#g)"/>\n</svg>\n')
+
+
+def _ornament_book(tmp_path, ornament: str, chapter: str = SCENES, own: str | None = None):
+    book = tmp_path / "book"
+    (book / "manuscript/chapters").mkdir(parents=True)
+    (book / "manuscript/book.yaml").write_text(
+        f"title: Small\nauthor: A\nlanguage: en\nstyle:\n  ornament: {ornament}\n")
+    (book / "manuscript/chapters/01.md").write_text(chapter)
+    if own is not None:
+        (book / "assets/ornaments").mkdir(parents=True)
+        (book / "assets" / ornament).write_text(own)
+    return book
+
+
+@pytest.mark.parametrize("name", ORNAMENTS)
+def test_each_ornament_of_the_set_is_packed(tmp_path, name):
+    (path,) = build(_ornament_book(tmp_path, name), tmp_path / "out", ["epub"])
+    files = read_zip(path)
+    assert files["EPUB/images/ornament.svg"] == ornaments.of_set(name).data
+    item = opf(files).xpath("//opf:item[@href='images/ornament.svg']", namespaces=OPF)
+    assert [i.get("media-type") for i in item] == ["image/svg+xml"]
+    assert b'<img src="images/ornament.svg" alt="" role="presentation"/>' in \
+        files["EPUB/chapter-01.xhtml"]
+
+
+def test_the_authors_own_ornament_is_packed_and_epubcheck_clean(tmp_path):
+    book = _ornament_book(tmp_path, "ornaments/bar.svg", own=OWN_ORNAMENT)
+    (path,) = build(book, tmp_path / "out", ["epub"])
+    assert read_zip(path)["EPUB/images/ornament.svg"] == OWN_ORNAMENT.encode()
+    assert [str(f) for f in epubcheck.run(path)] == []
+    # Changed, it is packed anew: the output is not taken for up to date.
+    (book / "assets/ornaments/bar.svg").write_text(OWN_ORNAMENT.replace("#999", "#777"))
+    (again,) = build(book, tmp_path / "out", ["epub"])
+    assert b"#777" in read_zip(again)["EPUB/images/ornament.svg"]
+
+
+def test_an_unsafe_own_ornament_stops_the_epub_at_its_line(tmp_path):
+    unsafe = OWN_ORNAMENT.replace("<rect ", '<rect onclick="steal()" ')
+    book = _ornament_book(tmp_path, "ornaments/bar.svg", own=unsafe)
+    with pytest.raises(BookError, match=r"^assets/ornaments/bar.svg:5: the SVG has an event "
+                                        r"handler \(onclick"):
+        build(book, tmp_path / "out", ["epub"])
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_missing_own_ornament_is_refused_even_with_no_scene_break(tmp_path):
+    book = _ornament_book(tmp_path, "ornaments/gone.svg", chapter="# One\n\nText.\n")
+    with pytest.raises(BookError, match=r"^manuscript/book.yaml:5: style: ornament: "
+                                        r"assets/ornaments/gone.svg not found"):
+        build(book, tmp_path / "out", ["epub"])
 
 
 def _contents(tmp_path, chapter: str, yaml_extra: str = "") -> tuple[etree._Element, bytes]:

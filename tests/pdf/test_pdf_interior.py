@@ -403,3 +403,77 @@ def test_a_running_head_too_long_for_its_line_gives_way(tmp_path):
             assert len({round(w[3]) for w in top}) == 1, top  # one line
             assert "lenin" in " ".join(w[4] for w in top).lower(), top  # the title's
     assert versos >= 2
+
+
+# ── The scene-break ornament ─────────────────────────────────────────────────────────────
+
+def decorations(pdf: pikepdf.Pdf) -> list[tuple[float, tuple[float, float]]]:
+    """Each drawing marked as a plain artifact (no running heads, no folios): the scale it is
+    drawn at and the point its first path starts from, in the SVG's own units (after the
+    clip of the image's box, the first `cm` maps them to the page)."""
+    found = []
+    for page in pdf.pages:
+        inside, scale, start = False, None, None
+        for operands, op in pikepdf.parse_content_stream(page):
+            name = str(op)
+            if name == "BMC" and str(operands[0]) == "/Artifact":
+                inside, scale, start = True, None, None
+            elif name == "EMC" and inside:
+                inside = False
+                found.append((scale, start))
+            elif inside and name == "cm" and scale is None:
+                scale = float(operands[0])
+            elif inside and name == "m" and scale is not None and start is None:
+                start = (float(operands[0]), float(operands[1]))
+    return found
+
+
+def first_point(svg: bytes) -> tuple[float, float]:
+    """Where the SVG's first path starts (its d="M x y …")."""
+    m = re.search(rb'<path[^>]*\sd="M\s*([\d.]+)[ ,]([\d.]+)', svg)
+    return float(m.group(1)), float(m.group(2))
+
+
+def test_scene_breaks_draw_the_ornament_6em_wide_as_an_artifact(sample_print):
+    from bookbuild.media import ornaments
+
+    fleuron = first_point(ornaments.of_set("fleuron").data)  # the classic design's
+    drawn = [d for d in decorations(sample_print.pdf()) if d[1] == fleuron]
+    assert len(drawn) == 3  # the sample's three scene breaks, each a decorative artifact
+    for scale, _ in drawn:
+        assert scale * 120 == pytest.approx(6 * 11, abs=0.01)  # 6em at 11 pt, as in the EPUB
+
+
+OWN = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 24">'
+       '<path d="M7 3 L113 21" stroke="#555"/></svg>')
+
+
+def test_the_ornament_chosen_is_the_one_printed_and_a_change_is_set_anew(tmp_path):
+    """The author's SVG, then the same file redrawn (book.yaml unchanged), then one of the
+    set: each build prints the ornament of the moment, not a cached job's."""
+    from bookbuild.media import ornaments
+
+    book = copy_book(SAMPLE, tmp_path / "book", extra={"style": {"ornament": "break.svg"}})
+    (book / "assets/break.svg").write_text(OWN)
+    out = tmp_path / "out"
+
+    def printed() -> set:
+        return {start for _, start in decorations(build_print(book, out).pdf())}
+
+    assert (7.0, 3.0) in printed()
+    (book / "assets/break.svg").write_text(OWN.replace("M7 3", "M9 5"))
+    assert (9.0, 5.0) in printed() and (7.0, 3.0) not in printed()
+    yaml_path = book / "manuscript/book.yaml"
+    yaml_path.write_text(yaml_path.read_text().replace("ornament: break.svg",
+                                                       "ornament: dinkus"))
+    now = printed()
+    assert first_point(ornaments.of_set("dinkus").data) in now and (9.0, 5.0) not in now
+
+
+def test_an_unsafe_ornament_stops_the_print_build_at_its_line(tmp_path):
+    from bookbuild.support.errors import BookError
+
+    book = copy_book(SAMPLE, tmp_path / "book", extra={"style": {"ornament": "break.svg"}})
+    (book / "assets/break.svg").write_text(OWN.replace("<path ", "\n<foreignObject/><path "))
+    with pytest.raises(BookError, match=r"^assets/break.svg:2: the SVG has a <foreignObject>"):
+        build_print(book, tmp_path / "out")
