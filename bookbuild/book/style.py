@@ -4,7 +4,8 @@
     style:
       design: classic               # classic | modern | literary | nonfiction | large-print
       chapter_heading: word         # numeral | word | chapter-word | chapter-numeral | none
-      ornament: fleuron             # a scene break of the set, or an SVG under assets/
+      ornament: fleuron             # fleuron | asterism | dinkus | rule | wave, or an SVG
+                                    # relative to assets/ (ornaments/leaf.svg), as cover: is
       first_line: small-caps        # drop-cap | small-caps | none
       body_font: EB Garamond        # one of FONTS
       heading_font: Source Sans 3
@@ -37,7 +38,7 @@ KEYS = ("design", "chapter_heading", "ornament", "first_line", "body_font", "hea
 class Style:
     design: str = "classic"
     chapter_heading: str = "numeral"  # what stands above a chapter's title
-    ornament: str = "fleuron"  # a name of ORNAMENTS, or a path under assets/ (an SVG)
+    ornament: str = "fleuron"  # a name of ORNAMENTS, or an SVG's path relative to assets/
     first_line: str = "small-caps"  # how a chapter's first paragraph opens
     body_font: str = "EB Garamond"
     heading_font: str = "EB Garamond"
@@ -117,7 +118,8 @@ def _why_not(key: str, value) -> str | None:
     if key == "ornament":
         if value in ORNAMENTS or value.strip().lower().endswith(".svg"):
             return None
-        return f"{value!r} is neither one of {', '.join(ORNAMENTS)} nor an .svg file under assets/"
+        return (f"{value!r} is neither one of {', '.join(ORNAMENTS)} nor an .svg file "
+                f"(its path relative to assets/)")
     if allowed and value.strip() not in allowed:
         return f"{value!r} is not one of {', '.join(allowed)}"
     return None

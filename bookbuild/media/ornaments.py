@@ -27,7 +27,7 @@ from bookbuild.book.config import FILE
 from bookbuild.book.model import Book
 from bookbuild.book.style import ORNAMENTS
 from bookbuild.support import safety, xml
-from bookbuild.support.errors import BookError, Problems
+from bookbuild.support.errors import Problems
 from bookbuild.support.paths import UnsafePath, inside
 
 MAX_BYTES = 256 * 1024  # a scene-break drawing is a few KB; this is far above any real one
@@ -39,6 +39,8 @@ FORBIDDEN = {"script": "a <script>", "foreignObject": "a <foreignObject>",
 XINCLUDE_NS = "http://www.w3.org/2001/XInclude"
 _INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[|<!ENTITY", re.IGNORECASE)
 _DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*>\s*", re.IGNORECASE)
+_LENGTH = re.compile(r"^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*"
+                     r"(?:px|pt|pc|mm|cm|in|em|ex)?\s*$")
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,10 @@ def checked(data: bytes, label: str, problems: Problems,
     try:
         root = etree.fromstring(data, xml.parser())
     except etree.XMLSyntaxError as e:
-        problems.add(f"not a well-formed SVG ({e.msg})", label, e.lineno or None)
+        if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):  # a PNG named .svg
+            problems.add(f"style: ornament: {label} is not an SVG (not XML text)", *chosen_at)
+        else:
+            problems.add(f"not a well-formed SVG ({e.msg})", label, e.lineno or None)
         return None
     if (m := _INTERNAL_SUBSET.search(data)) is not None:
         # Entities are how XXE and billion-laughs files work; no drawing program needs them.
@@ -133,6 +138,10 @@ def checked(data: bytes, label: str, problems: Problems,
                else f"its root element is <{local}>")
         problems.add(f"style: ornament: {label} is not an SVG ({why})", *chosen_at)
         return None
+    if not _sized(root):
+        # usvg (Typst) refuses such a drawing, and e-readers cannot scale it to 6em.
+        problems.add('the SVG has no size: give its <svg> a viewBox, such as '
+                     'viewBox="0 0 120 24" (the set\'s)', label, root.sourceline)
     for pi in _instructions(root):
         problems.add(f"the SVG loads a stylesheet (<?{pi.target} {pi.text}?>); put the style "
                      f"in the drawing", label, pi.sourceline)
@@ -142,6 +151,18 @@ def checked(data: bytes, label: str, problems: Problems,
     # The public DOCTYPE line Illustrator and Inkscape write names a DTD that is never
     # loaded; EPUB forbids external identifiers (OPF-073), so it is left out.
     return _DOCTYPE.sub(b"", data, count=1)
+
+
+def _sized(root: etree._Element) -> bool:
+    """A viewBox of positive width and height, or width= and height= that are lengths."""
+    box = (root.get("viewBox") or "").replace(",", " ").split()
+    if len(box) == 4:
+        try:
+            return float(box[2]) > 0 and float(box[3]) > 0
+        except ValueError:
+            return False
+    sizes = [_LENGTH.match(root.get(a) or "") for a in ("width", "height")]
+    return all(m is not None and float(m.group(1)) > 0 for m in sizes)
 
 
 def _instructions(root: etree._Element) -> list:
@@ -168,13 +189,14 @@ def _unsafe(el: etree._Element) -> list[str]:
             out.append(f"the SVG has an event handler ({attr_local}=…), which runs a script")
         elif safety.runs_script(value):
             out.append(f"the SVG has a script URL in {attr_local}=…")
-        elif attr_local == "href" and safety.as_url(value) and not value.strip().startswith("#"):
+        elif (attr_local in ("href", "src") and safety.as_url(value)
+              and not value.strip().startswith("#")):
             out.append(f"the SVG refers to an outside resource {_short(value)!r} in "
                        f"{attr_local}=…; only the drawing's own #ids may be linked")
         elif (local in ("animate", "set") and attr_local == "attributeName"
               and value.split(":")[-1].strip() == "href"):
             out.append(f"the SVG animates a link (<{local} attributeName=\"{value}\">)")
-        elif attr_local == "style" or "url(" in value.lower():
+        elif attr_local == "style" or "(" in value:  # fill="url(…)", escaped or not
             css = value if attr_local == "style" else f"{attr_local}: {value}"
             out += _css(css, declarations=True)
     if local == "style":

@@ -66,6 +66,12 @@ def test_the_authors_svg_relative_to_assets(tmp_path):
     assert found.own and found.name == "ornaments/leaf.svg" and found.data == GOOD.encode()
 
 
+def test_width_and_height_alone_are_a_size(tmp_path):
+    sized = svg('<path d="M0 0 H9"/>', root='<svg xmlns="http://www.w3.org/2000/svg" '
+                                            'width="6em" height="1.2em">')
+    assert ornaments.load(small_book(tmp_path, "leaf.svg", sized)).own
+
+
 def test_a_public_doctype_is_left_out(tmp_path):
     svg = GOOD.replace("<svg", '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
                                '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n<svg', 1)
@@ -74,7 +80,8 @@ def test_a_public_doctype_is_left_out(tmp_path):
 
 
 def svg(*inner: str, root: str = '<svg xmlns="http://www.w3.org/2000/svg" '
-                                  'xmlns:xlink="http://www.w3.org/1999/xlink">') -> str:
+                                  'xmlns:xlink="http://www.w3.org/1999/xlink" '
+                                  'viewBox="0 0 120 24">') -> str:
     """An SVG whose line 3 onwards is `inner`, one per line (line 1 is the XML declaration)."""
     return "\n".join(['<?xml version="1.0"?>', root, *inner, "</svg>", ""])
 
@@ -82,8 +89,9 @@ def svg(*inner: str, root: str = '<svg xmlns="http://www.w3.org/2000/svg" '
 UNSAFE = {
     "script": (svg('<path d="M0 0 H9"/>', "<script>alert(1)</script>"), 4, "has a <script>"),
     "handler": (svg('<path d="M0 0 H9" onclick="alert(1)"/>'), 3, "event handler (onclick"),
-    "onload on the root": (svg(root='<svg xmlns="http://www.w3.org/2000/svg" '
-                                    'onload="alert(1)">'), 2, "event handler (onload"),
+    "onload on the root": (svg(root='<svg xmlns="http://www.w3.org/2000/svg" width="120" '
+                                    'height="24" onload="alert(1)">'), 2,
+                           "event handler (onload"),
     "foreignObject": (svg('<foreignObject><div xmlns="http://www.w3.org/1999/xhtml">x</div>'
                           '</foreignObject>'), 3, "has a <foreignObject>"),
     "xlink:href out": (svg('<image xlink:href="https://example.com/t.png" width="9" '
@@ -100,14 +108,23 @@ UNSAFE = {
                             "loads 'http://x.example/g#a'"),
     "@import": (svg("", "", '<style>@import "https://x.example/a.css";</style>'), 5,
                 "loads 'https://x.example/a.css'"),
+    "escaped url( in fill=": (svg(r'<path d="M0 0 H9" fill="u\72l(https://x.example/p)"/>'), 3,
+                              "loads 'https://x.example/p'"),
     "escaped url(": (svg(r'<style>path { fill: u\72l(https://x.example/p) }</style>'), 3,
                      "loads 'https://x.example/p'"),
     "xml-stylesheet": ('<?xml version="1.0"?>\n<?xml-stylesheet href="https://x.example/a.css"?>'
-                       '\n<svg xmlns="http://www.w3.org/2000/svg"/>\n', 2, "loads a stylesheet"),
+                       '\n<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9"/>\n', 2,
+                       "loads a stylesheet"),
     "entities": ('<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY a "aaaa">]>\n'
-                 '<svg xmlns="http://www.w3.org/2000/svg"><text>&a;</text></svg>\n', 2,
+                 '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9"><text>&a;</text></svg>\n', 2,
                  "declares its own entities"),
     "not well-formed": (svg('<path d="M0 0 H9">'), 4, "not a well-formed SVG"),
+    "no size": (svg('<path d="M0 0 H9"/>', root='<svg xmlns="http://www.w3.org/2000/svg">'), 2,
+                "the SVG has no size: give its <svg> a viewBox"),
+    "a zero viewBox": (svg(root='<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 0 24">'),
+                       2, "has no size"),
+    "a width in percent": (svg(root='<svg xmlns="http://www.w3.org/2000/svg" width="100%" '
+                                    'height="24">'), 2, "has no size"),
 }
 
 
@@ -138,6 +155,8 @@ AT_YAML = {
                 "leaf.svg", "assets/leaf.svg is not an SVG (its root element is <html>)"),
     "no SVG namespace": ('<svg viewBox="0 0 1 1"><path d="M0 0 H1"/></svg>', "leaf.svg",
                          'is not an SVG (<svg> without xmlns="http://www.w3.org/2000/svg")'),
+    "a picture named .svg": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "leaf.svg",
+                             "assets/leaf.svg is not an SVG (not XML text)"),
     "too large": (GOOD.replace("</svg>", "<!--" + "x" * ornaments.MAX_BYTES + "--></svg>"),
                   "leaf.svg", "is larger than 256 KB"),
 }
