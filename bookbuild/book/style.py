@@ -63,7 +63,9 @@ DESIGNS: dict[str, Style] = {
     "modern": Style("modern", "chapter-numeral", "rule", "none", "Literata", "Source Sans 3",
                     sans_headings=True),
     # A literary one: a drop cap, the chapter's number in words, an ornament between scenes.
-    "literary": Style("literary", "word", "asterism", "drop-cap", "Crimson Pro", "Crimson Pro"),
+    # Crimson Pro is drawn small on its body: it is set a point larger.
+    "literary": Style("literary", "word", "asterism", "drop-cap", "Crimson Pro", "Crimson Pro",
+                      print_size=12.0),
     # Non-fiction: numbered chapters and sections, sans headings, sidebars and callouts.
     "nonfiction": Style("nonfiction", "chapter-numeral", "dinkus", "none", "Source Serif 4",
                         "Source Sans 3", sans_headings=True, numbered_sections=True),

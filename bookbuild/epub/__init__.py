@@ -9,7 +9,7 @@ from ebooklib import epub
 
 from bookbuild.book.model import Book, Metadata
 from bookbuild.convert.html import ORNAMENT, REMOTE, Document, line_of
-from bookbuild.epub import accessibility, documents, package
+from bookbuild.epub import accessibility, design, documents, package
 from bookbuild.media import cover as generated_cover
 from bookbuild.media import images
 from bookbuild.support import cache
@@ -36,7 +36,8 @@ def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE
     meta = book.metadata
     eb = epub.EpubBook()
     _metadata(eb, book, docs)
-    _static(eb, ornament=any(f'src="{ORNAMENT}"' in d.xhtml for d in docs))
+    design.number_headings(book, docs)
+    _static(eb, book, ornament=any(f'src="{ORNAMENT}"' in d.xhtml for d in docs))
     for r in renditions.values():
         eb.add_item(epub.EpubImage(uid=_uid("img", r.name), file_name=r.name,
                                    media_type=r.media_type, content=r.data))
@@ -77,10 +78,10 @@ def _document(eb, uid: str, name: str, data: bytes, props: list[str]) -> epub.Ep
     return item
 
 
-def _static(eb: epub.EpubBook, ornament: bool) -> None:
+def _static(eb: epub.EpubBook, book: Book, ornament: bool) -> None:
     files = resources.files("bookbuild.epub").joinpath("templates")
     eb.add_item(epub.EpubItem(uid="css", file_name="css/book.css", media_type="text/css",
-                              content=files.joinpath("book.css").read_bytes()))
+                              content=design.stylesheet(book)))
     if ornament:  # only when a scene break uses it: an unused resource is an EPUBCheck note
         eb.add_item(epub.EpubImage(uid="ornament", file_name=ORNAMENT, media_type="image/svg+xml",
                                    content=files.joinpath("ornament.svg").read_bytes()))

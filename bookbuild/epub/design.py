@@ -1,0 +1,93 @@
+"""The book's design in the EPUB: its stylesheet and the numbers over its chapters' titles.
+
+One stylesheet, css/book.css, in cascade order: the base (templates/book.css: what every
+design shares, readers' quirks included), the design's own (templates/designs/NAME.css), the
+first-line treatment, then the families and sizes book.yaml's `style:` chose. The author's own
+stylesheet, when there is one, is linked after it.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from importlib import resources
+
+from lxml import etree
+
+from bookbuild.book import numbering
+from bookbuild.book.model import Book
+from bookbuild.convert.html import Document
+from bookbuild.media.fonts import FALLBACK
+from bookbuild.support.xml import XHTML_NS
+
+TEMPLATES = resources.files("bookbuild.epub").joinpath("templates")
+SANS = {"Source Sans 3", "Atkinson Hyperlegible"}
+HEADINGS = "h1, h2, h3, h4, h5, h6, h1.title, p.subtitle"
+H = {f"{{{XHTML_NS}}}h{n}": n for n in range(1, 7)}
+
+
+def stylesheet(book: Book) -> bytes:
+    style = book.style
+    parts = [TEMPLATES.joinpath("book.css").read_text("utf-8"),
+             TEMPLATES.joinpath(f"designs/{style.design}.css").read_text("utf-8")]
+    if style.first_line != "none":
+        parts.append(TEMPLATES.joinpath(f"designs/first-line-{style.first_line}.css")
+                     .read_text("utf-8"))
+    parts.append(_families(book))
+    return "\n".join(parts).encode("utf-8")
+
+
+def _families(book: Book) -> str:
+    """The design's faces by name, when they are embedded; else only the kind of face (a
+    sans heading stays sans in the reader's fonts), and the reader's own body font."""
+    style = book.style
+    heading = _stack(style.heading_font) if style.embed_fonts else _generic(style.heading_font)
+    rules = [f"/* style: {style.design}; fonts as book.yaml chose */"]
+    if style.embed_fonts:
+        rules.append(f"body {{ font-family: {_stack(style.body_font)}; }}")
+    if style.embed_fonts or style.heading_font in SANS:
+        rules.append(f"{HEADINGS}, .bb-number {{ font-family: {heading}; }}")
+    return "\n".join(rules) + "\n"
+
+
+def _stack(family: str) -> str:
+    names = [family] + ([FALLBACK[family]] if family in FALLBACK else [])
+    return ", ".join(f'"{n}"' for n in names) + f", {_generic(family)}"
+
+
+def _generic(family: str) -> str:
+    return "sans-serif" if family in SANS else "serif"
+
+
+def number_headings(book: Book, docs: list[Document]) -> None:
+    """The chapter's label ("Chapter One") opens its first heading, as a line of its own;
+    with numbered sections, "2.3" opens each section's heading. Inside the heading, so a
+    screen reader says it with the title; the contents list keeps the title alone."""
+    numbers = numbering.chapter_numbers(book)
+    for doc in docs:
+        number = numbers.get(doc.section.name)
+        if number is not None:
+            doc.rewrite(partial(_numbered, label=numbering.label(book, number), chapter=number,
+                                state={"opened": False, "section": 0},
+                                sections=book.style.numbered_sections))
+
+
+def _numbered(el, label: str, chapter: int, state: dict, sections: bool) -> bool:
+    level = H.get(el.tag)
+    if level == 1 and not state["opened"]:
+        state["opened"] = True
+        return _prefix(el, label)
+    if level == 2 and sections and state["opened"]:
+        state["section"] += 1
+        return _prefix(el, f"{chapter}.{state['section']}")
+    return False
+
+
+def _prefix(el, text: str) -> bool:
+    if len(el) and el[0].get("class") == "bb-number":
+        return False  # numbered already (the same documents written twice)
+    span = etree.Element(f"{{{XHTML_NS}}}span", {"class": "bb-number"})
+    span.text = text
+    span.tail = " " + (el.text or "")  # a space: the label and title read as two words
+    el.text = None
+    el.insert(0, span)
+    return True
