@@ -48,20 +48,24 @@ def label(book: Book, number: int) -> str:
     """What stands over the title of chapter `number` in this book's design."""
     form = book.style.chapter_heading
     language = book.metadata.language.split("-")[0].lower()
-    words = form in ("word", "chapter-word") and language in WORD_LANGUAGES
-    shown = _in_words(number, language) if words else str(number)
+    if form in ("word", "chapter-word") and language in WORD_LANGUAGES:
+        shown = _in_words(number, language, alone=form == "word")
+    else:
+        shown = str(number)
     if form.startswith("chapter-"):
         return book.metadata.labels["chapter"].format(shown)
     return shown
 
 
-def _in_words(number: int, language: str) -> str:
+def _in_words(number: int, language: str, alone: bool) -> str:
     from num2words import num2words
 
     text = num2words(number, lang="no" if language == "nb" else language)
-    # "twenty-one" → "Twenty-One", as a title is set; other languages capitalise the first
-    # letter only ("Einundzwanzig", "Vingt et un").
-    return text.title() if language == "en" else text[:1].upper() + text[1:]
+    # English sets the words as a title ("Chapter Twenty-One"); elsewhere a word after the
+    # label keeps its case ("Kapitel drei", "Chapitre un") and one alone opens with a capital.
+    if language == "en":
+        return text.title()
+    return text[:1].upper() + text[1:] if alone else text
 
 
 def labels(book: Book) -> dict[str, str]:
