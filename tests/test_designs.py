@@ -92,8 +92,10 @@ def test_each_design_brings_its_own_stylesheet(built, design):
 
 
 def test_the_classic_design_numbers_chapters_and_sets_small_caps(built):
-    assert '<span class="bb-number">1</span> Приезд' in chapter_xhtml(built, "classic")
-    assert "h1 + p::first-line { font-variant: small-caps" in css(built, "classic")
+    xhtml = chapter_xhtml(built, "classic")
+    assert '<span class="bb-number">1</span> Приезд' in xhtml
+    assert '<p><span class="bb-lead">Осенью, когда над заливом</span> уже висели' in xhtml
+    assert ".bb-lead { font-variant: small-caps" in css(built, "classic")
     pages = pdf_spans(built["classic", "cyrillic"]["pdf"])
     opener = next(p for p in pages if any(s["text"].strip() == "Приезд" for s in p)
                   and not any(s["text"] == "Содержание" for s in p))

@@ -37,6 +37,7 @@ def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE
     eb = epub.EpubBook()
     _metadata(eb, book, docs)
     design.number_headings(book, docs)
+    design.lead_words(book, docs)
     _static(eb, book, ornament=any(f'src="{ORNAMENT}"' in d.xhtml for d in docs))
     for r in renditions.values():
         eb.add_item(epub.EpubImage(uid=_uid("img", r.name), file_name=r.name,

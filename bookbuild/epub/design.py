@@ -58,6 +58,38 @@ def _generic(family: str) -> str:
     return "sans-serif" if family in SANS else "serif"
 
 
+LEAD_WORDS = 4  # as typst.lua's: the first words of a chapter in small capitals
+
+
+def lead_words(book: Book, docs: list[Document]) -> None:
+    """With small capitals on the first line, the first words of the paragraph after each
+    section's title are marked (span.bb-lead), as print sets them. A span, not ::first-line:
+    MuPDF-based readers and older Kindles ignore that pseudo-element; the span they all show,
+    and a screen reader reads the words as they were."""
+    if book.style.first_line != "small-caps":
+        return
+    for doc in docs:
+        if doc.section.role not in ("dedication", "epigraph"):
+            doc.rewrite(partial(_lead, state={"done": False}))
+
+
+def _lead(el, state: dict) -> bool:
+    if state["done"] or H.get(el.tag) != 1:
+        return False
+    state["done"] = True
+    para = el.getnext()
+    if para is None or para.tag != f"{{{XHTML_NS}}}p" or not (para.text or "").strip():
+        return False
+    words = para.text.lstrip().split(" ")
+    lead, rest = " ".join(words[:LEAD_WORDS]), " ".join(words[LEAD_WORDS:])
+    span = etree.Element(f"{{{XHTML_NS}}}span", {"class": "bb-lead"})
+    span.text = lead
+    span.tail = (" " + rest) if rest else ""
+    para.text = None
+    para.insert(0, span)
+    return True
+
+
 def number_headings(book: Book, docs: list[Document]) -> None:
     """The chapter's label ("Chapter One") opens its first heading, as a line of its own;
     with numbered sections, "2.3" opens each section's heading. Inside the heading, so a
