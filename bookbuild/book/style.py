@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bookbuild.book.config import FILE, Positions
+from bookbuild.book.language import script
 from bookbuild.support.errors import Problems
 
 HEADINGS = ("numeral", "word", "chapter-word", "chapter-numeral", "none")
@@ -75,6 +76,17 @@ DESIGNS: dict[str, Style] = {
                          "Atkinson Hyperlegible", "Atkinson Hyperlegible", print_size=16.0,
                          ebook_size=1.25, sans_headings=True),
 }
+
+
+# Scripts with capital and small letters: small capitals and a drop cap mean something only
+# in them (a Chinese or Arabic book opens its chapters plainly).
+CASED_SCRIPTS = {"Latn", "Cyrl", "Grek", "Armn"}
+
+
+def first_line(style: Style, language: str) -> str:
+    """The first-line treatment a book in `language` gets: the style's, where its script
+    has letter case, else none."""
+    return style.first_line if script(language) in CASED_SCRIPTS else "none"
 
 
 def parse(config: dict, at: Positions | None = None) -> Style:

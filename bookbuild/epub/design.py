@@ -15,6 +15,7 @@ from lxml import etree
 
 from bookbuild.book import numbering
 from bookbuild.book.model import Book
+from bookbuild.book.style import first_line
 from bookbuild.convert.html import Document
 from bookbuild.media.fonts import FALLBACK
 from bookbuild.support.xml import XHTML_NS
@@ -29,8 +30,9 @@ def stylesheet(book: Book) -> bytes:
     style = book.style
     parts = [TEMPLATES.joinpath("book.css").read_text("utf-8"),
              TEMPLATES.joinpath(f"designs/{style.design}.css").read_text("utf-8")]
-    if style.first_line != "none":
-        parts.append(TEMPLATES.joinpath(f"designs/first-line-{style.first_line}.css")
+    treatment = first_line(style, book.metadata.language)
+    if treatment != "none":
+        parts.append(TEMPLATES.joinpath(f"designs/first-line-{treatment}.css")
                      .read_text("utf-8"))
     parts.append(_families(book))
     return "\n".join(parts).encode("utf-8")
@@ -66,7 +68,7 @@ def lead_words(book: Book, docs: list[Document]) -> None:
     section's title are marked (span.bb-lead), as print sets them. A span, not ::first-line:
     MuPDF-based readers and older Kindles ignore that pseudo-element; the span they all show,
     and a screen reader reads the words as they were."""
-    if book.style.first_line != "small-caps":
+    if first_line(book.style, book.metadata.language) != "small-caps":
         return
     for doc in docs:
         if doc.section.role not in ("dedication", "epigraph"):

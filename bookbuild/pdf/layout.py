@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from bookbuild.book.language import right_to_left
 from bookbuild.book.model import Book
+from bookbuild.book.style import first_line
 from bookbuild.convert.html import line_of
 from bookbuild.pdf import fonts
 from bookbuild.pdf.pictures import MIN_DPI, Picture, effective_dpi
@@ -88,7 +89,8 @@ def style_facts(book: Book) -> dict:
     style = book.style
     heading = None if style.heading_font == style.body_font else \
         fonts.chain(book.metadata.language, family=style.heading_font)
-    return {"design": style.design, "first_line": style.first_line,
+    return {"design": style.design,
+            "first_line": first_line(style, book.metadata.language),
             "heading_fonts": heading, "numbered_sections": style.numbered_sections,
             "smcp": fonts.has_small_caps(style.body_font)}
 
