@@ -179,13 +179,17 @@ def _invocation() -> str:
               help="Then copy the right edition to the e-reader mounted at PATH.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--host", default="0.0.0.0", show_default=True, help="Address to serve on.")
+@click.option("--designs", is_flag=True,
+              help="Only this: the first chapter's opener in every design, print and e-reader.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the results and findings.")
 @friendly
 def proof(book: str, out: str | None, serve: bool, device: str | None, port: int, host: str,
-          quiet: bool) -> None:
+          designs: bool, quiet: bool) -> None:
     """Proof BOOK for e-readers: Kobo and Kindle editions, device renderings, print spreads."""
-    from bookbuild.commands.proof import proof_command
+    from bookbuild.commands.proof import designs_command, proof_command
 
+    if designs:
+        sys.exit(designs_command(book, out, echo=click.echo, progress=_progress(quiet)))
     sys.exit(proof_command(book, out, serve=serve, device=device, host=host, port=port,
                            echo=click.echo, progress=_progress(quiet)))
 

@@ -18,7 +18,7 @@ from importlib import resources
 FIELDS = {"and": ["", ""], "by": [""], "subtitle": ["", ""], "cover_alt": ["author", "title"],
           "translator": [""], "editor": [""], "illustrator": [""], "introduction": [""],
           "foreword": [""], "contributor": [""], "identifier": [""], "source": [""],
-          "set_in": [""], "link": ["page", "what"]}
+          "set_in": [""], "link": ["page", "what"], "chapter": [""]}
 ALIASES = {"no": "nb"}  # Norwegian: the Bokmål words
 # Regions that write Chinese in traditional characters.
 SCRIPT_OF_REGION = {("zh", "tw"): "hant", ("zh", "hk"): "hant", ("zh", "mo"): "hant"}

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bookbuild.book.config import FILE, Positions
+from bookbuild.book.language import script
 from bookbuild.support.errors import Problems
 
 HEADINGS = ("numeral", "word", "chapter-word", "chapter-numeral", "none")
@@ -64,7 +65,9 @@ DESIGNS: dict[str, Style] = {
     "modern": Style("modern", "chapter-numeral", "rule", "none", "Literata", "Source Sans 3",
                     sans_headings=True),
     # A literary one: a drop cap, the chapter's number in words, an ornament between scenes.
-    "literary": Style("literary", "word", "asterism", "drop-cap", "Crimson Pro", "Crimson Pro"),
+    # Crimson Pro is drawn small on its body: it is set a point larger.
+    "literary": Style("literary", "word", "asterism", "drop-cap", "Crimson Pro", "Crimson Pro",
+                      print_size=12.0),
     # Non-fiction: numbered chapters and sections, sans headings, sidebars and callouts.
     "nonfiction": Style("nonfiction", "chapter-numeral", "dinkus", "none", "Source Serif 4",
                         "Source Sans 3", sans_headings=True, numbered_sections=True),
@@ -74,6 +77,17 @@ DESIGNS: dict[str, Style] = {
                          "Atkinson Hyperlegible", "Atkinson Hyperlegible", print_size=16.0,
                          ebook_size=1.25, sans_headings=True),
 }
+
+
+# Scripts with capital and small letters: small capitals and a drop cap mean something only
+# in them (a Chinese or Arabic book opens its chapters plainly).
+CASED_SCRIPTS = {"Latn", "Cyrl", "Grek", "Armn"}
+
+
+def first_line(style: Style, language: str) -> str:
+    """The first-line treatment a book in `language` gets: the style's, where its script
+    has letter case, else none."""
+    return style.first_line if script(language) in CASED_SCRIPTS else "none"
 
 
 def parse(config: dict, at: Positions | None = None) -> Style:

@@ -46,6 +46,19 @@ def proof_command(book: str, out: str | None, *, serve: bool, device: str | None
     return 1 if any(f.severity == "error" for f in result.findings) else 0
 
 
+def designs_command(book: str, out: str | None, *, echo: Say, progress: Say) -> int:
+    """The book's opener in every design (proof/designs.py), into OUT/proof/."""
+    if not mupdf.available():
+        raise BookError(mupdf.INSTALL_HINT)
+    from bookbuild.book.reader import read_book
+    from bookbuild.proof.designs import design_sheet
+
+    root = read_book(book).root  # a book that does not read is said here, once
+    sheet = design_sheet(root, (Path(out) if out else root / "build") / "proof", progress)
+    echo(f"wrote {sheet}")
+    return 0
+
+
 def _title(result: ProofResult) -> str:
     return result.editions.epub.name.removesuffix(".epub")
 

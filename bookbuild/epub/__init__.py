@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from urllib.parse import unquote
 
 from ebooklib import epub
 
 from bookbuild.book.model import Book, Metadata
 from bookbuild.convert.html import ORNAMENT, REMOTE, Document, line_of
-from bookbuild.epub import accessibility, documents, package
+from bookbuild.epub import accessibility, design, documents, package
 from bookbuild.media import cover as generated_cover
 from bookbuild.media import images, ornaments
 from bookbuild.support import cache
@@ -39,7 +38,9 @@ def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE
     meta = book.metadata
     eb = epub.EpubBook()
     _metadata(eb, book, docs)
-    _static(eb, ornament)
+    design.number_headings(book, docs)
+    design.lead_words(book, docs)
+    _static(eb, book, ornament)
     for r in renditions.values():
         eb.add_item(epub.EpubImage(uid=_uid("img", r.name), file_name=r.name,
                                    media_type=r.media_type, content=r.data))
@@ -80,10 +81,9 @@ def _document(eb, uid: str, name: str, data: bytes, props: list[str]) -> epub.Ep
     return item
 
 
-def _static(eb: epub.EpubBook, ornament: ornaments.Ornament | None) -> None:
-    files = resources.files("bookbuild.epub").joinpath("templates")
+def _static(eb: epub.EpubBook, book: Book, ornament: ornaments.Ornament | None) -> None:
     eb.add_item(epub.EpubItem(uid="css", file_name="css/book.css", media_type="text/css",
-                              content=files.joinpath("book.css").read_bytes()))
+                              content=design.stylesheet(book)))
     if ornament is not None:  # the book's choice, of the set or the author's own SVG
         eb.add_item(epub.EpubImage(uid="ornament", file_name=ORNAMENT, media_type="image/svg+xml",
                                    content=ornament.data))

@@ -107,6 +107,18 @@ def _points(face: Face) -> frozenset[int]:
     return frozenset(points)
 
 
+@cache
+def has_feature(face: Face, tag: str) -> bool:
+    """Whether the face's first file has the OpenType layout feature `tag` (smcp, onum)."""
+    font = TTFont(str(folder(face) / face.files[0]), lazy=True)
+    try:
+        gsub = font["GSUB"].table if "GSUB" in font else None
+        records = gsub.FeatureList.FeatureRecord if gsub and gsub.FeatureList else []
+        return any(r.FeatureTag == tag for r in records)
+    finally:
+        font.close()
+
+
 def uncovered(text: str, family: str = BODY.family) -> list[str]:
     """Characters of `text` that no face covers, in order of first appearance.
 

@@ -36,10 +36,16 @@ MONO = "DejaVu Sans Mono"
 MATH = "New Computer Modern Math"
 
 
-def chain(lang: str | None = None, static: bool = False) -> list[str]:
-    """Font families in fallback order for text in `lang`; with `static`, the body face's
-    default instance first (see static_font_paths)."""
-    return ([STATIC_FAMILY] if static else []) + shared.chain(lang)
+def chain(lang: str | None = None, static: bool = False, family: str = BODY.family) -> list[str]:
+    """Font families in fallback order for text in `lang` set in `family`; with `static`,
+    EB Garamond's default instance first (see static_font_paths)."""
+    first = [STATIC_FAMILY] if static and family == BODY.family else []
+    return first + shared.chain(lang, family)
+
+
+def has_small_caps(family: str) -> bool:
+    """Whether the face has its own small capitals (the smcp feature)."""
+    return shared.has_feature(shared.DESIGN_FACES[family], "smcp")
 
 
 # Languages whose text is set in a face of its own beside the body face.

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pikepdf
 
+from bookbuild.book import numbering
 from bookbuild.book.config import FILE as METADATA_FILE
 from bookbuild.book.language import right_to_left
 from bookbuild.book.model import Book
@@ -89,7 +90,7 @@ class Plan:
 
 
 def print_settings(book: Book) -> PrintSettings:
-    return settings.parse(book.config, book.positions)
+    return settings.parse(book.config, book.positions, book.style.print_size)
 
 
 def workers(book: Book) -> int:
@@ -120,7 +121,7 @@ def typeset(book: Book, progress: Progress, store: Cache = NO_CACHE) -> Interior
         ornament = ornaments.chosen(book, problems)
         problems.raise_if_any()
         missing = _missing_glyphs(book, parts, warnings)
-        _write_sources(work, parts)
+        _write_sources(work, parts, book.style.design)
         ornament_file = ornaments.write(ornament, work)
         standards = _standards(s, pics, warnings)
         setter = Setter(work, book, plan, pics, standards, runner)
@@ -251,10 +252,12 @@ def _estimate(book: Book) -> int:
     return FRONT_PAGES + 2 * len(book.sections) + words // WORDS_PER_PAGE
 
 
-def _write_sources(work: Path, parts: list[source.Part]) -> None:
+def _write_sources(work: Path, parts: list[source.Part], design: str) -> None:
     (work / "bookbuild").mkdir()
     for name in ("book.typ", "folios.typ", "code.tmTheme"):
         (work / "bookbuild" / name).write_bytes(TEMPLATES.joinpath(name).read_bytes())
+    (work / "bookbuild" / "design.typ").write_bytes(
+        TEMPLATES.joinpath(f"designs/{design}.typ").read_bytes())
     (work / "sections").mkdir()
     (work / "jobs").mkdir()
     for part in parts:
@@ -286,6 +289,7 @@ class Setter:
         self.pass_key: str | None = None  # config.json and images.json change between passes
         self.overflows: list[fit.Overflow] = []
         self.table: dict | None = None
+        self.numbers = numbering.chapter_numbers(book)
 
     def run(self, openers: str, progress: Progress) -> tuple[object, str]:
         """The merged book (a pikepdf.Pdf) and the PDF version it is to be saved as.
@@ -390,11 +394,17 @@ class Setter:
         return jobs.Job(name, key, tuple(t for p in group for t in p.targets),
                         timestamp=JOB_TIMESTAMP)
 
+    def _section_call(self, part: source.Part) -> str:
+        """The section's call, with its chapter number where the design numbers chapters."""
+        ordinal = self.numbers.get(part.section.name)
+        number = numbering.label(self.book, ordinal) if ordinal is not None else None
+        return _section_call(part, number, ordinal)
+
     def _body_source(self, group: list[source.Part], flip: bool) -> str:
         flag = "true" if flip else "false"
         return "\n".join(['#import "/bookbuild/book.typ": *',
                           f'#show: book.with(folios: false, flip: {flag}, page-numbering: "1")',
-                          *(_section_call(p) for p in group)]) + "\n"
+                          *(self._section_call(p) for p in group)]) + "\n"
 
     def _front(self, body: list[jobs.Result], starts: list[int]) -> jobs.Ticket:
         """The front matter, with the contents page that lists the body's page numbers."""
@@ -474,11 +484,14 @@ class Folios:
             self.merger.lay_folios(self.setter._wait(ticket).pdf, pages)
 
 
-def _section_call(part: source.Part) -> str:
+def _section_call(part: source.Part, number: str | None = None,
+                  ordinal: int | None = None) -> str:
     title = source.typst_string(part.title or _fallback_title(part))
     role = source.typst_string(part.section.role) if part.section.role else "none"
     opens = "true" if part.opens_with_heading else "false"
-    return (f'#section(role: {role}, title: {title}, opens-with-heading: {opens})'
+    numbered = (f", number: {source.typst_string(number)}, ordinal: {ordinal}"
+                if number is not None else "")
+    return (f'#section(role: {role}, title: {title}, opens-with-heading: {opens}{numbered})'
             f'[#include "{section_file(part)}"]')
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from bookbuild.book.language import right_to_left
 from bookbuild.book.model import Book
+from bookbuild.book.style import first_line
 from bookbuild.convert.html import line_of
 from bookbuild.pdf import fonts
 from bookbuild.pdf.pictures import MIN_DPI, Picture, effective_dpi
@@ -65,15 +66,17 @@ def config(book: Book, geometry: Geometry, missing: str | None,
     lang = meta.language.split("-")[0].lower()
     region = next((p.upper() for p in meta.language.split("-")[1:] if len(p) == 2), None)
     s = geometry.settings
+    body = book.style.body_font
     return {
         "page": geometry.page(),
         "text": {"size": s.font_size, "lang": lang, "region": region,
                  "dir": "rtl" if right_to_left(meta.language) else "ltr",
-                 "fonts": fonts.chain(meta.language, static=True),
-                 "chains": {code: fonts.chain(code, static=True)
+                 "fonts": fonts.chain(meta.language, static=True, family=body),
+                 "chains": {code: fonts.chain(code, static=True, family=body)
                             for code in fonts.CJK_PREFERENCE},
-                 "mono": [fonts.MONO, *fonts.chain(meta.language, static=True)],
+                 "mono": [fonts.MONO, *fonts.chain(meta.language, static=True, family=body)],
                  "static": fonts.STATIC_FAMILY},
+        "style": style_facts(book),
         "book": book_facts(book),
         "openers": s.openers,
         "running_head": s.running_head,
@@ -83,6 +86,17 @@ def config(book: Book, geometry: Geometry, missing: str | None,
         "long_run": long_run,
         "ornament": ornament,
     }
+
+
+def style_facts(book: Book) -> dict:
+    """What book.typ needs of the design beyond its file (designs/NAME.typ)."""
+    style = book.style
+    heading = None if style.heading_font == style.body_font else \
+        fonts.chain(book.metadata.language, family=style.heading_font)
+    return {"design": style.design,
+            "first_line": first_line(style, book.metadata.language),
+            "heading_fonts": heading, "numbered_sections": style.numbered_sections,
+            "smcp": fonts.has_small_caps(style.body_font)}
 
 
 def book_facts(book: Book) -> dict:

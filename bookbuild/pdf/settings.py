@@ -84,11 +84,13 @@ class PrintSettings:
         return pages * PAPER[self.paper] * INCH
 
 
-def parse(config: dict, at: Positions | None = None) -> PrintSettings:
-    """book.yaml's `print:` block → PrintSettings; every problem names the file and line."""
+def parse(config: dict, at: Positions | None = None, design_size: float = 11.0) -> PrintSettings:
+    """book.yaml's `print:` block → PrintSettings; every problem names the file and line.
+    `design_size` is the body size of the book's design: 16 pt and more is large print,
+    whose font_size may go to 24 pt and not below 16."""
     block = config.get("print")
     problems = Problems()
-    settings = PrintSettings()
+    settings = PrintSettings(font_size=design_size)
     if block is None:
         return settings
     at = at or Positions()
@@ -102,14 +104,14 @@ def parse(config: dict, at: Positions | None = None) -> PrintSettings:
                          FILE, at.line("print", key))
     for key, value in block.items():
         if key in KEYS and value is not None:
-            why = _apply(settings, key, value)
+            why = _apply(settings, key, value, design_size)
             if why:
                 problems.add(f"print: {key}: {why}", FILE, at.line("print", key))
     problems.raise_if_any()
     return settings
 
 
-def _apply(s: PrintSettings, key: str, value) -> str | None:
+def _apply(s: PrintSettings, key: str, value, design_size: float = 11.0) -> str | None:
     """Set one key; return why the value is wrong, or None."""
     if key == "trim":
         size = trim_size(str(value))
@@ -126,8 +128,11 @@ def _apply(s: PrintSettings, key: str, value) -> str | None:
             return f"{value!r} is not one of {', '.join(PAPER)}"
         s.paper = paper
     elif key == "font_size":
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 9 <= value <= 14:
-            return f"{value!r} must be a number of points from 9 to 14"
+        low, high = (16, 24) if design_size >= 16 else (9, 14)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+                not low <= value <= high:
+            return f"{value!r} must be a number of points from {low} to {high}" + \
+                (" in large print" if low == 16 else "")
         s.font_size = float(value)
     elif key in ("openers", "running_head"):
         allowed = {"openers": ("recto", "any"), "running_head": ("chapter", "title")}[key]

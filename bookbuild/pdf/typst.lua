@@ -73,6 +73,36 @@ local function calls_may_run_on()
       or text:find(CLOSER .. '%.[%w_\128-\255]') ~= nil
 end
 
+local CALLOUTS = {'note', 'tip', 'warning', 'caution', 'important', 'sidebar'}
+local LEAD_WORDS = 4  -- how many words of a chapter's first paragraph its opening treats
+
+-- A section's first paragraph as bb-first (book.typ): its first words, the rest, and its
+-- whole text when it is words alone (a drop cap is set from that). Which treatment it gets,
+-- small capitals, a drop cap or none, is the design's; the Typst here is the same for all.
+local function first_paragraph(para)
+  local inl = para.content
+  local plain = true
+  for _, x in ipairs(inl) do
+    if x.t ~= 'Str' and x.t ~= 'Space' and x.t ~= 'SoftBreak' then plain = false; break end
+  end
+  local lead, words, i = {}, 0, 1
+  while i <= #inl and (inl[i].t == 'Str' or inl[i].t == 'Space' or inl[i].t == 'SoftBreak') do
+    if inl[i].t ~= 'Str' then
+      words = words + 1
+      if words >= LEAD_WORDS then break end
+    end
+    lead[#lead + 1] = inl[i].t == 'Str' and inl[i].text or ' '
+    i = i + 1
+  end
+  if #lead == 0 then return para end
+  local whole = plain and typst_string(pandoc.utils.stringify(para):gsub('%s+', ' ')) or 'none'
+  local out = {pandoc.RawInline('typst', '#bb-first(' .. typst_string(table.concat(lead))
+                                .. ', plain: ' .. whole .. ')[')}
+  for j = i, #inl do out[#out + 1] = inl[j] end
+  out[#out + 1] = pandoc.RawInline('typst', ']')
+  return pandoc.Para(out)
+end
+
 local function has_class(el, name)
   for _, c in ipairs(el.classes or {}) do
     if c == name then return true end
@@ -199,6 +229,14 @@ return {{
           table.insert(out, pandoc.RawBlock('typst', ']'))
           return out
         end
+        -- A callout or sidebar (`::: note`): framed as the design frames it.
+        for _, kind in ipairs(CALLOUTS) do
+          if div.classes:includes(kind) then
+            return {pandoc.RawBlock('typst', '#bb-callout(' .. typst_string(kind) .. ')['),
+                    pandoc.Div(div.content, pandoc.Attr(div.identifier)),
+                    pandoc.RawBlock('typst', ']')}
+          end
+        end
         -- align="center" and <center> of older HTML, read as classes by normalize.lua.
         for _, side in ipairs({'center', 'right', 'left'}) do
           if div.classes:includes('align-' .. side) then
@@ -280,6 +318,10 @@ return {{
       if b.t == 'Header' and b.level == 1 then
         since_heading = 0
         if i > 1 then table.insert(blocks, pandoc.RawBlock('typst', '#bb-opener()')) end
+      end
+      if b.t == 'Para' and since_heading == 1 and i > 1 and doc.blocks[i - 1].t == 'Header'
+          and doc.blocks[i - 1].level == 1 then
+        b = first_paragraph(b)
       end
       if b.t == 'Figure' and since_heading <= OPENING_BLOCKS then
         for _, inner in ipairs(b.content) do

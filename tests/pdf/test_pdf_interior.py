@@ -122,6 +122,11 @@ def test_outline_mirrors_the_contents_page(everything):
     assert "Bearings" in [t for t, _ in outline]  # a level-2 heading, nested (toc_depth 2)
 
 
+def without_number(text: str) -> str:
+    """A chapter opener's text without the number the design sets over its title."""
+    return re.sub(r"^\d+\n", "", text)
+
+
 def test_page_labels_are_roman_then_arabic_from_one(everything):
     _, pdf, doc = everything
     labels = page_labels(pdf)
@@ -130,14 +135,14 @@ def test_page_labels_are_roman_then_arabic_from_one(everything):
     assert labels[:first] == [roman(i) for i in range(1, first + 1)]
     assert labels[first:] == [str(i) for i in range(1, len(labels) - first + 1)]
     assert first % 2 == 0, "the body starts on a recto"
-    assert doc[first].get_text().split("\n")[0] == "Prose and Notes"
+    assert without_number(doc[first].get_text()).split("\n")[0] == "Prose and Notes"
 
 
 def test_openers_are_rectos_and_blank_versos_are_blank(everything):
     _, pdf, doc = everything
     for title, index in outline_titles(pdf, top_only=True):
         assert index % 2 == 0, f"{title} opens on a verso"
-        text = doc[index].get_text().strip()
+        text = without_number(doc[index].get_text().strip())
         assert text.startswith(title), f"{title}: a running head or folio on its opener"
         if doc[index - 1].get_text().strip() == "":
             assert not doc[index - 1].get_images() and not doc[index - 1].get_drawings()
@@ -152,7 +157,7 @@ def test_running_heads_author_on_versos_chapter_on_rectos(everything):
         lines = [l for l in page.get_text().split("\n") if l.strip()]
         if i in openers or not lines or not labels[i].isdigit():
             continue
-        top = sorted((w for w in page.get_text("words") if w[1] < 0.8 * INCH),
+        top = sorted((w for w in page.get_text("words") if w[1] < 0.7 * INCH),
                      key=lambda w: w[0])
         head = " ".join(w[4] for w in top)
         if i % 2:  # verso
@@ -176,13 +181,13 @@ def test_text_stays_inside_the_margins(everything):
 
 def test_text_is_extractable_in_reading_order(everything):
     _, _, doc = everything
-    text = " ".join(page.get_text() for page in doc)
-    text = " ".join(text.split())
+    # Without spaces: a line may break inside the Japanese title, which has none.
+    text = "".join(" ".join(page.get_text() for page in doc).split())
     marks = ["For everyone who has ever proofread", "This book exists to be built",
              "Ordinary prose comes first", "Small caps are used for names",
              "A pipe table with a caption", "Вся власть Советам", "Ἐν ἀρχῇ ἦν ὁ λόγος",
              "春眠不觉晓", "吾輩は猫である", "Every kind of picture", "If the book built"]
-    positions = [text.find(m) for m in marks]
+    positions = [text.find("".join(m.split())) for m in marks]
     assert -1 not in positions, [m for m, p in zip(marks, positions) if p < 0]
     assert positions == sorted(positions)
 
