@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -197,9 +198,7 @@ def _kepub(run: Run) -> Draft:
     """The Kobo edition, made from the EPUB."""
     from bookbuild.epub.kobo import make_kepub
 
-    epub = make(run, "epub")
-    run.progress("writing the Kobo edition")
-    return Draft(lambda tmp: make_kepub(epub, tmp))
+    return _store_edition(run, "kobo", "Kobo", make_kepub)
 
 
 def _kindle(run: Run) -> Draft:
@@ -207,9 +206,48 @@ def _kindle(run: Run) -> Draft:
     from bookbuild.check import gate
     from bookbuild.epub.kindle import make_kindle
 
+    return _store_edition(run, "kindle", "Kindle", make_kindle, gate.kindle)
+
+
+def _store_edition(run: Run, store: str, name: str, edition: Callable[[Path, Path], object],
+                   preflight: Callable[[Path], list[Diagnostic]] | None = None) -> Draft:
+    """A store's edition, made from the EPUB. A book with text for this store alone
+    ({.kindle-only}) has it from an EPUB written again with that text, which passes the
+    EPUB's own preflight first; the store-neutral EPUB has none of it."""
     epub = make(run, "epub")
-    run.progress("writing the Kindle edition")
-    return Draft(lambda tmp: make_kindle(epub, tmp), gate=gate.kindle if run.gate else None)
+    docs = _store_docs(run, store)
+    run.progress(f"writing the {name} edition")
+    if docs is None:
+        return Draft(lambda tmp: edition(epub, tmp),
+                     gate=preflight if run.gate and preflight else None)
+    from bookbuild.check import gate
+    from bookbuild.epub import write_epub
+
+    found: list[Diagnostic] = []
+
+    def write(tmp: Path) -> None:
+        with tempfile.TemporaryDirectory() as work:
+            own = Path(work) / f"{store}.epub"
+            write_epub(run.book, docs, own, run.store, edition=store)
+            if run.gate:
+                found.extend(gate.epub(own, run.book, run.store))
+            edition(own, tmp)
+
+    def check(tmp: Path) -> list[Diagnostic]:
+        return found + (preflight(tmp) if preflight else [])
+
+    return Draft(write, gate=check if run.gate else None)
+
+
+def _store_docs(run: Run, store: str):
+    """The converted sections (from the cache after the EPUB's build), if any has text for
+    `store` alone; None for the many books without."""
+    if not any(f"{store}-only" in s.markdown for s in run.book.sections):
+        return None
+    from bookbuild.convert.render import render
+
+    docs = render(run.book, store=run.store)
+    return docs if any(store in d.editions for d in docs) else None
 
 
 def interior(run: Run):

@@ -122,3 +122,56 @@ def require_tool(why: str | None, what: str) -> None:
         pytest.fail(f"`make test` and CI must run {what}: {why}")
     if why:
         pytest.skip(why)
+
+
+# A book with text for one edition only: print, the EPUB, and each store's (issue 16).
+EDITIONS_CHAPTER = """\
+# One
+
+Thank you for reading [this paperback]{.print-only}[this ebook]{.ebook-only}. The keeper
+trimmed the lamp and watched the sea.
+
+::: {.print-only}
+## The map {#map}
+
+The map of the coast is on the facing page.
+:::
+
+::: {.ebook-only}
+## Tapping {#tapping}
+
+Tap a word to look it up.
+
+[See [the tapping section](#tapping) again.]{.ebook-only}
+:::
+
+The end of the chapter.
+"""
+EDITIONS_ALSO_BY = """\
+# Also by Ann Author
+
+*The Second Lamp*, a novel.
+
+::: {.kindle-only}
+Find it [on Amazon](https://www.amazon.com/dp/B000000000).[^kindle]
+
+[^kindle]: Kindle Unlimited readers read it free.
+:::
+
+::: {.kobo-only}
+Find it [on Kobo](https://www.kobo.com/ebook/the-second-lamp).
+:::
+"""
+
+
+def editions_book(dest: Path) -> Path:
+    """A small book with {.print-only}, {.ebook-only}, {.kindle-only} and {.kobo-only} text,
+    and an "also by" page with a paragraph for each store."""
+    (dest / "manuscript" / "chapters").mkdir(parents=True)
+    (dest / "manuscript" / "back").mkdir(parents=True)
+    (dest / "manuscript" / "book.yaml").write_text(
+        "title: Every Edition\nauthor: Ann Author\nlanguage: en\n"
+        "identifier: urn:uuid:5d3a1f0e-0c1b-4a57-9d2e-7f8f2c1d6b11\n", "utf-8")
+    (dest / "manuscript" / "chapters" / "01-one.md").write_text(EDITIONS_CHAPTER, "utf-8")
+    (dest / "manuscript" / "back" / "01-also-by.md").write_text(EDITIONS_ALSO_BY, "utf-8")
+    return dest

@@ -10,7 +10,7 @@ import html
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from urllib.parse import unquote
 
 from lxml import etree
@@ -43,6 +43,13 @@ MEDIA = {"embed", "video", "audio", "source", "track"}
 URL_ATTRIBUTES = {"src", "href", "data", "poster", "srcset", "action", "formaction", "background"}
 # A link with a scheme (https:, mailto:) leaves the book; anything else names a file in it.
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+# Text for one store's edition (normalize.lua marks {.kindle-only} so): kept out of the
+# store-neutral EPUB and in that store's edition by Document.for_edition.
+EDITION = "data-bb-edition"
+STORES = {"kindle": "the Kindle edition", "kobo": "the Kobo edition"}
+# What each edition class leaves out of an edition, for the message about a link into it.
+LEFT_OUT = {"print-only": "the EPUB leaves it out", "ebook-only": "print leaves it out",
+            **{f"{store}-only": f"only {name} has it" for store, name in STORES.items()}}
 
 
 def q(tag: str) -> str:
@@ -75,6 +82,40 @@ class Document:
     scripted: bool = False  # has a script or event handler (only where the book allows them)
     file_links: list[str] = field(default_factory=list)  # hrefs to other files: "02-two.md#x"
     warnings: list[list] = field(default_factory=list)  # [code, message, line] for the author
+    # Ids in text that not every edition of the EPUB has, each with its class: "print-only"
+    # (left out by normalize.lua), "kindle-only" (here, but not in the neutral EPUB).
+    elsewhere: dict[str, str] = field(default_factory=dict)
+    editions: list[str] = field(default_factory=list)  # the stores it has text for alone
+
+    def for_edition(self, store: str | None) -> Document:
+        """The section as the store-neutral EPUB (None) or a store's edition ("kindle") has
+        it: the other stores' text left out, with the notes called from it; this store's
+        text as if it were not marked. A section without store text is itself."""
+        if not self.editions:
+            return self
+        tree = self.tree()
+        unseen = 0
+        for el in reversed(tree.xpath(f"//*[@{EDITION}]")):  # the innermost first
+            if el.get(EDITION) == store:
+                del el.attrib[EDITION]
+                if etree.QName(el).localname in ("div", "span") and not el.attrib:
+                    _unwrap(el)
+            else:
+                unseen += sum(1 for img in el.iter(q("img")) if img.get("role") != "presentation")
+                emptied = el.getparent()
+                _remove(el)
+                if emptied.tag == q("p") and len(emptied) == 0 and not (emptied.text or "").strip():
+                    _remove(emptied)  # a paragraph of another store's words alone
+        for notes in tree.iter(q("section")):
+            if notes.get("class") == "notes" and not len(notes.findall(q("aside"))):
+                _remove(notes)
+        kept = {img.get("src") for img in tree.iter(q("img"))}
+        return replace(self, xhtml=inner_xml(tree), editions=[],
+                       images=[src for src in self.images if src in kept],
+                       image_count=self.image_count - unseen,
+                       has_math=next(tree.iter(f"{{{MATHML}}}math"), None) is not None,
+                       has_svg=next(tree.iter(f"{{{SVG}}}svg"), None) is not None,
+                       has_tables=next(tree.iter(q("table")), None) is not None)
 
     def tree(self) -> etree._Element:
         """The content parsed again, wrapped in an XHTML <div>."""
@@ -119,6 +160,8 @@ class _Walk:
     has_svg: bool = False
     scripted: bool = False
     file_links: list[str] = field(default_factory=list)
+    store_of: dict[etree._Element, str] = field(default_factory=dict)  # element → its store
+    stored: dict[str, set[str]] = field(default_factory=dict)  # id in store text → stores
 
 
 def line_of(text: str, needle: str) -> int | None:
@@ -130,12 +173,13 @@ def line_of(text: str, needle: str) -> int | None:
 
 def to_document(section: Section, markup: str, problems: Problems,
                 allow_scripts: bool = False,
-                warnings: list[tuple[str, str, str]] = ()) -> Document | None:
+                warnings: list[tuple[str, str, str]] = (),
+                elsewhere: dict[str, str] | None = None) -> Document | None:
     body = _parse(section, _bare_code_lines(markup), problems)
     if body is None:
         return None
     _notes(body, section.name)
-    walk = _Walk(section)
+    walk = _Walk(section, store_of=_store_text(body) if EDITION in markup else {})
     for el in body.iter(etree.Element):
         _visit(el, walk, problems, allow_scripts)
     _scene_breaks(body)
@@ -146,7 +190,7 @@ def to_document(section: Section, markup: str, problems: Problems,
         xhtml=inner_xml(body),
         ids=sorted(walk.ids),
         headings=walk.headings,
-        links=sorted({a.get("href")[1:] for a in walk.links} - walk.ids),
+        links=sorted({a.get("href")[1:] for a in walk.links if not _held(a, walk)}),
         images=[img.get("src") for img in walk.images if img.get("src")],
         image_count=sum(1 for img in walk.images if img.get("role") != "presentation"),
         has_math=walk.has_math,
@@ -154,7 +198,33 @@ def to_document(section: Section, markup: str, problems: Problems,
         has_svg=walk.has_svg,
         scripted=walk.scripted,
         file_links=walk.file_links,
-        warnings=located(section, warnings))
+        warnings=located(section, warnings),
+        elsewhere=dict(elsewhere or {}) | {id_: f"{sorted(stores)[0]}-only"
+                                           for id_, stores in walk.stored.items()},
+        editions=sorted(set(walk.store_of.values())))
+
+
+def _held(link: etree._Element, walk: _Walk) -> bool:
+    """Whether this section has the target of a `#` link in every edition the link is in:
+    text for one store may link to that store's text of the same file."""
+    target = link.get("href")[1:]
+    store = walk.store_of.get(link)
+    return target in walk.ids or (store is not None and store in walk.stored.get(target, ()))
+
+
+def _store_text(body: etree._Element) -> dict[etree._Element, str]:
+    """Every element of text for one store's edition, with the store; the notes called from
+    it are that store's too."""
+    found: dict[etree._Element, str] = {}
+    for marked in body.xpath(f"//*[@{EDITION}]"):  # outer first: the innermost mark wins
+        for el in marked.iter(etree.Element):
+            found[el] = marked.get(EDITION)
+    notes = {el.get("id"): el for el in body.iter(q("aside")) if el.get("id")}
+    for el, store in list(found.items()):
+        if el.get("class") == "noteref" and (note := notes.get(el.get("href", "")[1:])) is not None:
+            note.set(EDITION, store)
+            found.update((inner, store) for inner in note.iter(etree.Element))
+    return found
 
 
 # Pandoc wraps each highlighted code line in <span id="cbN-M"> with an empty anchor to it:
@@ -241,11 +311,12 @@ def _visit(el: etree._Element, doc: _Walk, problems: Problems, allow_scripts: bo
         # the drawing's own business.
         doc.has_svg = True
         return
+    store = doc.store_of.get(el)
     if el.get("id"):
-        _id(el.get("id"), doc, problems)
+        _id(el.get("id"), doc, problems, store)
     if el.get("lang"):
         el.set(XML_LANG, el.get("lang"))
-    if re.fullmatch(r"h[1-6]", tag):
+    if re.fullmatch(r"h[1-6]", tag) and store is None:  # store text is never in the contents
         text = " ".join("".join(el.itertext()).split())
         quoted = any(etree.QName(a).localname == "blockquote" for a in el.iterancestors())
         doc.headings.append(Heading(int(tag[1]), el.get("id", ""), text, quoted))
@@ -343,15 +414,21 @@ def _line_of_value(text: str, value: str) -> int | None:
     return line_of(text, value) or line_of(text, re.split(r"[\t\r\n]", value.strip())[0])
 
 
-def _id(value: str, doc: _Walk, problems: Problems) -> None:
-    if value in doc.ids:
+def _id(value: str, doc: _Walk, problems: Problems, store: str | None = None) -> None:
+    """An id is used once in a file; in store text, once in that store's edition. An id in
+    store text is not a link target (not every edition has it): it goes to `stored`."""
+    if value in doc.ids or (store in doc.stored.get(value, ()) if store
+                            else value in doc.stored):
         # The second place the author wrote it: {#x} or id="x".
         text = doc.section.text
         written = rf"#{re.escape(value)}\b|id=[\"']{re.escape(value)}[\"']"
         spots = [m.start() for m in re.finditer(written, text)]
         line = text.count("\n", 0, spots[1]) + 1 if len(spots) > 1 else None
         problems.add(f"id '{value}' is used twice in this file", doc.section.source, line)
-    doc.ids.add(value)
+    if store:
+        doc.stored.setdefault(value, set()).add(store)
+    else:
+        doc.ids.add(value)
 
 
 def _scene_breaks(body: etree._Element) -> None:
@@ -433,6 +510,16 @@ def _note(li: etree._Element, prefix: str) -> etree._Element:
     return aside
 
 
+def _remove(el: etree._Element) -> None:
+    """Remove an element and what it holds, keeping the text after it (but a block's line
+    break)."""
+    parent = el.getparent()
+    inline = etree.QName(el).localname in ("span", "a", "code", "img")
+    if inline or (el.tail or "").strip():
+        _text_after(el.getprevious(), parent, el.tail)
+    parent.remove(el)
+
+
 def _drop(el: etree._Element) -> None:
     """Remove an element but keep its tail text."""
     parent = el.getparent()
@@ -460,9 +547,13 @@ def resolve_links(docs: list[Document], problems: Problems) -> None:
         owner[alias] = f"{docs[n].section.file_name}#{id_}"
     ambiguous = _duplicate_ids(docs, problems)
     by_path = {d.section.source: d for d in docs} | {d.section.file_name: d for d in docs}
+    away = {id_: (d.section.source, cls) for d in reversed(docs) for id_, cls in d.elsewhere.items()}
     for doc in docs:
         for target in doc.links:
-            if target not in owner:
+            if target not in owner and target in away:
+                problems.add(link_left_out(target, *away[target]), doc.section.source,
+                             link_line(doc.section.text, target))
+            elif target not in owner:
                 problems.add(f"link to #{target}, but no heading or element has that id",
                              doc.section.source, line_of(doc.section.text, f"#{target}"))
             elif target in ambiguous:
@@ -473,6 +564,21 @@ def resolve_links(docs: list[Document], problems: Problems) -> None:
         outside = {f"#{t}": owner[t] for t in doc.links if t in owner}  # not in this section
         if changes or outside:
             doc.rewrite(lambda el, c=changes | outside: _relink(el, c))
+
+
+def link_line(text: str, target: str) -> int | None:
+    """The line of a link to `#target`, rather than of the {#target} it leads to."""
+    return line_of(text, f"(#{target})") or line_of(text, f"#{target}")
+
+
+def link_left_out(target: str, source: str, cls: str) -> str:
+    """What a link to an id in text some edition leaves out is told (print says it too)."""
+    fix = (f"mark the link {{.{cls}}} too, or link to what every edition has"
+           if cls in ("print-only", "ebook-only") else
+           f"link to what every edition has (text marked {{.{cls}}} in the same file may link "
+           f"to it)")
+    return (f"link to #{target}, but it is in {{.{cls}}} text ({source}) and "
+            f"{LEFT_OUT.get(cls, 'not every edition has it')}: {fix}")
 
 
 def _relink(el: etree._Element, changes: dict[str, str | None]) -> bool:

@@ -531,6 +531,97 @@ local lone_images_filter = {
   end,
 }
 
+-- One manuscript, every edition. An element of class print-only is in the PDF alone;
+-- ebook-only in the EPUB and the Kobo and Kindle editions made from it; kindle-only and
+-- kobo-only in that store's edition alone. Print drops all but its own. The EPUB's XHTML
+-- keeps store text marked data-bb-edition="kindle", which convert/html.py keeps out of the
+-- store-neutral EPUB and in its store's edition. The kept element loses the class, and a
+-- div or span with nothing else to say is unwrapped: text marked for an edition is set in it
+-- as it would be unmarked. The ids in what is dropped go to BOOKBUILD_ELSEWHERE (id → the
+-- class), so that a link to one from an edition without it is said for what it is.
+local EDITIONS = {['print-only'] = 'print', ['ebook-only'] = 'ebook',
+                  ['kindle-only'] = 'kindle', ['kobo-only'] = 'kobo'}
+local STORES = {kindle = true, kobo = true}
+-- In the Markdown, every edition class is one of these (may_hold gates the walk on them).
+local EDITION_PATTERN = '[%a]+%-only'
+BOOKBUILD_ELSEWHERE = BOOKBUILD_ELSEWHERE or {}
+
+local function edition_class(el)
+  for i, c in ipairs(el.classes) do
+    if EDITIONS[c] then return c, i end
+  end
+  return nil
+end
+
+local function note_dropped(el, class)
+  local function note(x)
+    if x.identifier and x.identifier ~= '' and not BOOKBUILD_ELSEWHERE[x.identifier] then
+      BOOKBUILD_ELSEWHERE[x.identifier] = class
+    end
+  end
+  note(el)
+  local named = {}
+  for _, t in ipairs({'Div', 'Span', 'Header', 'CodeBlock', 'Code', 'Link', 'Image', 'Table',
+                      'Figure'}) do named[t] = note end
+  local holder = el.content
+  if holder and type(holder) ~= 'string' and holder.walk then holder:walk(named) end
+end
+
+local editions_filter, inline_editions  -- below: what `pick` keeps is walked with them
+
+local function pick(el)
+  local class, i = edition_class(el)
+  if not class then return nil end
+  local edition = EDITIONS[class]
+  if printing() ~= (edition == 'print') then
+    note_dropped(el, class)
+    return {}
+  end
+  el.classes:remove(i)
+  if STORES[edition] then
+    el.attributes['bb-edition'] = edition
+  elseif (el.t == 'Div' or el.t == 'Span') and el.identifier == '' and #el.classes == 0
+      and #el.attributes == 0 then
+    -- A walk goes on into an element returned, not into a list: the list is walked here.
+    return el.content:walk(el.t == 'Div' and editions_filter or inline_editions), false
+  end
+  return el
+end
+
+inline_editions = {Span = pick, Link = pick, Code = pick, Image = pick, traverse = 'topdown'}
+
+-- A paragraph whose every word was for another edition is left out with them.
+local function lines_of_editions(el)
+  local content = el.content:walk(inline_editions)
+  for _, x in ipairs(content) do
+    if x.t ~= 'Space' and x.t ~= 'SoftBreak' then
+      el.content = content
+      return el, false
+    end
+  end
+  if #el.content == 0 then return nil end
+  return {}, false
+end
+
+editions_filter = {
+  traverse = 'topdown',  -- what is left out is never walked into
+  Div = pick, Header = pick, CodeBlock = pick, Table = pick,
+  Para = lines_of_editions, Plain = lines_of_editions,
+  Span = pick, Link = pick, Code = pick, Image = pick,
+  Figure = function(fig)
+    -- A picture alone in its paragraph: the figure is what the picture's class marks.
+    local only = #fig.content == 1 and fig.content[1].content or nil
+    local img = only and #only == 1 and only[1].t == 'Image' and only[1] or nil
+    local class, i = nil, nil
+    if img then class, i = edition_class(img) end
+    if class then
+      img.classes:remove(i)
+      fig.classes:insert(class)
+    end
+    return pick(fig)
+  end,
+}
+
 -- Whether the section's Markdown holds `pattern` (a Lua pattern): a walk that looks for what
 -- the text cannot have is skipped. Each walk costs about the section's size again, and the
 -- walks that visit every word or every list (raw HTML, undefined references) were half of a
@@ -561,6 +652,8 @@ return {{
     -- One walk for all of these: the Links are visited before the paragraphs that hold them.
     if next(filter) then doc = doc:walk(filter) end
     if may_hold('%]%[') then undefined_references(doc) end
+    -- Before the headings are levelled: a heading print leaves out is not in its outline.
+    if may_hold(EDITION_PATTERN) then doc = doc:walk(editions_filter) end
     return relevel(doc)
   end,
 }}

@@ -79,6 +79,9 @@ class Converted:
     # What normalize.lua noticed: (code, message, text to find the Markdown line by).
     warnings: list[tuple[str, str, str]] = field(default_factory=list)
     also: str | None = None  # the second writer's output, when one was asked for
+    # The ids in what the first writer's edition leaves out, each with its class
+    # ("print-only"): a link to one is said for what it is.
+    elsewhere: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -136,7 +139,7 @@ def convert_all(texts: list[str], sources: list[str], writer: str = "html5",
             outputs.append(Converted(item.get("output", ""),
                                      [(w["code"], w["message"], w.get("needle") or "")
                                       for w in item.get("warnings") or []],
-                                     item.get("also")))
+                                     item.get("also"), item.get("elsewhere") or {}))
     if problems:
         raise BookError(problems)
     return outputs

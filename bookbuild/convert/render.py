@@ -54,7 +54,8 @@ def render(book: Book, progress: Progress = silent, store: Cache = NO_CACHE,
         markup += _convert(book, unreadable, progress, len(keys))
     for i, m in zip(todo + unreadable, markup):
         before = len(problems.items)
-        docs[i] = to_document(book.sections[i], m.output, problems, allow_scripts, m.warnings)
+        docs[i] = to_document(book.sections[i], m.output, problems, allow_scripts, m.warnings,
+                              m.elsewhere)
         if docs[i] is not None and len(problems.items) == before:
             store.put_json("sections", keys[i], docs[i].to_json())
     # A dangling link is said beside the sections' own problems, and with `pending` it waits

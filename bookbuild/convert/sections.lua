@@ -7,8 +7,9 @@
 -- the section is read and normalized once and written twice, arg[2]'s filters going with the
 -- second writer only (a print build checks each section as the EPUB does and typesets it).
 -- `blocks_only` sets BOOKBUILD_BLOCKS_ONLY for that section (see pdf/typst.lua).
--- stdout: JSON list of {output = "...", also = "...", warnings = [{message, needle}]} or
--- {error = "..."}.
+-- stdout: JSON list of {output = "...", also = "...", warnings = [{message, needle}],
+-- elsewhere = {id = class}} or {error = "..."}: `elsewhere`, the ids of what the first
+-- writer's edition leaves out (normalize.lua; print's go in typst.lua's facts).
 local first_writer = arg[1] or 'html5'
 local also_writer = arg[3] ~= '' and arg[3] or nil
 -- Citations off: a book has no bibliography here, and `@name` or `[@name]` in prose (an
@@ -43,30 +44,36 @@ end
 local function convert(item)
   local doc = read(item.text, first_writer)
   if not item.also then  -- with a second writer, the filters are its own
-    return written(doc, first_writer, also_writer and {} or extra), nil, BOOKBUILD_WARNINGS
+    return written(doc, first_writer, also_writer and {} or extra), nil, BOOKBUILD_WARNINGS,
+           BOOKBUILD_ELSEWHERE
   end
   local first = written(doc, first_writer, {})
   local said = {table.unpack(BOOKBUILD_WARNINGS)}
-  -- Only raw HTML is normalized per writer, and only raw HTML opens with <.
-  if not BOOKBUILD_SOURCE or BOOKBUILD_SOURCE:find('<') then
+  local away = BOOKBUILD_ELSEWHERE
+  -- Only raw HTML is normalized per writer, and only raw HTML opens with <; each edition
+  -- keeps its own text, marked with a class that ends in -only.
+  if not BOOKBUILD_SOURCE or BOOKBUILD_SOURCE:find('<') or BOOKBUILD_SOURCE:find('%-only') then
     BOOKBUILD_WARNINGS = {}
+    BOOKBUILD_ELSEWHERE = {}
     doc = read(item.text, also_writer)
   end
   BOOKBUILD_WRITER = also_writer
-  return first, written(doc, also_writer, extra), said
+  return first, written(doc, also_writer, extra), said, away
 end
 
 local results = {}
 for i, item in ipairs(items) do
   BOOKBUILD_WARNINGS = {}
+  BOOKBUILD_ELSEWHERE = {}
   -- The filters skip the walks this text gives no work (BOOKBUILD_ALL_WALKS: for the test
   -- that skipping them changes nothing).
   BOOKBUILD_SOURCE = not os.getenv('BOOKBUILD_ALL_WALKS') and item.text or nil
   if item.blocks_only ~= nil then BOOKBUILD_BLOCKS_ONLY = item.blocks_only end
-  local ok, out, also, said = pcall(convert, item)
+  local ok, out, also, said, away = pcall(convert, item)
   if ok then
     results[i] = {output = out, also = also or pandoc.json.null,
-                  warnings = #said > 0 and said or pandoc.json.null}
+                  warnings = #said > 0 and said or pandoc.json.null,
+                  elsewhere = next(away) and away or pandoc.json.null}
   else
     results[i] = {error = tostring(out)}
   end

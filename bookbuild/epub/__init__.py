@@ -22,11 +22,14 @@ IMG = f"{{{XHTML_NS}}}img"
 
 
 def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE,
-               problems: Problems | None = None) -> dict:
+               problems: Problems | None = None, edition: str | None = None) -> dict:
     """Package the book into `target` (a path or file object). Returns a short summary.
 
     `problems` may already hold what earlier steps found; all are reported together.
+    `edition`: the store ("kindle", "kobo") whose edition this EPUB is made into, with the
+    text for that store alone; without one, the store-neutral EPUB, with none.
     """
+    docs = [d.for_edition(edition) for d in docs]
     problems = problems if problems is not None else Problems()
     renditions = _images(book, docs, problems, store)
     cover = _cover(book, renditions, problems, store)

@@ -20,7 +20,7 @@ from urllib.parse import unquote
 from bookbuild.book import references
 from bookbuild.book.model import Book, Section
 from bookbuild.convert import pandoc
-from bookbuild.convert.html import line_of, located
+from bookbuild.convert.html import line_of, link_left_out, link_line, located
 from bookbuild.support import cache
 from bookbuild.support.cache import NO_CACHE, Cache
 from bookbuild.support.diagnostics import Diagnostic
@@ -61,6 +61,7 @@ class Part:
     outline: list[tuple[int, str]] = field(default_factory=list)
     targets: list[str] = field(default_factory=list)  # own labels that other jobs link to
     warnings: list[dict] = field(default_factory=list)  # {message, needle} from normalize.lua
+    elsewhere: dict[str, str] = field(default_factory=dict)  # ids print leaves out → class
 
     @property
     def prefix(self) -> str:
@@ -153,7 +154,7 @@ def _part(section: Section, index: int, output: str) -> Part:
                 facts.get("images") or [], facts.get("title"),
                 bool(facts.get("opens_with_heading")), facts.get("headings") or [],
                 [(h["level"], h["title"]) for h in facts.get("outline") or []],
-                warnings=facts.get("warnings") or [])
+                warnings=facts.get("warnings") or [], elsewhere=facts.get("elsewhere") or {})
 
 
 def warnings(parts: list[Part]) -> list[Diagnostic]:
@@ -187,13 +188,18 @@ def link_labels(parts: list[Part], problems: Problems,
             owner.setdefault(id_, (part, id_))
     for alias, (n, id_) in references.one_document_ids([list(p.ids) for p in parts]).items():
         owner[alias] = (parts[n], id_)
+    away = {id_: (p.section.source, cls) for p in reversed(parts) for id_, cls in p.elsewhere.items()}
     for part in parts:
         where: dict[str, str | None] = {}  # link target → what the link points at now
         for target in dict.fromkeys(part.links):
             holder, id_ = (part, target) if target in part.ids else owner.get(target, (None, ""))
             if holder is None:
-                problems.add(f"link to #{target}, but no heading or element has that id",
-                             part.section.source, line_of(part.section.text, f"#{target}"))
+                if target in away:
+                    problems.add(link_left_out(target, *away[target]), part.section.source,
+                                 link_line(part.section.text, target))
+                else:
+                    problems.add(f"link to #{target}, but no heading or element has that id",
+                                 part.section.source, line_of(part.section.text, f"#{target}"))
                 where[target] = None
                 continue
             where[target] = _pointer(part, holder, id_, job_of)

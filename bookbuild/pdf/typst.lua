@@ -351,6 +351,10 @@ return {{
     if #facts.images == 0 then facts.images = pandoc.json.null end
     -- What normalize.lua noticed, for Python to report at the Markdown line.
     if BOOKBUILD_WARNINGS and #BOOKBUILD_WARNINGS > 0 then facts.warnings = BOOKBUILD_WARNINGS end
+    -- The ids of what print leaves out (ebook-only, store-only): a link to one is said so.
+    if BOOKBUILD_ELSEWHERE and next(BOOKBUILD_ELSEWHERE) then
+      facts.elsewhere = BOOKBUILD_ELSEWHERE
+    end
     local trailer = '// bookbuild: ' .. pandoc.json.encode(facts)
     table.insert(doc.blocks, pandoc.RawBlock('typst', trailer))
     return doc

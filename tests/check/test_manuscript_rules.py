@@ -145,3 +145,16 @@ def test_prose_blanks_code_and_links_without_moving_text():
     (block,) = split("See `the the` and [x](the%20the.html) here.")
     assert len(block.prose) == len(block.text)
     assert "the the" not in block.prose and block.prose.index("here") == block.text.index("here")
+
+
+def test_text_marked_for_an_edition_gives_the_rules_nothing_to_say(tmp_path):
+    """Alternatives side by side ({.print-only} then {.ebook-only}) read as one text."""
+    from tests.conftest import editions_book
+
+    root = editions_book(tmp_path)
+    chapter = root / "manuscript" / "chapters" / "01-one.md"
+    chapter.write_text(chapter.read_text("utf-8") + (
+        "\nTurn [the page]{.print-only} [the screen]{.ebook-only}, then [read]{.print-only}"
+        "[read]{.ebook-only} on.\n\n::: {.print-only}\nThe printed map shows\n:::\n\n"
+        "::: {.ebook-only}\nthe linked map shows\n:::\n\nthe whole coast.\n"), "utf-8")
+    assert [str(f) for f in findings(root)] == []

@@ -25,6 +25,8 @@ EDGES = [
     "```rust,ignore\nfn main() {}\n```\n\n~~~ {.python .numberLines}\nx = 1\n~~~\n",
     "An [empty link]() and [a][nowhere].",
     "Plain prose, a sentence. Another one (with a parenthesis) — and a dash.",
+    "# A\n\nRead [print]{.print-only}[ebook]{.ebook-only}.\n\n::: {.print-only}\n## Map\n"
+    ":::\n\n### B\n\n::: {.kindle-only}\nOn Kindle.\n:::\n\n[Kobo]{.kobo-only}\n",
 ]
 
 
