@@ -9,7 +9,7 @@ from ebooklib import epub
 
 from bookbuild.book.model import Book, Metadata
 from bookbuild.convert.html import ORNAMENT, REMOTE, Document, line_of
-from bookbuild.epub import accessibility, documents, package
+from bookbuild.epub import accessibility, documents, fonts, package
 from bookbuild.media import cover as generated_cover
 from bookbuild.media import images
 from bookbuild.support import cache
@@ -36,7 +36,7 @@ def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE
     meta = book.metadata
     eb = epub.EpubBook()
     _metadata(eb, book, docs)
-    _static(eb, ornament=any(f'src="{ORNAMENT}"' in d.xhtml for d in docs))
+    css = _static(eb, ornament=any(f'src="{ORNAMENT}"' in d.xhtml for d in docs))
     for r in renditions.values():
         eb.add_item(epub.EpubImage(uid=_uid("img", r.name), file_name=r.name,
                                    media_type=r.media_type, content=r.data))
@@ -60,6 +60,7 @@ def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE
     entries = _front_pages(meta) + _toc(docs, book.config.get("toc_depth", 2))
     nav.content = documents.nav_page(meta, entries, _landmarks(meta, docs))
     eb.toc = _ncx_toc(entries)
+    _fonts(eb, book, css, store)  # last: the nav and every page are written
     eb.add_item(epub.EpubNcx())
     direction = "rtl" if documents.text_dir(meta.language) else None
     package.write(eb, target, book.modified, meta.language, direction, store)
@@ -77,13 +78,28 @@ def _document(eb, uid: str, name: str, data: bytes, props: list[str]) -> epub.Ep
     return item
 
 
-def _static(eb: epub.EpubBook, ornament: bool) -> None:
+def _static(eb: epub.EpubBook, ornament: bool) -> epub.EpubItem:
+    """The stylesheet (returned: the fonts' rules go in later) and the ornament."""
     files = resources.files("bookbuild.epub").joinpath("templates")
-    eb.add_item(epub.EpubItem(uid="css", file_name="css/book.css", media_type="text/css",
-                              content=files.joinpath("book.css").read_bytes()))
+    css = epub.EpubItem(uid="css", file_name="css/book.css", media_type="text/css",
+                        content=files.joinpath("book.css").read_bytes())
+    eb.add_item(css)
     if ornament:  # only when a scene break uses it: an unused resource is an EPUBCheck note
         eb.add_item(epub.EpubImage(uid="ornament", file_name=ORNAMENT, media_type="image/svg+xml",
                                    content=files.joinpath("ornament.svg").read_bytes()))
+    return css
+
+
+def _fonts(eb: epub.EpubBook, book: Book, css: epub.EpubItem, store: Cache) -> None:
+    """The design's fonts, subset to what the pages show, and their @font-face rules at the
+    head of the stylesheet every page links (so no page needs a second <link>)."""
+    pages = [item.content for item in eb.get_items() if item.media_type == XHTML_TYPE]
+    embedded = fonts.embedded(book, fonts.shown_text(pages), store)
+    for f in embedded.files:
+        eb.add_item(epub.EpubItem(uid=_uid("font", f.name), file_name=f.name,
+                                  media_type=fonts.MEDIA_TYPE, content=f.data))
+    if embedded.css:
+        css.content = embedded.css.encode("utf-8") + b"\n" + css.content
 
 
 def _images(book: Book, docs: list[Document], problems: Problems, store: Cache) -> dict:
