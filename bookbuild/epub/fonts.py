@@ -25,6 +25,7 @@ from pathlib import Path
 
 from fontTools import subset
 from fontTools.ttLib import TTFont
+from fontTools.unicodedata import mirrored
 from fontTools.varLib import instancer
 
 from bookbuild.book.model import Book
@@ -83,11 +84,13 @@ def embedded(book: Book, text: str, store: Cache = NO_CACHE) -> Fonts:
 
 
 def characters(text: str) -> set[str]:
-    """The characters `text` needs glyphs for, with each letter's other case: a design may
-    set a heading in capitals (text-transform) whose text is lower case."""
+    """The characters `text` needs glyphs for, with each letter's other case (a design may
+    set a heading in capitals, text-transform, whose text is lower case) and each bracket's
+    mirror (right-to-left text draws "(" for ")"; fontTools keeps them in the subset anyway)."""
     chars = set(text) | set(ALWAYS)
     for ch in list(chars):
         chars.update(ch.upper(), ch.lower())
+    chars.update(chr(m) for ch in list(chars) if (m := mirrored(ord(ch))) is not None)
     return {ch for ch in chars if ch not in "\n\r\t"}
 
 
