@@ -93,6 +93,8 @@ def _static(eb: epub.EpubBook, ornament: bool) -> epub.EpubItem:
 def _fonts(eb: epub.EpubBook, book: Book, css: epub.EpubItem, store: Cache) -> None:
     """The design's fonts, subset to what the pages show, and their @font-face rules at the
     head of the stylesheet every page links (so no page needs a second <link>)."""
+    if not book.style.embed_fonts:
+        return  # before reading every page for its characters
     pages = [item.content for item in eb.get_items() if item.media_type == XHTML_TYPE]
     embedded = fonts.embedded(book, fonts.shown_text(pages), store)
     for f in embedded.files:

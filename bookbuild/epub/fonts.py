@@ -19,7 +19,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -78,8 +78,7 @@ def embedded(book: Book, text: str, store: Cache = NO_CACHE) -> Fonts:
     # A family's files together, in the order the roles first name them.
     families = list(dict.fromkeys(face for face, _weight, _italic in needs))
     order = sorted(needs, key=lambda k: (families.index(k[0]), (ROMAN, ITALIC, BOLD).index(k[1:])))
-    files = [_file(*k, needs[k], store) for k in order]
-    files = [f for f in files if f is not None]
+    files = [f for k in order if (f := _file(*k, needs[k], store)) is not None]
     return Fonts(files, stylesheet(files)) if files else NONE
 
 
@@ -131,15 +130,25 @@ def file_name(family: str, weight: int, italic: bool) -> str:
 
 
 def static_subset(path: Path, weight: int, text: str) -> bytes:
-    """The font at `path` cut to the glyphs `text` needs, and pinned to `weight` if variable.
+    """The font at `path` cut to the glyphs `text` needs, and pinned to `weight` if variable."""
+    font = TTFont(io.BytesIO(_subset(path, text)), recalcTimestamp=False)
+    if "fvar" in font:
+        instancer.instantiateVariableFont(font, _pins(font, weight), inplace=True)
+    return _saved(font)
 
-    Subsetting comes first: instancing then works on a few hundred glyphs, not thousands."""
+
+@lru_cache(maxsize=4)
+def _subset(path: Path, text: str) -> bytes:
+    """Subsetting comes first, and once for the regular and the bold of one variable file:
+    instancing then works on a few hundred glyphs, not thousands."""
     font = TTFont(str(path), recalcTimestamp=False)  # the same bytes every build
     subsetter = subset.Subsetter(_options())
     subsetter.populate(text=text)
     subsetter.subset(font)
-    if "fvar" in font:
-        font = instancer.instantiateVariableFont(font, _pins(font, weight))
+    return _saved(font)
+
+
+def _saved(font: TTFont) -> bytes:
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
