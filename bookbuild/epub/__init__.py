@@ -8,7 +8,7 @@ from ebooklib import epub
 
 from bookbuild.book.model import Book, Metadata
 from bookbuild.convert.html import ORNAMENT, REMOTE, Document, line_of
-from bookbuild.epub import accessibility, design, documents, package
+from bookbuild.epub import accessibility, design, documents, fonts, package
 from bookbuild.media import cover as generated_cover
 from bookbuild.media import images, ornaments
 from bookbuild.support import cache
@@ -43,7 +43,7 @@ def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE
     _metadata(eb, book, docs)
     design.number_headings(book, docs)
     design.lead_words(book, docs)
-    _static(eb, book, ornament)
+    css = _static(eb, book, ornament)
     for r in renditions.values():
         eb.add_item(epub.EpubImage(uid=_uid("img", r.name), file_name=r.name,
                                    media_type=r.media_type, content=r.data))
@@ -67,6 +67,7 @@ def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE
     entries = _front_pages(meta) + _toc(docs, book.config.get("toc_depth", 2))
     nav.content = documents.nav_page(meta, entries, _landmarks(meta, docs))
     eb.toc = _ncx_toc(entries)
+    _fonts(eb, book, css, store)  # last: the nav and every page are written
     eb.add_item(epub.EpubNcx())
     direction = "rtl" if documents.text_dir(meta.language) else None
     package.write(eb, target, book.modified, meta.language, direction, store)
@@ -84,12 +85,33 @@ def _document(eb, uid: str, name: str, data: bytes, props: list[str]) -> epub.Ep
     return item
 
 
-def _static(eb: epub.EpubBook, book: Book, ornament: ornaments.Ornament | None) -> None:
-    eb.add_item(epub.EpubItem(uid="css", file_name="css/book.css", media_type="text/css",
-                              content=design.stylesheet(book)))
+def _static(eb: epub.EpubBook, book: Book, ornament: ornaments.Ornament | None) -> epub.EpubItem:
+    """The stylesheet (returned: the fonts' rules go in later) and the ornament."""
+    css = epub.EpubItem(uid="css", file_name="css/book.css", media_type="text/css",
+                        content=design.stylesheet(book))
+    eb.add_item(css)
     if ornament is not None:  # the book's choice, of the set or the author's own SVG
         eb.add_item(epub.EpubImage(uid="ornament", file_name=ORNAMENT, media_type="image/svg+xml",
                                    content=ornament.data))
+    return css
+
+
+def _fonts(eb: epub.EpubBook, book: Book, css: epub.EpubItem, store: Cache) -> None:
+    """The design's fonts, subset to what the pages show, and their @font-face rules at the
+    head of the stylesheet every page links (so no page needs a second <link>)."""
+    if not book.style.embed_fonts:
+        return  # before reading every page for its characters
+    pages = [item.content for item in eb.get_items() if item.media_type == XHTML_TYPE]
+    embedded = fonts.embedded(book, fonts.shown_text(pages), store)
+    for f in embedded.files:
+        eb.add_item(epub.EpubItem(uid=_uid("font", f.name), file_name=f.name,
+                                  media_type=fonts.MEDIA_TYPE, content=f.data))
+    if embedded.css:  # after @namespace, which CSS wants before any other rule
+        head, sep, rest = css.content.partition(b"@namespace")
+        if sep:
+            line, _, rest = rest.partition(b"\n")
+            head += sep + line + b"\n"
+        css.content = head + embedded.css.encode("utf-8") + b"\n" + rest
 
 
 def _images(book: Book, docs: list[Document], problems: Problems, store: Cache) -> dict:
