@@ -71,7 +71,10 @@ def embedded(book: Book, text: str, store: Cache = NO_CACHE) -> Fonts:
         return NONE
     wanted = characters(text)
     needs: dict[tuple[Face, int, bool], set[str]] = {}
-    roles = [(style.body_font, (ROMAN, ITALIC, BOLD)), (style.heading_font, (ROMAN, ITALIC))]
+    # Sans headings are set bold (modern, nonfiction, large print): their bold is carried too,
+    # or readers would smear the regular into a fake one.
+    heading = (ROMAN, ITALIC, BOLD) if style.sans_headings else (ROMAN, ITALIC)
+    roles = [(style.body_font, (ROMAN, ITALIC, BOLD)), (style.heading_font, heading)]
     for family, variants in roles:
         for weight, italic in variants:
             _share(design_faces(family), weight, italic, wanted, needs)
