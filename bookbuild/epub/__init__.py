@@ -7,6 +7,7 @@ from urllib.parse import unquote
 
 from ebooklib import epub
 
+from bookbuild.book import overrides
 from bookbuild.book.model import Book, Metadata
 from bookbuild.convert.html import ORNAMENT, REMOTE, Document, line_of
 from bookbuild.epub import accessibility, documents, package
@@ -31,12 +32,17 @@ def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE
     problems = problems if problems is not None else Problems()
     renditions = _images(book, docs, problems, store)
     cover = _cover(book, renditions, problems, store)
+    own = overrides.stylesheet(book, problems)
     problems.raise_if_any()
 
     meta = book.metadata
     eb = epub.EpubBook()
     _metadata(eb, book, docs)
     _static(eb, ornament=any(f'src="{ORNAMENT}"' in d.xhtml for d in docs))
+    sheets = documents.BUILT_IN
+    if own is not None:
+        _own_stylesheet(eb, own)
+        sheets += (own.href,)
     for r in renditions.values():
         eb.add_item(epub.EpubImage(uid=_uid("img", r.name), file_name=r.name,
                                    media_type=r.media_type, content=r.data))
@@ -45,9 +51,9 @@ def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE
     cover_item.properties = ["cover-image"]
     eb.add_item(cover_item)
 
-    pages = [("cover", "cover.xhtml", documents.cover_page(meta, cover.name), []),
-             ("titlepage", "titlepage.xhtml", documents.title_page(meta), []),
-             ("copyright", "copyright.xhtml", documents.copyright_page(meta), [])]
+    pages = [("cover", "cover.xhtml", documents.cover_page(meta, cover.name, sheets), []),
+             ("titlepage", "titlepage.xhtml", documents.title_page(meta, sheets), []),
+             ("copyright", "copyright.xhtml", documents.copyright_page(meta, sheets), [])]
     spine = [_document(eb, uid, name, data, props) for uid, name, data, props in pages]
     nav = _document(eb, "nav", "nav.xhtml", b"", ["nav"])
     spine.append(nav)
@@ -55,10 +61,10 @@ def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE
         props = [p for p, used in (("mathml", doc.has_math), ("svg", doc.has_svg),
                                    ("scripted", doc.scripted)) if used]
         spine.append(_document(eb, doc.section.name, doc.section.file_name,
-                               documents.section_page(meta, doc), props))
+                               documents.section_page(meta, doc, sheets), props))
     eb.spine = spine
     entries = _front_pages(meta) + _toc(docs, book.config.get("toc_depth", 2))
-    nav.content = documents.nav_page(meta, entries, _landmarks(meta, docs))
+    nav.content = documents.nav_page(meta, entries, _landmarks(meta, docs), sheets)
     eb.toc = _ncx_toc(entries)
     eb.add_item(epub.EpubNcx())
     direction = "rtl" if documents.text_dir(meta.language) else None
@@ -84,6 +90,16 @@ def _static(eb: epub.EpubBook, ornament: bool) -> None:
     if ornament:  # only when a scene break uses it: an unused resource is an EPUBCheck note
         eb.add_item(epub.EpubImage(uid="ornament", file_name=ORNAMENT, media_type="image/svg+xml",
                                    content=files.joinpath("ornament.svg").read_bytes()))
+
+
+def _own_stylesheet(eb: epub.EpubBook, own: overrides.Stylesheet) -> None:
+    """The author's stylesheet and the fonts it loads, under assets/ as in the book folder,
+    so that its relative URLs hold in the EPUB as they are."""
+    eb.add_item(epub.EpubItem(uid="own-css", file_name=own.href, media_type="text/css",
+                              content=own.data))
+    for name, (path, media_type) in sorted(own.fonts.items()):
+        eb.add_item(epub.EpubItem(uid=_uid("own-font", name), file_name=overrides.label(name),
+                                  media_type=media_type, content=path.read_bytes()))
 
 
 def _images(book: Book, docs: list[Document], problems: Problems, store: Cache) -> dict:
