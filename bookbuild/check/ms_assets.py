@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from bookbuild.book import overrides
 from bookbuild.book.config import FILE as METADATA_FILE
 from bookbuild.check.ms_text import CODE_SPAN, Manuscript, blank_matches
 from bookbuild.check.registry import Hit, rule
@@ -59,8 +60,9 @@ def missing_assets(ms: Manuscript):
 
 @rule("MS-ASSET-002", "warning", "use the file, or delete it from assets/", "manuscript")
 def unused_assets(ms: Manuscript):
-    """Every file under assets/ is used by the manuscript or book.yaml."""
-    used = {_normal(src) for _s, _l, src in references(ms)}
+    """Every file under assets/ is used by the manuscript, book.yaml or the author's own
+    stylesheet and print hook (assets/styles/)."""
+    used = {_normal(src) for _s, _l, src in references(ms)} | overrides.used(ms.book)
     if ms.book.metadata.cover:
         used.add(_normal(ms.book.metadata.cover))
     for name in sorted(ms.book.assets):

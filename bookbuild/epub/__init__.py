@@ -6,6 +6,7 @@ from urllib.parse import unquote
 
 from ebooklib import epub
 
+from bookbuild.book import overrides
 from bookbuild.book.model import Book, Metadata
 from bookbuild.convert.html import ORNAMENT, REMOTE, Document, line_of
 from bookbuild.epub import accessibility, design, documents, fonts, package
@@ -34,6 +35,7 @@ def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE
     renditions = _images(book, docs, problems, store)
     cover = _cover(book, renditions, problems, store)
     ornament = ornaments.chosen(book, problems)  # the author's SVG is checked even if unused
+    own = overrides.stylesheet(book, problems)
     problems.raise_if_any()
     if not any(f'src="{ORNAMENT}"' in d.xhtml for d in docs):
         ornament = None  # packed only when a scene break uses it: unused, EPUBCheck notes it
@@ -44,6 +46,10 @@ def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE
     design.number_headings(book, docs)
     design.lead_words(book, docs)
     css = _static(eb, book, ornament)
+    sheets = documents.BUILT_IN
+    if own is not None:
+        _own_stylesheet(eb, own)
+        sheets += (own.href,)
     for r in renditions.values():
         eb.add_item(epub.EpubImage(uid=_uid("img", r.name), file_name=r.name,
                                    media_type=r.media_type, content=r.data))
@@ -52,9 +58,9 @@ def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE
     cover_item.properties = ["cover-image"]
     eb.add_item(cover_item)
 
-    pages = [("cover", "cover.xhtml", documents.cover_page(meta, cover.name), []),
-             ("titlepage", "titlepage.xhtml", documents.title_page(meta), []),
-             ("copyright", "copyright.xhtml", documents.copyright_page(meta), [])]
+    pages = [("cover", "cover.xhtml", documents.cover_page(meta, cover.name, sheets), []),
+             ("titlepage", "titlepage.xhtml", documents.title_page(meta, sheets), []),
+             ("copyright", "copyright.xhtml", documents.copyright_page(meta, sheets), [])]
     spine = [_document(eb, uid, name, data, props) for uid, name, data, props in pages]
     nav = _document(eb, "nav", "nav.xhtml", b"", ["nav"])
     spine.append(nav)
@@ -62,10 +68,10 @@ def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE
         props = [p for p, used in (("mathml", doc.has_math), ("svg", doc.has_svg),
                                    ("scripted", doc.scripted)) if used]
         spine.append(_document(eb, doc.section.name, doc.section.file_name,
-                               documents.section_page(meta, doc), props))
+                               documents.section_page(meta, doc, sheets), props))
     eb.spine = spine
     entries = _front_pages(meta) + _toc(docs, book.config.get("toc_depth", 2))
-    nav.content = documents.nav_page(meta, entries, _landmarks(meta, docs))
+    nav.content = documents.nav_page(meta, entries, _landmarks(meta, docs), sheets)
     eb.toc = _ncx_toc(entries)
     _fonts(eb, book, css, store)  # last: the nav and every page are written
     eb.add_item(epub.EpubNcx())
@@ -112,6 +118,16 @@ def _fonts(eb: epub.EpubBook, book: Book, css: epub.EpubItem, store: Cache) -> N
             line, _, rest = rest.partition(b"\n")
             head += sep + line + b"\n"
         css.content = head + embedded.css.encode("utf-8") + b"\n" + rest
+
+
+def _own_stylesheet(eb: epub.EpubBook, own: overrides.Stylesheet) -> None:
+    """The author's stylesheet and the fonts it loads, under assets/ as in the book folder,
+    so that its relative URLs hold in the EPUB as they are."""
+    eb.add_item(epub.EpubItem(uid="own-css", file_name=own.href, media_type="text/css",
+                              content=own.data))
+    for name, (path, media_type) in sorted(own.fonts.items()):
+        eb.add_item(epub.EpubItem(uid=_uid("own-font", name), file_name=overrides.label(name),
+                                  media_type=media_type, content=path.read_bytes()))
 
 
 def _images(book: Book, docs: list[Document], problems: Problems, store: Cache) -> dict:

@@ -19,6 +19,9 @@ ARIA = {t: f"doc-{t}" for t in (
     "colophon", "conclusion")}
 ARIA["acknowledgements"] = "doc-acknowledgments"
 ROLE_TYPE = {"acknowledgements": "acknowledgments", "notes": "rearnotes"}
+# The stylesheets every page links, in order: bookbuild's own first, the author's
+# (assets/styles/ebook.css) last, so that its rules win.
+BUILT_IN = ("css/book.css",)
 
 
 @cache
@@ -30,9 +33,14 @@ def text_dir(lang: str) -> str:
     return ' dir="rtl"' if right_to_left(lang) else ""
 
 
+def links(sheets: tuple[str, ...]) -> str:
+    return "\n".join(f'<link rel="stylesheet" type="text/css" href="{escape(href)}"/>'
+                     for href in sheets)
+
+
 def page(meta: Metadata, title: str, content: str, matter: str, body_class: str,
          section_type: str | None = None, role: str | None = None,
-         label: str | None = None) -> bytes:
+         label: str | None = None, sheets: tuple[str, ...] = BUILT_IN) -> bytes:
     attrs = ""
     if section_type:
         attrs += f' epub:type="{section_type}"'
@@ -42,26 +50,26 @@ def page(meta: Metadata, title: str, content: str, matter: str, body_class: str,
         attrs += f' aria-label="{escape(label)}"'
     xhtml = template("page.xhtml").substitute(
         lang=meta.language, dir=text_dir(meta.language), title=escape(title), content=content,
-        matter=matter, body_class=body_class, section_attrs=attrs)
+        matter=matter, body_class=body_class, section_attrs=attrs, stylesheets=links(sheets))
     return xhtml.encode("utf-8")
 
 
-def section_page(meta: Metadata, doc: Document) -> bytes:
+def section_page(meta: Metadata, doc: Document, sheets: tuple[str, ...] = BUILT_IN) -> bytes:
     s = doc.section
     kind = ROLE_TYPE.get(s.role, s.role) if s.role else None
     heading = doc.headings[0] if doc.headings else None
     return page(meta, doc.title, doc.xhtml, MATTER[s.kind], s.kind, kind,
-                ARIA.get(s.role or ""), label=None if heading else doc.title)
+                ARIA.get(s.role or ""), label=None if heading else doc.title, sheets=sheets)
 
 
-def cover_page(meta: Metadata, src: str) -> bytes:
+def cover_page(meta: Metadata, src: str, sheets: tuple[str, ...] = BUILT_IN) -> bytes:
     alt = meta.labels["cover_alt"].format(title=meta.title, author=meta.author_line)
     content = template("cover.xhtml").substitute(src=escape(src), alt=escape(alt))
     label = meta.labels["cover"]
-    return page(meta, label, content, "cover", "cover", "cover", label=label)
+    return page(meta, label, content, "cover", "cover", "cover", label=label, sheets=sheets)
 
 
-def title_page(meta: Metadata) -> bytes:
+def title_page(meta: Metadata, sheets: tuple[str, ...] = BUILT_IN) -> bytes:
     lines = []
     authors = [c.name for c in meta.authors]
     lines.append(f'<p class="author">{escape(meta.author_line)}</p>' if authors else "")
@@ -74,10 +82,10 @@ def title_page(meta: Metadata) -> bytes:
         contributors="\n".join(line for line in lines if line),
         publisher=f'<p class="publisher">{escape(meta.publisher)}</p>' if meta.publisher else "")
     return page(meta, meta.title, content, "frontmatter", "titlepage", "titlepage",
-                label=meta.labels["titlepage"])
+                label=meta.labels["titlepage"], sheets=sheets)
 
 
-def copyright_page(meta: Metadata) -> bytes:
+def copyright_page(meta: Metadata, sheets: tuple[str, ...] = BUILT_IN) -> bytes:
     words = meta.labels
     title = f"<i>{escape(meta.title)}</i>"
     if meta.subtitle:
@@ -102,18 +110,20 @@ def copyright_page(meta: Metadata) -> bytes:
     lines.append(f"<p>{escape(words['made_with'])}</p>")
     content = template("copyright.xhtml").substitute(lines="\n".join(lines))
     label = meta.labels["copyright"]
-    return page(meta, label, content, "frontmatter", "copyright", "copyright-page", label=label)
+    return page(meta, label, content, "frontmatter", "copyright", "copyright-page", label=label,
+                sheets=sheets)
 
 
-def nav_page(meta: Metadata, entries: list, landmarks: list[tuple[str, str, str]]) -> bytes:
+def nav_page(meta: Metadata, entries: list, landmarks: list[tuple[str, str, str]],
+             sheets: tuple[str, ...] = BUILT_IN) -> bytes:
     """entries: (title, href, children) trees; landmarks: (epub:type, href, label)."""
     items = "\n".join(
         f'<li><a epub:type="{t}" href="{escape(h)}">{escape(label)}</a></li>'
         for t, h, label in landmarks)
     return template("nav.xhtml").substitute(
         lang=meta.language, dir=text_dir(meta.language), contents=escape(meta.labels["contents"]),
-        landmarks=escape(meta.labels["landmarks"]), toc=_toc_list(entries), landmark_items=items
-    ).encode("utf-8")
+        landmarks=escape(meta.labels["landmarks"]), toc=_toc_list(entries), landmark_items=items,
+        stylesheets=links(sheets)).encode("utf-8")
 
 
 def _toc_list(entries: list) -> str:

@@ -37,7 +37,7 @@ from bookbuild.convert import pandoc
 from bookbuild.convert.html import line_of
 from bookbuild.media import ornaments
 from bookbuild.media.cover import PRINT_KEYS, glyph_warnings
-from bookbuild.pdf import fit, fonts, jobs, layout, merge, pictures, settings, source
+from bookbuild.pdf import fit, fonts, hook, jobs, layout, merge, pictures, settings, source
 from bookbuild.pdf.settings import PrintSettings
 from bookbuild.support import cache
 from bookbuild.support.cache import NO_CACHE, Cache
@@ -115,13 +115,14 @@ def typeset(book: Book, progress: Progress, store: Cache = NO_CACHE) -> Interior
         problems = Problems()
         source.check_images(parts, problems)
         source.link_labels(parts, problems, plan.job_of)
+        own = hook.read(book, problems)
         problems.raise_if_any()
         warnings = source.warnings(parts)
         pics = _pictures(book, parts, work, problems)
         ornament = ornaments.chosen(book, problems)
         problems.raise_if_any()
         missing = _missing_glyphs(book, parts, warnings)
-        _write_sources(work, parts, book.style.design)
+        _write_sources(work, parts, book.style.design, own)
         ornament_file = ornaments.write(ornament, work)
         standards = _standards(s, pics, warnings)
         setter = Setter(work, book, plan, pics, standards, runner)
@@ -252,12 +253,17 @@ def _estimate(book: Book) -> int:
     return FRONT_PAGES + 2 * len(book.sections) + words // WORDS_PER_PAGE
 
 
-def _write_sources(work: Path, parts: list[source.Part], design: str) -> None:
+def _write_sources(work: Path, parts: list[source.Part], design: str,
+                   own: hook.Hook | None = None) -> None:
     (work / "bookbuild").mkdir()
     for name in ("book.typ", "folios.typ", "code.tmTheme"):
         (work / "bookbuild" / name).write_bytes(TEMPLATES.joinpath(name).read_bytes())
     (work / "bookbuild" / "design.typ").write_bytes(
         TEMPLATES.joinpath(f"designs/{design}.typ").read_bytes())
+    # The author's hook as written, so that Typst's line in it is the author's line.
+    (work / hook.WORK_FILE).parent.mkdir()
+    (work / hook.WORK_FILE).write_bytes(own.data if own is not None
+                                         else TEMPLATES.joinpath("print.typ").read_bytes())
     (work / "sections").mkdir()
     (work / "jobs").mkdir()
     for part in parts:
@@ -367,10 +373,12 @@ class Setter:
         return result
 
     def _common(self) -> str:
-        """The part of every job's cache key that this pass shares: page, type, standards."""
+        """The part of every job's cache key that this pass shares: page, type, standards,
+        and the author's print hook."""
         if self.pass_key is None:
             self.pass_key = cache.key("typst-job", (self.work / "config.json").read_bytes(),
-                                      ",".join(self.standards))
+                                      ",".join(self.standards),
+                                      (self.work / hook.WORK_FILE).read_bytes())
         return self.pass_key
 
     def _images(self, parts: list[source.Part]) -> bytes:
@@ -545,15 +553,20 @@ def _keep_for_debugging(work: Path, error: jobs.JobFailed) -> None:
 
 
 def _typst_problems(error: dict, parts: list[source.Part]) -> list[Problem]:
-    """A Typst error, told against the section it came from where that is known."""
+    """A Typst error, told against the section it came from where that is known, or at its
+    line in the author's print hook."""
     detail = " ".join([error.get("diagnostic") or "", *(error.get("trace") or [])])
+    message = (error.get("message") or "").strip().splitlines()[0]
+    hints = "; ".join(error.get("hints") or [])
+    blamed, line = hook.blamed(error.get("diagnostic") or "")
+    if blamed:
+        return [Problem(f"Typst cannot set the print hook: {message}"
+                        + (f" ({hints})" if hints else ""), hook.SOURCE, line)]
     where = None
     for part in parts:
         if section_file(part).lstrip("/") in detail:
             where = part.section.source
             break
-    message = (error.get("message") or "").strip().splitlines()[0]
-    hints = "; ".join(error.get("hints") or [])
     text = f"the PDF could not be typeset: {message}" + (f" ({hints})" if hints else "")
     return [Problem(text, where)]
 

@@ -8,6 +8,7 @@ tokenises it: comments are not code, and escapes (`u\\72l(`) are what they spell
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 import tinycss2
 from tinycss2 import ast
@@ -52,30 +53,64 @@ def is_data_block(script_type: str | None) -> bool:
     return script_type.split(";")[0].strip().lower() not in SCRIPT_TYPES
 
 
-def css_urls(css: str, declarations: bool = False) -> list[str]:
-    """Every URL that CSS loads: url(…), url("…") and @import, escapes read, comments not.
-    `declarations`: the text is a style="" attribute, not a stylesheet or <style> element."""
+@dataclass
+class Css:
+    """What a stylesheet would make a reader do, each at its line: load (url, line, whether
+    by @import), run script (what, line: expression(), behavior:, -moz-binding), and what
+    tinycss2 could not parse (message, line), which a reader drops."""
+
+    loads: list[tuple[str, int | None, bool]] = field(default_factory=list)
+    script: list[tuple[str, int | None]] = field(default_factory=list)
+    errors: list[tuple[str, int | None]] = field(default_factory=list)
+
+
+# Properties that bind script to elements (Internet Explorer's HTC behaviours, Mozilla's XBL).
+SCRIPT_PROPERTIES = ("behavior", "-ms-behavior", "-moz-binding")
+
+
+def read_css(css: str, declarations: bool = False) -> Css:
+    """`css` as a browser reads it (escapes read, comments not). `declarations`: the text is
+    a style="" attribute, not a stylesheet or <style> element."""
     nodes = (tinycss2.parse_blocks_contents(css) if declarations
              else tinycss2.parse_stylesheet(css))
-    found: list[str] = []
+    found = Css()
     _walk(nodes, found)
     return found
 
 
-def _walk(nodes, found: list[str]) -> None:
+def css_urls(css: str, declarations: bool = False) -> list[str]:
+    """Every URL that CSS loads: url(…), url("…") and @import, escapes read, comments not.
+    `declarations`: the text is a style="" attribute, not a stylesheet or <style> element."""
+    return [url for url, _line, _imported in read_css(css, declarations).loads]
+
+
+def _walk(nodes, found: Css) -> None:
     for node in nodes:
+        line = getattr(node, "source_line", None)
         if isinstance(node, ast.URLToken):
-            found.append(node.value)
+            found.loads.append((node.value, line, False))
         elif isinstance(node, ast.FunctionBlock) and node.lower_name in ("url", "src"):
-            strings = [t.value for t in node.arguments if isinstance(t, ast.StringToken)]
-            found += strings[:1]
+            strings = [t for t in node.arguments if isinstance(t, ast.StringToken)]
+            found.loads += [(t.value, line, False) for t in strings[:1]]
         elif isinstance(node, ast.FunctionBlock) and node.lower_name.endswith("image-set"):
-            found += [t.value for t in node.arguments if isinstance(t, ast.StringToken)]
+            found.loads += [(t.value, t.source_line, False) for t in node.arguments
+                            if isinstance(t, ast.StringToken)]
+        elif isinstance(node, ast.FunctionBlock) and node.lower_name == "expression":
+            found.script.append(("expression()", line))
+        elif isinstance(node, ast.Declaration) and node.lower_name in SCRIPT_PROPERTIES:
+            found.script.append((f"{node.lower_name}:", line))
+        elif isinstance(node, ast.ParseError):
+            found.errors.append((node.message, line))
         elif isinstance(node, ast.AtRule) and node.lower_at_keyword == "namespace":
             continue  # @namespace url(…) names a namespace; nothing is loaded
         elif isinstance(node, ast.AtRule) and node.lower_at_keyword == "import":
-            strings = [t.value for t in node.prelude if isinstance(t, ast.StringToken)]
-            found += strings[:1]
+            strings = [t for t in node.prelude if isinstance(t, ast.StringToken)]
+            found.loads += [(t.value, line, True) for t in strings[:1]]
+            # url(…) in the prelude is found below, marked as loaded by @import
+            before = len(found.loads)
+            _walk(node.prelude, found)
+            found.loads[before:] = [(u, n, True) for u, n, _ in found.loads[before:]]
+            continue
         for child in _children(node):
             _walk(child, found)
 
