@@ -84,7 +84,7 @@ def test_faces_and_rules(modern):
     names = [f.name for f in modern.files]
     assert names == ["fonts/literata-regular.ttf", "fonts/literata-italic.ttf",
                      "fonts/literata-bold.ttf", "fonts/source-sans-3-regular.ttf",
-                     "fonts/source-sans-3-italic.ttf"]
+                     "fonts/source-sans-3-italic.ttf", "fonts/source-sans-3-bold.ttf"]
     rules = re.findall(r'@font-face \{ font-family: "([^"]+)"; font-style: (\w+); '
                        r'font-weight: (\d+); src: url\("\.\./([^"]+)"\); \}', modern.css)
     assert [(family, path) for family, _s, _w, path in rules] == [
