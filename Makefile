@@ -8,7 +8,7 @@ BOOK   ?= .
 OUT    ?=
 OUTARG := $(if $(OUT),--out $(OUT),)
 
-.PHONY: all epub pdf cover check ace proof test bench clean
+.PHONY: all epub pdf cover check ace proof designs test bench clean
 
 all: epub
 
@@ -38,6 +38,10 @@ pdf: $(VENV)/.installed
 # ARGS=--serve serves build/ to an e-reader's browser; ARGS="--device /media/KOBOeReader" sideloads.
 proof: $(VENV)/.installed-proof $(READER)
 	$(BIN)/bookbuild proof $(BOOK) $(OUTARG) $(ARGS)
+
+# The book's first chapter in every design, print and e-reader, on one sheet.
+designs: $(VENV)/.installed-proof
+	$(BIN)/bookbuild proof --designs $(BOOK) $(OUTARG)
 
 # DAISY Ace for `bookbuild check --ace`, installed on first use into tools/ace/ (pinned by its
 # package-lock.json). Puppeteer's own browser download is skipped: Ace drives the system's
