@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from bookbuild.book.model import Book
+from bookbuild.book.references import outside_fences
 
 # Languages in which "Chapter" + the cardinal in words reads right ("Kapitel eins",
 # "Chapitre un"). Elsewhere the words are an ordinal with a gender ("Глава первая"), which
@@ -21,8 +22,10 @@ _NUMBERED = re.compile(r"^\W*(\d+|[IVXLCDM]+(?=\s*(?:[.:)\-–—]|$)))(?!\w)", 
 
 
 def title_of(markdown: str) -> str | None:
-    """The first level-1 heading's text of a section's Markdown."""
-    found = [m for m in (_HEADING.search(markdown), _SETEXT.search(markdown)) if m]
+    """The first level-1 heading's text of a section's Markdown, outside fenced code (where
+    `#[derive(Debug)]` and `# a comment` are code, not headings)."""
+    text = "\n".join(outside_fences(markdown))
+    found = [m for m in (_HEADING.search(text), _SETEXT.search(text)) if m]
     return min(found, key=lambda m: m.start()).group(1) if found else None
 
 

@@ -27,14 +27,14 @@ def label(text: str) -> str:
 def definitions(markdown: str) -> dict[str, str]:
     """label → its whole definition line, outside fenced code; the first one of a label."""
     found: dict[str, str] = {}
-    for line in _outside_fences(markdown):
+    for line in outside_fences(markdown):
         m = _DEFINITION.match(line)
         if m and not line.startswith(("    ", "\t")) and label(m.group(1)) not in found:
             found[label(m.group(1))] = line.strip()
     return found
 
 
-def _outside_fences(markdown: str, state: dict | None = None):
+def outside_fences(markdown: str, state: dict | None = None):
     """The lines outside fenced code; `state["open"]` says whether a fence is left open."""
     fence = None
     for line in markdown.splitlines():
@@ -60,7 +60,7 @@ def book_wide(texts: list[str]) -> list[str]:
     for text, defs in zip(texts, own):
         missing = [line for key, line in everyone.items() if key not in defs]
         state: dict = {}
-        for _ in _outside_fences(text, state):
+        for _ in outside_fences(text, state):
             pass
         if missing and not state["open"]:  # after an unclosed fence they would be code
             text = text + "\n\n" + "\n".join(missing) + "\n"

@@ -115,3 +115,9 @@ def test_titles_without_a_number_are_numbered(title):
     section = next(s for s in book.sections if s.kind == "chapter")
     section.text = f"# {title}\n\nText.\n"
     assert list(numbering.chapter_numbers(book).values()) == [1]
+
+
+def test_a_hash_in_fenced_code_is_no_title():
+    code = "Text first.\n\n```rust\n#[derive(Debug)]\n# comment\n```\n\n# The Title\n\nMore.\n"
+    assert numbering.title_of(code) == "The Title"
+    assert numbering.title_of("Text.\n\n~~~\n# shell comment\n~~~\n") is None
