@@ -163,16 +163,38 @@ def _epub(run: Run) -> Draft:
         from bookbuild.pdf import source
 
         source.keep(run.book, run.store, print_too.outputs)
+    pages = print_pages(run)
     from bookbuild.check import gate
     from bookbuild.epub import write_epub
     from bookbuild.media.cover import cover_warnings
 
+    summary: dict = {}
+
     def write(tmp: Path) -> None:
-        write_epub(run.book, docs, tmp, run.store, pending)
+        summary.update(write_epub(run.book, docs, tmp, run.store, pending, print_pages=pages)
+                       or {})
+
+    def check(tmp: Path) -> list[Diagnostic]:
+        found = list(summary.get("page_warnings", []))
+        return found + (gate.epub(tmp, run.book, run.store) if run.gate else [])
 
     run.progress("processing images and packaging")
-    return Draft(write, warnings_of(docs) + cover_warnings(run.book),
-                 (lambda tmp: gate.epub(tmp, run.book, run.store)) if run.gate else None)
+    return Draft(write, warnings_of(docs) + cover_warnings(run.book), check)
+
+
+def print_pages(run: Run):
+    """Where the print edition's pages begin, for the EPUB's page list: the interior is
+    typeset (or found in the cache) first. None when book.yaml says `page_list: false`."""
+    if not run.book.page_list:
+        return None
+    from bookbuild.epub.pagebreaks import PrintPages, Start
+
+    result = interior(run)
+    run.progress("placing the print edition's page breaks")
+    s, meta = result.settings, run.book.metadata
+    source = f"urn:isbn:{s.isbn}" if s.isbn else \
+        f"{meta.title}, print edition ({s.trim_name} in, {counted(result.pages, 'page')})"
+    return PrintPages([Start(p.label, p.text) for p in result.page_starts()], source)
 
 
 def _typst_too(run: Run):
@@ -228,7 +250,8 @@ def _store_edition(run: Run, store: str, name: str, edition: Callable[[Path, Pat
     def write(tmp: Path) -> None:
         with tempfile.TemporaryDirectory() as work:
             own = Path(work) / f"{store}.epub"
-            write_epub(run.book, docs, own, run.store, edition=store)
+            write_epub(run.book, docs, own, run.store, edition=store,
+                       print_pages=print_pages(run))
             if run.gate:
                 found.extend(gate.epub(own, run.book, run.store))
             edition(own, tmp)

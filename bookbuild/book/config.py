@@ -20,6 +20,7 @@ KNOWN_KEYS = {
     "title", "subtitle", "author", "language", "identifier", "publisher", "date", "rights",
     "description", "subjects", "series", "series_index", "cover", "slug", "source", "order",
     "print", "check", "allow_scripts", "labels", "toc_depth", "accessibility_evaluator", "style",
+    "page_list",
 }
 
 # RFC 5646 well-formedness (langtag production). Primary subtags of 4–8 letters are reserved
@@ -281,6 +282,10 @@ def parse_metadata(data: dict, problems: Problems) -> Metadata | None:
     if isinstance(depth, bool) or not isinstance(depth, int) or not 1 <= depth <= 6:
         problems.add(f"'toc_depth' must be a whole number from 1 to 6 (how many heading "
                      f"levels the contents list), not {depth!r}", FILE, at.line("toc_depth"))
+    if not isinstance(data.get("page_list", True), bool):
+        problems.add(f"'page_list' must be true or false (whether the EPUB carries the print "
+                     f"edition's page numbers), not {data['page_list']!r}", FILE,
+                     at.line("page_list"))
     identifier = _identifier(_text(data, "identifier", problems), problems,
                              at.line("identifier"))
     slug = _text(data, "slug", problems)

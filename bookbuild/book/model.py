@@ -154,6 +154,12 @@ class Book:
 
             self.style = DESIGNS["classic"]
 
+    @property
+    def page_list(self) -> bool:
+        """Whether the EPUB carries the print edition's page breaks (book.yaml's
+        `page_list`; on unless it says false)."""
+        return self.config.get("page_list", True) is not False
+
     def line(self, *path) -> int | None:
         """The line of book.yaml holding a key: book.line("print", "trim")."""
         return self.positions.line(*path) if self.positions is not None else None

@@ -69,6 +69,7 @@ WRITER_CODES = {
     "PDF-PDFA-001": "PDF/A-2b is off: a CMYK image has no colour profile",
     "PDF-TYPST-001": "what Typst warned of while typesetting",
     "PDF-COVER-002": "an SVG cover: the colours of the back are guessed",
+    "EPUB-PAGE-001": "a print page whose first words the EPUB lacks: left out of the page list",
 }
 
 

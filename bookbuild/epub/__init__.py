@@ -9,7 +9,8 @@ from ebooklib import epub
 from bookbuild.book import overrides
 from bookbuild.book.model import Book, Metadata
 from bookbuild.convert.html import ORNAMENT, REMOTE, Document, line_of
-from bookbuild.epub import accessibility, design, documents, fonts, package
+from bookbuild.epub import accessibility, design, documents, fonts, package, pagebreaks
+from bookbuild.epub.pagebreaks import PrintPages
 from bookbuild.media import cover as generated_cover
 from bookbuild.media import images, ornaments
 from bookbuild.support import cache
@@ -23,12 +24,15 @@ IMG = f"{{{XHTML_NS}}}img"
 
 
 def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE,
-               problems: Problems | None = None, edition: str | None = None) -> dict:
+               problems: Problems | None = None, edition: str | None = None,
+               print_pages: PrintPages | None = None) -> dict:
     """Package the book into `target` (a path or file object). Returns a short summary.
 
     `problems` may already hold what earlier steps found; all are reported together.
     `edition`: the store ("kindle", "kobo") whose edition this EPUB is made into, with the
     text for that store alone; without one, the store-neutral EPUB, with none.
+    `print_pages`: where the print edition's pages begin, for the page-break markers and the
+    page list; the summary's "page_warnings" says which could not be placed.
     """
     docs = [d.for_edition(edition) for d in docs]
     problems = problems if problems is not None else Problems()
@@ -42,9 +46,10 @@ def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE
 
     meta = book.metadata
     eb = epub.EpubBook()
-    _metadata(eb, book, docs)
     design.number_headings(book, docs)
     design.lead_words(book, docs)
+    placed = pagebreaks.place(docs, print_pages.starts) if print_pages else pagebreaks.Placed()
+    _metadata(eb, book, docs, print_pages.source if print_pages and placed.entries else None)
     css = _static(eb, book, ornament)
     sheets = documents.BUILT_IN
     if own is not None:
@@ -59,7 +64,8 @@ def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE
     eb.add_item(cover_item)
 
     pages = [("cover", "cover.xhtml", documents.cover_page(meta, cover.name, sheets), []),
-             ("titlepage", "titlepage.xhtml", documents.title_page(meta, sheets), []),
+             ("titlepage", "titlepage.xhtml",
+              documents.title_page(meta, sheets, pagebreaks.front_markup(placed.front)), []),
              ("copyright", "copyright.xhtml", documents.copyright_page(meta, sheets), [])]
     spine = [_document(eb, uid, name, data, props) for uid, name, data, props in pages]
     nav = _document(eb, "nav", "nav.xhtml", b"", ["nav"])
@@ -71,13 +77,15 @@ def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE
                                documents.section_page(meta, doc, sheets), props))
     eb.spine = spine
     entries = _front_pages(meta) + _toc(docs, book.config.get("toc_depth", 2))
-    nav.content = documents.nav_page(meta, entries, _landmarks(meta, docs), sheets)
+    nav.content = documents.nav_page(meta, entries, _landmarks(meta, docs), sheets,
+                                     placed.entries)
     eb.toc = _ncx_toc(entries)
     _fonts(eb, book, css, store)  # last: the nav and every page are written
     eb.add_item(epub.EpubNcx())
     direction = "rtl" if documents.text_dir(meta.language) else None
     package.write(eb, target, book.modified, meta.language, direction, store)
-    return {"sections": len(docs), "images": len(renditions), "cover": cover.name}
+    return {"sections": len(docs), "images": len(renditions), "cover": cover.name,
+            "pages": len(placed.entries), "page_warnings": placed.warnings}
 
 
 def _uid(prefix: str, name: str) -> str:
@@ -226,7 +234,8 @@ def _cached(store: Cache, parts: tuple, make) -> images.Rendition:
     return rendition
 
 
-def _metadata(eb: epub.EpubBook, book: Book, docs: list[Document]) -> None:
+def _metadata(eb: epub.EpubBook, book: Book, docs: list[Document],
+              page_source: str | None = None) -> None:
     meta = book.metadata
     eb.set_identifier(meta.identifier)
     eb.set_language(meta.language)
@@ -265,12 +274,15 @@ def _metadata(eb: epub.EpubBook, book: Book, docs: list[Document]) -> None:
     content = accessibility.Content(
         images=sum(d.image_count for d in docs),
         math=any(d.has_math for d in docs),
-        tables=any(d.has_tables for d in docs))
+        tables=any(d.has_tables for d in docs),
+        page_breaks=page_source is not None)
     for prop, value in accessibility.properties(content, meta.accessibility_evaluator):
         attrs = {"property": prop}
         if prop == "schema:accessibilitySummary" and not meta.language.lower().startswith("en"):
             attrs[XML_LANG] = "en"  # written in English whatever the book's language
         eb.add_metadata(None, "meta", value, attrs)
+    if page_source is not None:  # the edition the page list follows (EPUB Accessibility 1.1)
+        eb.add_metadata(None, "meta", page_source, {"property": "pageBreakSource"})
 
 
 def _toc(docs: list[Document], depth: int = 2) -> list:

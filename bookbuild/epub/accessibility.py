@@ -12,6 +12,7 @@ class Content:
     images: int
     math: bool
     tables: bool
+    page_breaks: bool = False  # the print edition's page breaks and a page list
 
 
 def properties(content: Content, evaluator: str | None) -> list[tuple[str, str]]:
@@ -26,6 +27,8 @@ def properties(content: Content, evaluator: str | None) -> list[tuple[str, str]]
         features.append("alternativeText")
     if content.math:
         features.append("MathML")
+    if content.page_breaks:
+        features += ["pageBreakMarkers", "pageNavigation"]  # printPageNumbers is deprecated
     # No term for tables: "tableHeaders" is not in the W3C vocabulary, and Ace flags it.
     features.append("displayTransformability")
     out = [("schema:accessMode", m) for m in modes]
@@ -51,5 +54,7 @@ def summary(content: Content, claimed: bool = False) -> str:
                      f"All {content.images} of its images have text alternatives.")
     if content.math:
         parts.append("Mathematics is encoded as MathML.")
+    if content.page_breaks:
+        parts.append("It marks where each page of the print edition begins, with a page list.")
     parts.append("It contains no flashing, motion or sound hazards.")
     return " ".join(parts)

@@ -69,7 +69,9 @@ def cover_page(meta: Metadata, src: str, sheets: tuple[str, ...] = BUILT_IN) -> 
     return page(meta, label, content, "cover", "cover", "cover", label=label, sheets=sheets)
 
 
-def title_page(meta: Metadata, sheets: tuple[str, ...] = BUILT_IN) -> bytes:
+def title_page(meta: Metadata, sheets: tuple[str, ...] = BUILT_IN, markers: str = "") -> bytes:
+    """`markers`: the print edition's page breaks of the pages before the book's own text
+    (half-title, title page, copyright page, contents)."""
     lines = []
     authors = [c.name for c in meta.authors]
     lines.append(f'<p class="author">{escape(meta.author_line)}</p>' if authors else "")
@@ -81,7 +83,7 @@ def title_page(meta: Metadata, sheets: tuple[str, ...] = BUILT_IN) -> bytes:
         subtitle=f'<p class="subtitle">{escape(meta.subtitle)}</p>' if meta.subtitle else "",
         contributors="\n".join(line for line in lines if line),
         publisher=f'<p class="publisher">{escape(meta.publisher)}</p>' if meta.publisher else "")
-    return page(meta, meta.title, content, "frontmatter", "titlepage", "titlepage",
+    return page(meta, meta.title, markers + content, "frontmatter", "titlepage", "titlepage",
                 label=meta.labels["titlepage"], sheets=sheets)
 
 
@@ -115,15 +117,25 @@ def copyright_page(meta: Metadata, sheets: tuple[str, ...] = BUILT_IN) -> bytes:
 
 
 def nav_page(meta: Metadata, entries: list, landmarks: list[tuple[str, str, str]],
-             sheets: tuple[str, ...] = BUILT_IN) -> bytes:
-    """entries: (title, href, children) trees; landmarks: (epub:type, href, label)."""
+             sheets: tuple[str, ...] = BUILT_IN, pages: list[tuple[str, str]] = ()) -> bytes:
+    """entries: (title, href, children) trees; landmarks: (epub:type, href, label);
+    pages: (print page label, href) of the page list, when the book has one."""
     items = "\n".join(
         f'<li><a epub:type="{t}" href="{escape(h)}">{escape(label)}</a></li>'
         for t, h, label in landmarks)
     return template("nav.xhtml").substitute(
         lang=meta.language, dir=text_dir(meta.language), contents=escape(meta.labels["contents"]),
         landmarks=escape(meta.labels["landmarks"]), toc=_toc_list(entries), landmark_items=items,
-        stylesheets=links(sheets)).encode("utf-8")
+        stylesheets=links(sheets), page_list=_page_list(meta, pages)).encode("utf-8")
+
+
+def _page_list(meta: Metadata, pages: list[tuple[str, str]]) -> str:
+    if not pages:
+        return ""
+    items = "\n".join(f'<li><a href="{escape(h)}">{escape(label)}</a></li>' for label, h in pages)
+    title = escape(meta.labels["page_list"])
+    return (f'<nav epub:type="page-list" id="page-list" role="doc-pagelist" hidden="hidden" '
+            f'aria-label="{title}">\n<h2>{title}</h2>\n<ol>\n{items}\n</ol>\n</nav>\n')
 
 
 def _toc_list(entries: list) -> str:

@@ -37,7 +37,7 @@ from bookbuild.convert import pandoc
 from bookbuild.convert.html import line_of
 from bookbuild.media import ornaments
 from bookbuild.media.cover import PRINT_KEYS, glyph_warnings
-from bookbuild.pdf import fit, fonts, hook, jobs, layout, merge, pictures, settings, source
+from bookbuild.pdf import fit, fonts, hook, jobs, layout, merge, pagemap, pictures, settings, source
 from bookbuild.pdf.settings import PrintSettings
 from bookbuild.support import cache
 from bookbuild.support.cache import NO_CACHE, Cache
@@ -67,6 +67,14 @@ class Interior:
     peaks_kb: dict[int, int] = field(default_factory=dict)  # Typst worker pid → peak RSS
     compiled: list[str] = field(default_factory=list)  # jobs set by Typst, not from the cache
     overflows: list[fit.Overflow] = field(default_factory=list)  # what still does not fit
+    block: pagemap.Block = pagemap.Block(0.0, 0.0)  # the text block's top and bottom margins
+    _starts: list[pagemap.PageStart] | None = None
+
+    def page_starts(self) -> list[pagemap.PageStart]:
+        """Each page's label and the text its text block begins with (read once)."""
+        if self._starts is None:
+            self._starts = pagemap.starts(self.pdf, self.block, self.settings.bleed_pt)
+        return self._starts
 
 
 @dataclass
@@ -145,8 +153,9 @@ def typeset(book: Book, progress: Progress, store: Cache = NO_CACHE) -> Interior
             pages = count
         warnings += setter.warnings + dpi_warnings
         pdf = finish(doc, s, version, rtl=right_to_left(book.metadata.language))
+    block = pagemap.Block(geometry.margins["top"], geometry.margins["bottom"])
     return Interior(pdf, count, s, warnings, dict(runner.peaks), list(runner.compiled),
-                    setter.overflows)
+                    setter.overflows, block)
 
 
 def accept(book: Book, store: Cache, progress: Progress,

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bookbuild.book.config import FILE, Positions
+from bookbuild.book.config import FILE, Positions, isbn_ok
 from bookbuild.support.errors import Problems
 
 INCH = 72.0  # PostScript points
@@ -42,7 +42,7 @@ INSIDE_EXTRA = 0.25 * INCH
 MARGINS = {"outside": 0.625 * INCH, "top": 0.85 * INCH, "bottom": 0.75 * INCH}
 MIN_TOP = 0.75 * INCH  # the running head sits in the top margin, itself 0.5 in from the trim
 KEYS = {"trim", "bleed", "paper", "font_size", "openers", "running_head", "cover", "pdf_a",
-        "margins"}
+        "margins", "isbn"}
 
 
 def gutter(pages: int) -> float:
@@ -66,6 +66,7 @@ class PrintSettings:
     cover: str | None = None
     pdf_a: bool = True
     margins: dict[str, float] = field(default_factory=dict)  # the author's, in points
+    isbn: str | None = None  # the print edition's own ISBN: the EPUB's page list names it
 
     @property
     def bleed_pt(self) -> float:
@@ -145,6 +146,11 @@ def _apply(s: PrintSettings, key: str, value, design_size: float = 11.0) -> str 
         s.cover = value.strip()
     elif key == "margins":
         return _margins(s, value)
+    elif key == "isbn":
+        digits = re.sub(r"[\s-]", "", str(value)).upper().removeprefix("ISBN").lstrip(":")
+        if not re.fullmatch(r"\d{9}[\dX]|\d{13}", digits) or not isbn_ok(digits):
+            return f"{value!r} is not a valid ISBN-10 or ISBN-13 (check its digits)"
+        s.isbn = digits
     return None
 
 

@@ -1,0 +1,257 @@
+"""The print edition's page breaks in the EPUB: a marker where each print page begins.
+
+Both editions are set from one manuscript, so the words at the top of each print page
+(pdf/pagemap.py) are found in the EPUB's text, in order, and a page-break marker goes before
+the word that begins the page: inside a paragraph where the page turns mid-paragraph, before
+a heading or a figure where the page opens with one. Letters and digits alone are compared,
+case folded: hyphens at line ends, spacing, ligatures and small capitals differ between the
+editions, the words do not.
+
+A page with no text of its own (a blank verso, a full-page picture) gets its marker where the
+next page's is. A body page whose words are not found is left out of the page list and said
+at its section's line; the front matter's pages that have no counterpart in the EPUB's
+sections (half-title, title page, copyright page, contents) go at the start of the title page.
+"""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from dataclasses import dataclass, field
+from html import escape
+
+from lxml import etree
+
+from bookbuild.convert.html import EPUB_TYPE, Document, inner_xml, line_of, q
+from bookbuild.support.diagnostics import Diagnostic
+
+SNIPPET = 48  # letters and digits of a page's start looked for: about eight words
+SHORT = 16  # tried when the longer snippet is not found (a figure's text differs, say)
+SKIP_WORDS = 40  # words at a page's top that may be a picture's, not the text's
+SKIPPED = {q("section"): "notes"}  # footnotes stand at the foot of the print page, not here
+FRONT_DOC = "titlepage.xhtml"
+
+
+@dataclass(frozen=True)
+class Start:
+    """What pdf/pagemap.PageStart gives: a page's label and its first text."""
+
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PrintPages:
+    """The print edition, as the EPUB needs it: where its pages begin, and what it is."""
+
+    starts: list[Start]
+    source: str  # pageBreakSource: "urn:isbn:…", or words naming the edition
+
+
+@dataclass
+class Placed:
+    entries: list[tuple[str, str]] = field(default_factory=list)  # (label, href), in order
+    front: list[str] = field(default_factory=list)  # labels whose markers open the title page
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+def marker_id(label: str) -> str:
+    return f"page-{label}"
+
+
+def marker(label: str) -> etree._Element:
+    """An empty span, named for screen readers by its label (Ace wants a name)."""
+    span = etree.Element(q("span"), {"id": marker_id(label), EPUB_TYPE: "pagebreak",
+                                     "role": "doc-pagebreak", "aria-label": label})
+    span.text = ""  # <span></span>: a reader parsing the page as HTML takes <span/> as open
+    return span
+
+
+def front_markup(labels: list[str]) -> str:
+    """The markers as markup, for the title page (written from a template)."""
+    return "".join(f'<span id="{escape(marker_id(label))}" epub:type="pagebreak" '
+                   f'role="doc-pagebreak" aria-label="{escape(label)}"></span>'
+                   for label in labels)
+
+
+def key(text: str) -> str:
+    """The letters and digits of `text`, case folded: what both editions share."""
+    out = []
+    for ch in unicodedata.normalize("NFKC", text):
+        if ch.isalnum():
+            out.append(ch.lower() if len(ch.lower()) == 1 else ch)
+    return "".join(out)
+
+
+class Stream:
+    """The EPUB's text in reading order, as one key string, each stretch traced back to the
+    element text (or tail) it came from."""
+
+    def __init__(self, docs: list[Document]):
+        self.docs = docs
+        self.trees = [d.tree() for d in docs]
+        self.starts: list[int] = []  # key offset where each stretch begins
+        self.pieces: list[tuple[int, etree._Element, str]] = []  # doc, element, "text"/"tail"
+        parts: list[str] = []
+        self.doc_starts: list[int] = []
+        length = 0
+        for n, tree in enumerate(self.trees):
+            self.doc_starts.append(length)
+            for el, where, text in _texts(tree):
+                k = key(text)
+                if k:
+                    self.starts.append(length)
+                    self.pieces.append((n, el, where))
+                    parts.append(k)
+                    length += len(k)
+        self.text = "".join(parts)
+
+    def doc_at(self, offset: int) -> int:
+        return bisect.bisect_right(self.doc_starts, offset) - 1
+
+    def insert(self, offset: int, label: str) -> int:
+        """A marker before the word holding key character `offset`; returns its document."""
+        i = bisect.bisect_right(self.starts, offset) - 1
+        n, el, where = self.pieces[i]
+        text = (el.text if where == "text" else el.tail) or ""
+        at = _char_index(text, offset - self.starts[i])
+        while at > 0 and text[at - 1].isalnum():  # a page that starts mid-word
+            at -= 1
+        span = marker(label)
+        if where == "text":
+            target = _hoisted(el)
+            if text[:at].strip() or target.getparent() is None:
+                el.text, span.tail = text[:at], text[at:]
+                el.insert(0, span)
+            else:  # the start of a paragraph, heading or figure: the marker goes before it
+                target.addprevious(span)
+        else:
+            el.tail, span.tail = text[:at], text[at:]
+            el.addnext(span)
+        return n
+
+    def write_back(self, changed: set[int]) -> None:
+        for n in changed:
+            self.docs[n].xhtml = inner_xml(self.trees[n])
+
+
+def _hoisted(el: etree._Element) -> etree._Element:
+    """The outermost element that `el`'s text begins: a heading's number span → the heading;
+    a figure's caption → the figure, whose picture comes first on the page."""
+    target = el
+    while True:
+        parent = target.getparent()
+        if parent is None or parent.getparent() is None:  # the document's wrapper
+            return target
+        if parent.tag == q("figure"):
+            target = parent
+            continue
+        if parent.index(target) != 0 or (parent.text or "").strip():
+            return target
+        target = parent
+
+
+def _char_index(text: str, nth: int) -> int:
+    """Where in `text` its `nth` key character is."""
+    seen = 0
+    for i, ch in enumerate(text):
+        k = key(ch)
+        if k:
+            if seen + len(k) > nth:
+                return i
+            seen += len(k)
+    return len(text)
+
+
+def _texts(tree: etree._Element):
+    """(element, "text" or "tail", text) in document order, footnotes left out."""
+    for el in tree.iter(etree.Element):
+        if SKIPPED.get(el.tag) in (el.get("class") or "").split():
+            continue
+        if any(SKIPPED.get(a.tag) in (a.get("class") or "").split()
+               for a in el.iterancestors()):
+            continue
+        if el.text:
+            yield el, "text", el.text
+        if el.tail and el.getparent() is not None:
+            yield el, "tail", el.tail
+
+
+def place(docs: list[Document], starts: list[Start]) -> Placed:
+    """Markers into `docs` (their xhtml rewritten); the page list and what was not placed."""
+    out = Placed()
+    stream = Stream(docs)
+    front = [s for s in starts if not s.label.isdigit()]
+    body = [s for s in starts if s.label.isdigit()]
+    first_body = _first_body_offset(stream)
+    changed: set[int] = set()
+    waiting: list[str] = []  # pages without text: placed with the next page that has some
+    pos = 0
+    matched = False  # a front page found in the sections: generated pages come before it
+    for group, is_body in ((front, False), (body, True)):
+        if is_body:
+            pos = max(pos, first_body)
+        limit = first_body if not is_body else len(stream.text)
+        for page in group:
+            found = _find(stream.text, page.text, pos, limit) if page.text else None
+            if found is None:
+                if page.text and is_body:
+                    out.warnings.append(_unplaced(page, stream, pos))
+                    continue
+                if not is_body and not matched:
+                    out.front.append(page.label)  # generated front pages: the title page
+                    out.entries.append((page.label, f"{FRONT_DOC}#{marker_id(page.label)}"))
+                    continue
+                waiting.append(page.label)
+                continue
+            for label in waiting + [page.label]:
+                n = stream.insert(found, label)
+                changed.add(n)
+                out.entries.append((label, f"{docs[n].section.file_name}#{marker_id(label)}"))
+            waiting = []
+            matched = True
+            pos = found + 1
+    stream.write_back(changed)
+    if waiting and docs:  # trailing blank pages: at the end of the last section
+        for label in waiting:
+            tree = stream.trees[-1]
+            tree.append(marker(label))
+            out.entries.append((label, f"{docs[-1].section.file_name}#{marker_id(label)}"))
+        docs[-1].xhtml = inner_xml(stream.trees[-1])
+    return out
+
+
+def _first_body_offset(stream: Stream) -> int:
+    for n, doc in enumerate(stream.docs):
+        if doc.section.kind != "front":
+            return stream.doc_starts[n]
+    return len(stream.text)
+
+
+def _find(text: str, page: str, start: int, limit: int) -> int | None:
+    """Where the page's text begins in the EPUB's, from `start` on. A page may open with
+    words the EPUB does not show as text (a diagram's labels, an SVG's words): its first
+    words are dropped one by one until the rest is found."""
+    words = page.split()
+    for skip in range(min(len(words), SKIP_WORDS)):
+        rest = key(" ".join(words[skip:]))
+        for size in (SNIPPET, SHORT):
+            if len(rest) < SHORT and (skip or size == SHORT):
+                break  # a few letters are found anywhere: only a whole short page is sought
+            at = text.find(rest[:size], start, limit)
+            if at >= 0:
+                return at
+    return None
+
+
+def _unplaced(page: Start, stream: Stream, pos: int) -> Diagnostic:
+    n = max(0, stream.doc_at(min(pos, max(0, len(stream.text) - 1))))
+    doc = stream.docs[n] if stream.docs else None
+    words = " ".join(page.text.split()[:4])
+    line = line_of(doc.section.text, words) if doc else None
+    return Diagnostic("EPUB-PAGE-001", "warning",
+                      f"print page {page.label} begins with \"{words}…\", which the EPUB's "
+                      f"text does not have here: the page is left out of the page list",
+                      doc.section.source if doc else None, line,
+                      hint="text that differs between the editions (print-only, ebook-only) "
+                           "at a page's top moves its marker")

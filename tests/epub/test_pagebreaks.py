@@ -1,0 +1,202 @@
+"""The print edition's page breaks in the EPUB: placed where each PDF page begins."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+from lxml import etree
+
+from bookbuild.book.model import Section
+from bookbuild.convert.html import Document
+from bookbuild.epub import pagebreaks
+from bookbuild.epub.pagebreaks import Start, key
+from bookbuild.support.xml import PARSER
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+BREAK = "//*[@role='doc-pagebreak']"
+
+
+def doc(name: str, xhtml: str, kind: str = "chapter", text: str = "") -> Document:
+    return Document(Section(kind, name, f"manuscript/{name}.md", text or xhtml), name, xhtml)
+
+
+def following(document: Document, label: str, chars: int = 40) -> str:
+    """The key text after the marker of page `label`, footnotes left out."""
+    tree = document.tree()
+    (span,) = tree.xpath(f"//*[@id='page-{label}']")
+    texts = []
+    started = False
+    for el in tree.iter():
+        if el is span:
+            started = True
+            texts.append(el.tail or "")
+            continue
+        if started and "notes" not in (el.get("class") or ""):
+            if not any("notes" in (a.get("class") or "") for a in el.iterancestors()):
+                texts.append(el.text or "")
+            if el.getparent() is not None:
+                texts.append(el.tail or "")
+    return key("".join(texts))[:chars]
+
+
+def test_a_page_that_turns_mid_paragraph_gets_its_marker_before_the_word():
+    d = doc("one", "<h1>One</h1><p>The first page ends here and the second page begins "
+                   "with these very words of the paragraph.</p>")
+    placed = pagebreaks.place([d], [Start("1", "One The first page ends here and"),
+                                    Start("2", "the second page begins with these very words")])
+    assert [label for label, _ in placed.entries] == ["1", "2"]
+    assert following(d, "2").startswith(key("the second page begins"))
+    p = d.tree().find(f".//{XHTML}p")
+    assert p.text == "The first page ends here and "  # the paragraph is split at the word
+    assert not placed.warnings
+
+
+def test_a_page_that_opens_with_a_heading_or_a_figure_has_its_marker_before_it():
+    d = doc("one", '<h1><span class="bb-number">1</span> Title</h1><p>Words of the opening '
+                   'page go on for a while.</p><figure><img src="a.png" alt="A map"/>'
+                   '<figcaption>The map of the town</figcaption></figure><p>More.</p>')
+    pagebreaks.place([d], [Start("1", "1 Title Words of the opening page"),
+                           Start("2", "The map of the town More.")])
+    tree = d.tree()
+    root = list(tree)
+    assert root[0].get("id") == "page-1" and root[1].tag == f"{XHTML}h1"
+    figure = tree.find(f".//{XHTML}figure")
+    assert figure.getprevious().get("id") == "page-2"
+
+
+def test_a_page_that_starts_inside_a_hyphenated_word_marks_the_whole_word():
+    d = doc("one", "<p>It was an extraordinarily long afternoon in the town.</p>")
+    pagebreaks.place([d], [Start("1", "It was an extra-"), Start("2", "ordinarily long afternoon")])
+    assert d.tree().find(f".//{XHTML}p").text == "It was an "
+
+
+def test_blank_pages_share_the_next_pages_marker_and_generated_front_pages_open_the_title_page():
+    front = doc("pref", "<h1>Preface</h1><p>Why this book was written at all.</p>", "front")
+    body = doc("one", "<h1>One</h1><p>The story begins on a Monday.</p>")
+    placed = pagebreaks.place([front, body], [
+        Start("i", "The Book"), Start("ii", ""), Start("iii", "The Book A Subtitle"),
+        Start("iv", "Preface Why this book was written"), Start("v", ""),
+        Start("1", "One The story begins"), Start("2", "")])
+    assert placed.front == ["i", "ii", "iii"]
+    assert [h for _, h in placed.entries][:3] == [f"titlepage.xhtml#page-{n}"
+                                                 for n in ("i", "ii", "iii")]
+    hrefs = dict(placed.entries)
+    assert hrefs["v"] == hrefs["1"].replace("page-1", "page-v") == "one.xhtml#page-v"
+    assert hrefs["2"] == "one.xhtml#page-2"  # a blank last page: at the end of the text
+    assert [label for label, _ in placed.entries] == ["i", "ii", "iii", "iv", "v", "1", "2"]
+    assert not placed.warnings
+
+
+def test_a_page_whose_words_the_epub_lacks_is_a_warning_at_its_file_and_line():
+    d = doc("one", "<p>Only the ebook has this text.</p>",
+            text="Only the ebook\nhas this text.\n")
+    placed = pagebreaks.place([d], [Start("1", "Only the ebook has this text."),
+                                    Start("2", "Words that print alone set on a page")])
+    (w,) = placed.warnings
+    assert (w.code, w.file, w.severity) == ("EPUB-PAGE-001", "manuscript/one.md", "warning")
+    assert "print page 2" in w.message and "Words that print alone" in w.message
+    assert [label for label, _ in placed.entries] == ["1"]
+
+
+def test_footnotes_are_not_taken_for_the_text_and_a_repeated_phrase_is_found_in_order():
+    d = doc("one", '<p>Yes, said he, and walked on home.</p><p>Long after, again: Yes, said '
+                   'he, and walked on home.</p><section class="notes"><aside><p>Yes, said he, '
+                   'and walked on home.</p></aside></section>')
+    pagebreaks.place([d], [Start("1", "Yes, said he, and walked on home. Long after, again:"),
+                           Start("2", "Yes, said he, and walked on home.")])
+    span = d.tree().xpath("//*[@id='page-2']")[0]
+    assert span.getparent().tag == f"{XHTML}p"  # in the second paragraph, not the note
+    assert span.getparent().text == "Long after, again: "
+
+
+def test_a_page_opening_with_a_diagrams_own_words_is_found_by_the_text_after_them():
+    d = doc("one", '<p>Before the picture.</p><figure><img src="d.svg" alt="A diagram"/>'
+                   '<figcaption>From manuscript to book.</figcaption></figure>')
+    placed = pagebreaks.place([d], [Start("1", "Before the picture."),
+                                    Start("2", "Markdown Pandoc EPUB PDF From manuscript to book.")])
+    assert not placed.warnings
+    assert d.tree().find(f".//{XHTML}figure").getprevious().get("id") == "page-2"
+
+
+def test_markers_are_empty_spans_named_for_screen_readers():
+    html = pagebreaks.front_markup(["12"])
+    assert html.startswith("<span ") and html.endswith("></span>")  # never <span/>, which
+    # an HTML parser leaves open
+    assert pagebreaks.marker("12").text == ""
+    el = pagebreaks.marker("xii")
+    assert (el.get("role"), el.get("aria-label"), el.get("id")) == ("doc-pagebreak", "xii",
+                                                                    "page-xii")
+
+
+# ── On the built books: the EPUB's markers against the PDF's pages ──────────────────────
+
+@pytest.fixture(scope="module", params=["sample", "everything"])
+def both(request, tmp_path_factory):
+    from bookbuild.pipeline import build
+    from tests.conftest import EVERYTHING, SAMPLE
+
+    folder = {"sample": SAMPLE, "everything": EVERYTHING}[request.param]
+    out = tmp_path_factory.mktemp(f"pages-{request.param}")
+    epub, pdf = build(folder, out, ["epub", "pdf"])
+    return epub, pdf
+
+
+def _pdf_pages(pdf) -> list[tuple[str, str]]:
+    """Each page's label and its text below the running head, read by PDFium directly."""
+    import pikepdf
+    import pypdfium2 as pdfium
+
+    with pikepdf.open(pdf) as p:
+        labels = [pikepdf.Page(page).label for page in p.pages]
+    doc = pdfium.PdfDocument(str(pdf))
+    out = []
+    for n, label in enumerate(labels):
+        page = doc[n]
+        lines = page.get_textpage().get_text_range().splitlines()
+        if label.isdigit() and len(lines) > 1:
+            lines = lines[1:]  # the running head or the folio above the text
+        out.append((label, " ".join(lines)))
+    doc.close()
+    return out
+
+
+def test_every_print_page_has_a_marker_before_the_text_that_begins_it(both):
+    epub, pdf = both
+    with zipfile.ZipFile(epub) as z:
+        docs = {n: z.read(n) for n in z.namelist() if n.endswith(".xhtml")}
+        nav = etree.fromstring(z.read("EPUB/nav.xhtml"), PARSER)
+        opf = z.read("EPUB/content.opf").decode()
+    listed = [a.text for a in nav.xpath("//*[@role='doc-pagelist']//*[local-name()='a']")]
+    pages = _pdf_pages(pdf)
+    assert listed == [label for label, _ in pages]  # every page, in order
+    assert "pageBreakMarkers" in opf and "pageNavigation" in opf and "pageBreakSource" in opf
+    where = {}
+    for name, data in docs.items():
+        tree = etree.fromstring(data, PARSER)
+        for span in tree.xpath(BREAK):
+            where[span.get("aria-label")] = name
+    checked = 0
+    for label, text in pages:
+        assert label in where, f"page {label} has no marker"
+        if not label.isdigit() or not key(text):
+            continue
+        section = doc(where[label].split("/")[-1][:-6],
+                      _body(docs[where[label]]))
+        after = following(section, label, 400)
+        page = key(text)
+        # The page's own words follow its marker; a page that opens with a diagram's words
+        # (an SVG's labels are not text in the EPUB) is found by the words after them.
+        assert page[:24] in after[:24 + len(page[:24])] or \
+            any(page[k:k + 24] == after[:24] for k in range(1, min(len(page), 80))), \
+            f"page {label}: {text[:60]!r} vs {after[:60]!r}"
+        checked += 1
+    assert checked >= 5
+
+
+def _body(data: bytes) -> str:
+    tree = etree.fromstring(data, PARSER)
+    body = tree.find(f"{XHTML}body")
+    from bookbuild.convert.html import inner_xml
+
+    return inner_xml(body)
