@@ -19,6 +19,7 @@ from bookbuild.book import references
 from bookbuild.book.model import Section
 from bookbuild.convert import comments
 from bookbuild.support import safety, xml
+from bookbuild.support.diagnostics import Diagnostic
 from bookbuild.support.errors import Problems
 
 XHTML = xml.XHTML_NS
@@ -330,7 +331,8 @@ def _visit(el: etree._Element, doc: _Walk, problems: Problems, allow_scripts: bo
     elif tag == "blockquote":
         _attribution(el)
     elif tag == "a" and (el.get("href") or "").startswith("#"):
-        doc.links.append(el)
+        if el.get("class") != "bb-xref":  # a cross-reference: resolved by the EPUB's writer
+            doc.links.append(el)
     elif tag == "a" and el.get("href") and not _SCHEME.match(el.get("href")):
         doc.file_links.append(el.get("href"))
 
@@ -564,6 +566,34 @@ def resolve_links(docs: list[Document], problems: Problems) -> None:
         outside = {f"#{t}": owner[t] for t in doc.links if t in owner}  # not in this section
         if changes or outside:
             doc.rewrite(lambda el, c=changes | outside: _relink(el, c))
+
+
+# A bare `@key` is often a handle or an address in prose: it is told only when its key reads
+# as a cross-reference's (sec-, fig-…). `[@key]` is always meant as one.
+_REF_KEY = re.compile(r"^(?:sec|fig|tbl|tab|ch|chap|part|app|eq|lst|note)[-:_]", re.IGNORECASE)
+
+
+def page_words(template: str, titled: bool = False) -> tuple[str, str]:
+    """The words before and after a cross-reference's page number, from the book's labels
+    ("page {}", or "{what}, page {page}" after a title); the space before the number does
+    not break, so "page" never ends a line without it."""
+    marked = template.format(what="\0", page="\1") if titled else template.format("\1")
+    before, _, after = marked.split("\0")[-1].partition("\1")
+    if before.endswith(" "):
+        before = before[:-1] + "\u00a0"
+    return before, after
+
+
+def xref_not_found(target: str, source: str, line: int | None,
+                   form: str = "title") -> Diagnostic | None:
+    """One message for both editions (print says the same at the same line); None for a
+    bare `@name` that need not be a cross-reference."""
+    if form == "page" and not _REF_KEY.match(target):
+        return None
+    return Diagnostic("CONVERT-XREF-001", "warning",
+                      f"cross-reference @{target}: no heading or element has the id "
+                      f"'{target}', so it is left as written",
+                      source, line, hint="give the heading {#" + target + "}, or correct the id")
 
 
 def link_line(text: str, target: str) -> int | None:

@@ -622,6 +622,27 @@ editions_filter = {
   end,
 }
 
+-- A cross-reference in pandoc's citation syntax: `@id` (the page: "page 42"), `[@id]` (the
+-- title and the page: "*Bearings*, page 42"), with words before and after as written
+-- (`[see @id]`). Its words are made in Python, where the target's section, title and print
+-- page are known; the citation as written is kept for a key that is no id of the book.
+local function cross_reference(cite)
+  local out = pandoc.Inlines({})
+  local whole = pandoc.utils.stringify(cite.content)
+  for i, c in ipairs(cite.citations) do
+    if i > 1 then out:extend({pandoc.Str(';'), pandoc.Space()}) end
+    if #c.prefix > 0 then out:extend(c.prefix); out:insert(pandoc.Space()) end
+    local form = c.mode == 'AuthorInText' and 'page' or 'title'
+    local written = #cite.citations == 1 and whole or ('@' .. c.id)
+    -- The same for both writers (the document is read once for both): typst.lua makes it
+    -- a call that pdf/source.py fills in.
+    out:insert(pandoc.Link({pandoc.Str(written)}, '#' .. c.id, '',
+      pandoc.Attr('', {'bb-xref'}, {{'form', form}, {'cite', written}})))
+    out:extend(c.suffix)
+  end
+  return out
+end
+
 -- Whether the section's Markdown holds `pattern` (a Lua pattern): a walk that looks for what
 -- the text cannot have is skipped. Each walk costs about the section's size again, and the
 -- walks that visit every word or every list (raw HTML, undefined references) were half of a
@@ -652,6 +673,7 @@ return {{
     -- One walk for all of these: the Links are visited before the paragraphs that hold them.
     if next(filter) then doc = doc:walk(filter) end
     if may_hold('%]%[') then undefined_references(doc) end
+    if may_hold('@') then doc = doc:walk({Cite = cross_reference}) end
     -- Before the headings are levelled: a heading print leaves out is not in its outline.
     if may_hold(EDITION_PATTERN) then doc = doc:walk(editions_filter) end
     return relevel(doc)

@@ -12,9 +12,9 @@
 -- writer's edition leaves out (normalize.lua; print's go in typst.lua's facts).
 local first_writer = arg[1] or 'html5'
 local also_writer = arg[3] ~= '' and arg[3] or nil
--- Citations off: a book has no bibliography here, and `@name` or `[@name]` in prose (an
--- address, a handle) would become a citation print cannot resolve.
-local READER = 'markdown+smart-citations'
+-- Citations on, as cross-references: `@sec-x` and `[see @sec-x]` name a heading's page
+-- (normalize.lua). A key that is no id of the book (a handle, `@name`) keeps its words.
+local READER = 'markdown+smart'
 local here = debug.getinfo(1, 'S').source:sub(2):match('^(.*[/\\])') or './'
 local normalize = dofile(here .. 'normalize.lua')
 local extra = arg[2] and arg[2] ~= '' and dofile(arg[2]) or {}

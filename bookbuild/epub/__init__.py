@@ -9,7 +9,7 @@ from ebooklib import epub
 from bookbuild.book import overrides
 from bookbuild.book.model import Book, Metadata
 from bookbuild.convert.html import ORNAMENT, REMOTE, Document, line_of
-from bookbuild.epub import accessibility, design, documents, fonts, package, pagebreaks
+from bookbuild.epub import accessibility, design, documents, fonts, package, pagebreaks, xrefs
 from bookbuild.epub.pagebreaks import PrintPages
 from bookbuild.media import cover as generated_cover
 from bookbuild.media import images, ornaments
@@ -49,6 +49,8 @@ def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE
     design.number_headings(book, docs)
     design.lead_words(book, docs)
     placed = pagebreaks.place(docs, print_pages.starts) if print_pages else pagebreaks.Placed()
+    placed.warnings += xrefs.fill(docs, print_pages.anchors if print_pages else None,
+                                  meta.labels)
     _metadata(eb, book, docs, print_pages.source if print_pages and placed.entries else None)
     css = _static(eb, book, ornament)
     sheets = documents.BUILT_IN

@@ -46,6 +46,7 @@ class PrintPages:
 
     starts: list[Start]
     source: str  # pageBreakSource: "urn:isbn:…", or words naming the edition
+    anchors: dict[tuple[str, str], str] = field(default_factory=dict)  # (section, id) → page
 
 
 @dataclass

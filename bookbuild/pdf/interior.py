@@ -68,6 +68,7 @@ class Interior:
     compiled: list[str] = field(default_factory=list)  # jobs set by Typst, not from the cache
     overflows: list[fit.Overflow] = field(default_factory=list)  # what still does not fit
     block: pagemap.Block = pagemap.Block(0.0, 0.0)  # the text block's top and bottom margins
+    anchors: dict[tuple[str, str], str] = field(default_factory=dict)  # (section, id) → page
     _starts: list[pagemap.PageStart] | None = None
 
     def page_starts(self) -> list[pagemap.PageStart]:
@@ -116,16 +117,18 @@ def typeset(book: Book, progress: Progress, store: Cache = NO_CACHE) -> Interior
             jobs.Runner(Path(tmp), fonts.static_font_paths(), workers(book), store) as runner:
         work = Path(tmp)
         both = source.request(book, store)
-        accept(book, store, progress, both)
+        docs = accept(book, store, progress, both)
         progress("converting sections to Typst")
         parts = source.convert(book, store, both.outputs)
         plan = _plan(parts)
         problems = Problems()
         source.check_images(parts, problems)
-        source.link_labels(parts, problems, plan.job_of)
+        titles = {(d.section.name, h.id): h.text for d in docs for h in d.headings if h.id}
+        xref_warnings = source.link_labels(parts, problems, plan.job_of, titles,
+                                           book.metadata.labels)
         own = hook.read(book, problems)
         problems.raise_if_any()
-        warnings = source.warnings(parts)
+        warnings = source.warnings(parts) + xref_warnings
         pics = _pictures(book, parts, work, problems)
         ornament = ornaments.chosen(book, problems)
         problems.raise_if_any()
@@ -135,7 +138,10 @@ def typeset(book: Book, progress: Progress, store: Cache = NO_CACHE) -> Interior
         standards = _standards(s, pics, warnings)
         setter = Setter(work, book, plan, pics, standards, runner)
         pages = _estimate(book)
+        refs: dict[str, str] = {}  # label → its printed page, as the last pass set it
         for _ in range(MAX_PASSES):
+            setter.refs = refs
+            (work / "refs.json").write_text(json.dumps(refs, sort_keys=True))
             geometry = layout.Geometry(s, pages)
             table, dpi_warnings = layout.image_table(parts, pics, geometry, s.font_size)
             long = fit.long_run([p.section.text for p in parts], geometry.text_width,
@@ -148,26 +154,40 @@ def typeset(book: Book, progress: Progress, store: Cache = NO_CACHE) -> Interior
                      f"for an estimated {counted(pages, 'page')})")
             doc, version = setter.run(s.openers, progress)
             count = len(doc.pages)
-            if settings.gutter(count) == settings.gutter(pages):
+            landed = {label: setter.anchors[label] for label in setter.referred
+                      if label in setter.anchors}
+            if settings.gutter(count) == settings.gutter(pages) and landed == refs:
                 break
-            pages = count
+            if landed != refs:
+                progress("setting the pages that refer to others again, with their numbers")
+            pages, refs = count, landed
         warnings += setter.warnings + dpi_warnings
         pdf = finish(doc, s, version, rtl=right_to_left(book.metadata.language))
     block = pagemap.Block(geometry.margins["top"], geometry.margins["bottom"])
     return Interior(pdf, count, s, warnings, dict(runner.peaks), list(runner.compiled),
-                    setter.overflows, block)
+                    setter.overflows, block, anchors=_by_section(book, setter.anchors))
+
+
+def _by_section(book: Book, anchors: dict[str, str]) -> dict[tuple[str, str], str]:
+    """Labels ("s3--bearings") → (section name, id): how the EPUB names them."""
+    out = {}
+    for label, page in anchors.items():
+        m = re.match(r"s(\d+)--(.*)$", label)
+        if m and int(m.group(1)) < len(book.sections):
+            out[(book.sections[int(m.group(1))].name, m.group(2))] = page
+    return out
 
 
 def accept(book: Book, store: Cache, progress: Progress,
-           also: pandoc.Also | None = None) -> None:
+           also: pandoc.Also | None = None) -> list:
     """One acceptance rule for both editions: what the EPUB build refuses, print refuses,
     with the same message at the same line. The EPUB's conversion of each section is cached,
     so after `make epub` this costs a lookup per section; a section it does convert is
     written as Typst in the same run (`also`, from source.request), read only once."""
     from bookbuild.convert.render import render
 
-    render(book, lambda line: progress("checking sections as the EPUB does")
-           if line.startswith("converting") else None, store, also=also)
+    return render(book, lambda line: progress("checking sections as the EPUB does")
+                  if line.startswith("converting") else None, store, also=also)
 
 
 def _plan(parts: list[source.Part]) -> Plan:
@@ -305,6 +325,9 @@ class Setter:
         self.overflows: list[fit.Overflow] = []
         self.table: dict | None = None
         self.numbers = numbering.chapter_numbers(book)
+        self.refs: dict[str, str] = {}  # refs.json of this pass: label → printed page
+        self.anchors: dict[str, str] = {}  # where this pass set each target: label → page
+        self.referred = {label for p in plan.parts for label in source.page_refs(p.text)}
 
     def run(self, openers: str, progress: Progress) -> tuple[object, str]:
         """The merged book (a pikepdf.Pdf) and the PDF version it is to be saved as.
@@ -334,7 +357,11 @@ class Setter:
         # The body starts on a recto.
         merger.add_front(merge.Piece(result.pdf, result.facts), result.facts["pages"] % 2)
         self.overflows = self._overflows(result, body, folios.starts)
-        return merger.finish(self._targets(result, body)), merger.version
+        targets = self._targets(result, body)
+        doc = merger.finish(targets)
+        self.anchors = {t.name: merger.label(merger.index(t.piece, t.page)) for t in targets
+                        if not t.name.startswith("bb-toc-")}
+        return doc, merger.version
 
     def _overflows(self, front: jobs.Result, body: list[jobs.Result],
                    starts: list[int]) -> list[fit.Overflow]:
@@ -403,11 +430,17 @@ class Setter:
                     used[part.key(n)] = [entry, self.digests.get(entry["path"], b"").hex()]
         return json.dumps(used, sort_keys=True).encode()
 
+    def _refs(self, parts: list[source.Part]) -> str:
+        """The page numbers these sections print for their cross-references: part of their
+        jobs' keys, so a job is set again only when a number it shows has moved."""
+        used = {label: self.refs.get(label) for p in parts for label in source.page_refs(p.text)}
+        return json.dumps(used, sort_keys=True)
+
     def _job(self, group: list[source.Part], main: str) -> jobs.Job:
         name = job_name(group)
         (self.work / "jobs" / f"{name}.typ").write_text(main, "utf-8")
         key = cache.key(self._common(), main, *(p.text for p in group), self._images(group),
-                        str(JOB_TIMESTAMP))
+                        self._refs(group), str(JOB_TIMESTAMP))
         return jobs.Job(name, key, tuple(t for p in group for t in p.targets),
                         timestamp=JOB_TIMESTAMP)
 
@@ -432,7 +465,7 @@ class Setter:
         (self.work / "jobs" / "front.typ").write_text(main, "utf-8")
         texts = [p.text for p in self.plan.front]
         key = cache.key(self._common(), main, contents, *texts, self._images(self.plan.front),
-                        str(self.book.modified))
+                        self._refs(self.plan.front), str(self.book.modified))
         targets = tuple(t for p in self.plan.front for t in p.targets)
         return self._submit(jobs.Job("front", key, targets, timestamp=self.book.modified), 0)
 

@@ -187,8 +187,12 @@ class Merger:
         return out
 
     def _page(self, piece: int, page: int) -> pikepdf.Page:
+        return self.out.pages[self.index(piece, page)]
+
+    def index(self, piece: int, page: int) -> int:
+        """The book's 0-based page index of page `page` of body piece `piece` (-1: front)."""
         start = 0 if piece < 0 else self.front_pages + self.starts[piece]
-        return self.out.pages[start + page - 1]
+        return start + page - 1
 
     def _destination(self, t: Target) -> Array:
         page = self._page(t.piece, t.page)

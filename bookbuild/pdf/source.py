@@ -20,7 +20,14 @@ from urllib.parse import unquote
 from bookbuild.book import references
 from bookbuild.book.model import Book, Section
 from bookbuild.convert import pandoc
-from bookbuild.convert.html import line_of, link_left_out, link_line, located
+from bookbuild.convert.html import (
+    line_of,
+    link_left_out,
+    link_line,
+    located,
+    page_words,
+    xref_not_found,
+)
 from bookbuild.support import cache
 from bookbuild.support.cache import NO_CACHE, Cache
 from bookbuild.support.diagnostics import Diagnostic
@@ -39,8 +46,9 @@ _TOKEN = re.compile(r'\\.|#raw\("(?:[^"\\]|\\.)*"|(?:alt|caption): "(?:[^"\\]|\\
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # Markdown that needs the filter's inline functions: math, attributes on spans, links, code
 # or images, HTML spans, images that are not a figure (a paragraph of its own), and
-# emphasis, code or a link followed at once by `.x`, `(` or `[`.
-_INLINE = re.compile(r"\$|\]\{|\)\{|`\{|<span|<a\s|!\[(?!\^)|[*_`)](?:\.[^\W\d_]|[(\[])")
+# emphasis, code or a link followed at once by `.x`, `(` or `[`, and cross-references (`@id`).
+_INLINE = re.compile(r"\$|\]\{|\)\{|`\{|<span|<a\s|!\[(?!\^)|[*_`)](?:\.[^\W\d_]|[(\[])|"
+                     r"(?<![\w.])@\w")
 _FIGURE_LINE = re.compile(r"(?:^|\n[ \t]*\n)[ \t]*!\[[^\]\n]+\]\([^)\n]*\)(?:\{[^}\n]*\})?[ \t]*"
                           r"(?=\n[ \t]*\n|\n?$)")
 DISPLAY_ROLES = ("dedication", "epigraph")  # set before the contents, without a heading
@@ -176,12 +184,18 @@ def check_images(parts: list[Part], problems: Problems) -> None:
 
 
 def link_labels(parts: list[Part], problems: Problems,
-                job_of: Callable[[Part], str] = lambda _p: "") -> None:
+                job_of: Callable[[Part], str] = lambda _p: "",
+                titles: dict[tuple[str, str], str] | None = None,
+                words: dict[str, str] | None = None) -> list[Diagnostic]:
     """Give ids their section prefix and point every link at the section that holds it.
 
     `job_of` names the Typst job a section is set in: a link into another job cannot be a
     Typst label reference, so it becomes a DEST URI and the target is noted on its holder.
+    Cross-references (`@id`, `[@id]`) become links that name the target's page, and its
+    title (`titles`: (section name, id) → heading text); the warnings are for keys the book
+    does not have, which stay as written.
     """
+    found: list[Diagnostic] = []
     owner: dict[str, tuple[Part, str]] = {}  # link target → its part, and its id there
     for part in parts:
         for id_ in part.ids:
@@ -205,9 +219,58 @@ def link_labels(parts: list[Part], problems: Problems,
             where[target] = _pointer(part, holder, id_, job_of)
         files = _file_links(part, parts, job_of)
         text = _TOKEN.sub(functools.partial(_pointed, where=where, files=files), part.text)
+        if "#bb-xref(" in text:
+            text = _XREF.sub(functools.partial(
+                _cross_reference, part=part, owner=owner, job_of=job_of, titles=titles or {},
+                words=words or {}, found=found), text)
         part.text = _images(part, text.replace(ID, part.prefix))
         part.headings = [_images(part, h) for h in part.headings]
         part.outline = [(level, _images(part, h)) for level, h in part.outline]
+    return found
+
+
+# What normalize.lua writes for a cross-reference (its strings are Typst string literals).
+_XREF = re.compile(r'#bb-xref\(form: "(\w+)", target: ("(?:[^"\\]|\\.)*"), '
+                   r'cite: ("(?:[^"\\]|\\.)*")\)')
+
+
+def _cross_reference(m: re.Match, part: Part, owner: dict, job_of, titles: dict,
+                     words: dict[str, str], found: list[Diagnostic]) -> str:
+    """A link to the target that names its page (`#bb-pageref`, filled in from where the
+    target landed: interior.py sets the book again until the numbers hold)."""
+    form, target, written = m.group(1), _string(m.group(2)), m.group(3)
+    holder, id_ = (part, target) if target in part.ids else owner.get(target, (None, ""))
+    if holder is None:
+        said = xref_not_found(target, part.section.source,
+                              line_of(part.section.text, _string(written)), form)
+        found += [said] if said else []
+        return "#" + written
+    label = holder.prefix + id_
+    pointer = _pointer(part, holder, id_, job_of)
+    if label not in holder.targets:
+        holder.targets.append(label)  # its page is read back from the job
+    page = f"#bb-pageref({typst_string(label)})"
+    title = titles.get((holder.section.name, id_))
+    if form == "title" and title:
+        before, after = page_words(words.get("link", "{what}, page {page}"), titled=True)
+        words_ = f"#emph({typst_string(title)})#{typst_string(before)}{page}#{typst_string(after)}"
+    else:
+        before, after = page_words(words.get("page", "page {}"))
+        words_ = f"#{typst_string(before)}{page}#{typst_string(after)}"
+    return f"#link({pointer})[{words_}]"
+
+
+def _string(literal: str) -> str:
+    """A Typst string literal's text."""
+    return re.sub(r"\\(.)", lambda m: {"n": "\n"}.get(m.group(1), m.group(1)), literal[1:-1])
+
+
+def page_refs(text: str) -> list[str]:
+    """The labels whose pages a section's Typst names."""
+    return _PAGE_REF.findall(text)
+
+
+_PAGE_REF = re.compile(r'#bb-pageref\("((?:[^"\\]|\\.)*)"\)')
 
 
 def _pointer(part: Part, holder: Part, id_: str, job_of: Callable[[Part], str]) -> str:

@@ -282,6 +282,11 @@ return {{
       end,
       Code = keep_id,
       Link = function(link)
+        if link.classes:includes('bb-xref') then  -- its words are written in pdf/source.py
+          return pandoc.RawInline('typst', string.format(
+            '#bb-xref(form: %s, target: %s, cite: %s)', typst_string(link.attributes.form),
+            typst_string(link.target:sub(2)), typst_string(link.attributes.cite)))
+        end
         -- Pandoc's Typst writer drops a link's own id: a marker before it carries the label.
         if keep_id(link) then
           local id = link.identifier

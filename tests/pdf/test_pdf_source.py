@@ -67,3 +67,38 @@ def test_a_quotations_closing_attribution_is_set_right(lua_filter):
         (typst,) = pandoc.convert([quoted], ["q.md"], writer="typst", lua_filter=str(lua))
     assert typst.count("align(end)[") == 1
     assert typst.index("align(end)[") < typst.index("Lenin, 1917") < typst.index("One paragraph")
+
+
+def test_cross_references_name_the_targets_page_and_title_and_unknown_keys_stay_as_written():
+    from tests.epub.test_xrefs import HANDBOOK
+
+    book = read_book(HANDBOOK)
+    parts = source.convert(book)
+    by_name = {p.section.name: p for p in parts}
+    titles = {("chapter-02-timber", "sec-timber"): "Timber",
+              ("chapter-03-joints", "sec-joints"): "Joints"}
+    found = source.link_labels(parts, Problems(), lambda p: p.section.name, titles,
+                               book.metadata.labels)
+    tools, timber = by_name["chapter-01-tools"], by_name["chapter-02-timber"]
+    label = f"{timber.prefix}sec-timber"
+    # `@sec-timber`: the page alone, a link into the other job; its page is read back there.
+    assert (f'#link("bookbuild:dest/{label}")[#"page\u00a0"#bb-pageref("{label}")#""]'
+            in tools.text)
+    assert label in timber.targets
+    # `[@sec-joints]`: the title in italics, then the page.
+    assert '#emph("Joints")#", page\u00a0"#bb-pageref(' in tools.text
+    assert source.page_refs(tools.text)[0] == label
+    assert not found and "#bb-xref(" not in tools.text
+
+
+@pytest.mark.parametrize("lua_filter", [source.FILTER])
+def test_an_unknown_key_keeps_its_words_and_a_meant_reference_warns(lua_filter):
+    from bookbuild.book.model import Section
+
+    text = "Write to @ann, or see [@sec-missing].\n"
+    with resources.as_file(lua_filter) as lua:
+        (typst,) = pandoc.convert([text], ["m.md"], writer="typst", lua_filter=str(lua))
+    part = source._part(Section("chapter", "m", "manuscript/m.md", text), 0, typst)
+    (w,) = source.link_labels([part], Problems())
+    assert (w.code, w.line) == ("CONVERT-XREF-001", 1) and "sec-missing" in w.message
+    assert '#"@ann"' in part.text and '#"[@sec-missing]"' in part.text
