@@ -38,12 +38,14 @@ CODES = {
     "blank": ("READER-002", "leaves a blank page"),
     "split": ("READER-003", "is a display page split over pages"),
     "orphaned-header": ("READER-004", "leaves a table's header alone at the foot of a page"),
+    "page-list": ("READER-005", "has print pages in the page list that the reader cannot find"),
 }
 HINTS = {
     "READER-001": "make the block fit: a narrower table, a smaller picture, or code that wraps",
     "READER-002": "remove what pushes past the page: a fixed height or a break with nothing after",
     "READER-003": "shorten the page or let its spacing shrink (the stylesheet's vh caps)",
     "READER-004": "keep the header with the first rows (break-after: avoid on thead)",
+    "READER-005": "rebuild the EPUB: each page-list entry must point at a marker in its page",
 }
 
 
@@ -121,6 +123,9 @@ def problems(report: list[dict]):
         for section in view["sections"]:
             for p in section["problems"]:
                 yield p["kind"], section, view, p
+            for p in section.get("printPages", []):
+                if not p["screen"]:
+                    yield "page-list", section, view, {"page": p["label"], "element": ""}
             front = FRONT & set(section["types"].split())
             if front and section["pages"] > 1:
                 yield "split", section, view, {"page": section["pages"], "element": ""}

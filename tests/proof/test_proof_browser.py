@@ -103,3 +103,25 @@ def test_check_runs_the_reader_as_rules(reader_ready, tmp_path):
     assert ("READER-002", "EPUB/cover.xhtml") in found, found
     clean = check_path(epub, Options(epubcheck=False, reader=True))
     assert [f for f in clean.findings if f.code.startswith("READER-")] == []
+
+
+def test_the_reader_lists_the_print_pages_and_finds_each_where_its_section_shows_it(
+        reader_ready, tmp_path):
+    """Issue 17: a real reading system shows the page list; every print page's marker is on
+    a screen of its section, in order."""
+    import pikepdf
+
+    epub, pdf = build(ROOT / "tests/books/handbook", tmp_path, ["epub", "pdf"])
+    with pikepdf.open(pdf) as doc:
+        labels = [pikepdf.Page(p).label for p in doc.pages]
+    kobo = next(d for d in DEVICES if d.id == "kobo-clara")
+    (view,) = browser.read(epub, tmp_path / "shots", browser.views((kobo,), ("large",)),
+                           shots=False).views
+    assert view["pageList"] == len(labels)
+    seen = [p for s in view["sections"] for p in s["printPages"]]
+    assert [p["label"] for p in seen] == labels
+    assert all(p["screen"] >= 1 for p in seen)
+    for section in view["sections"]:
+        screens = [p["screen"] for p in section["printPages"]]
+        assert screens == sorted(screens) and all(s <= section["pages"] for s in screens)
+    assert max(p["screen"] for p in seen) > 1  # print pages fall on later screens too

@@ -12,6 +12,16 @@ async function readBook(view) {
   window.__rendition = rendition;
   rendition.themes.fontSize(`${view.percent}%`);
   await book.ready;
+  await book.loaded.pageList;
+  // The print edition's pages as the reader lists them (the nav's page-list): each section
+  // says on which of its screens each print page it holds begins.
+  // epub.js keeps a page's number only (parseInt): a roman label is read from the nav itself.
+  const listed = (book.pageList && book.pageList.pageList) || [];
+  const nav = listed.length ? await book.load(book.packaging.navPath) : null;
+  const names = nav ? [...nav.querySelectorAll("nav")].filter(
+    (n) => n.getAttributeNS("http://www.idpf.org/2007/ops", "type") === "page-list")
+    .flatMap((n) => [...n.querySelectorAll("a")].map((a) => a.textContent.trim())) : [];
+  const printPages = listed.map((p, i) => ({ href: p.href, label: names[i] ?? String(p.page) }));
   const sections = [];
   for (const item of book.spine.spineItems) {
     if (item.linear === "no") continue;
@@ -19,9 +29,11 @@ async function readBook(view) {
     await new Promise((r) => setTimeout(r, 50)); // fonts and images settle
     const contents = rendition.getContents()[0];
     const layout = rendition.manager.layout;
-    sections.push({ href: item.href, ...measure(contents.document, layout, view.height) });
+    const measured = measure(contents.document, layout, view.height);
+    measured.printPages = where(contents.document, layout, item.href, printPages);
+    sections.push({ href: item.href, ...measured });
   }
-  return { sections };
+  return { sections, pageList: printPages.length };
 }
 
 // The page a box starts on, and whether it runs out of its page (right or bottom edge).
@@ -82,6 +94,22 @@ function measure(doc, layout, height) {
     }
     return false;
   }
+}
+
+// The screen (1-based) on which each print page of this section begins; 0 when its marker
+// is not in the page the reader shows.
+function where(doc, layout, href, printPages) {
+  const delta = layout.delta, pad = layout.gap / 2;
+  const file = href.split("/").pop();
+  const out = [];
+  for (const p of printPages) {
+    const [target, id] = p.href.split("#");
+    if (target.split("/").pop() !== file) continue;
+    const el = id ? doc.getElementById(id) : doc.body;
+    const box = el && (el.getClientRects()[0] || el.parentElement.getClientRects()[0]);
+    out.push({ label: String(p.label), screen: box ? Math.floor((box.left - pad + 1) / delta) + 1 : 0 });
+  }
+  return out;
 }
 
 function describe(el) {
