@@ -70,6 +70,9 @@ WRITER_CODES = {
     "PDF-TYPST-001": "what Typst warned of while typesetting",
     "PDF-COVER-002": "an SVG cover: the colours of the back are guessed",
     "EPUB-PAGE-001": "a print page whose first words the EPUB lacks: left out of the page list",
+    "INDEX-001": "an index see or see also names a term that no mark indexes",
+    "INDEX-002": "an index mark that cannot be read (no term, an empty level, too many levels)",
+    "INDEX-003": "an index mark whose place is on no printed page: print's index leaves it out",
 }
 
 

@@ -643,6 +643,34 @@ local function cross_reference(cite)
   return out
 end
 
+-- Index marks: a span of class index, or with index="…", see="…" or see-also="…" (the
+-- README's "An index"). Each that places a locator gets an id, ix-1, ix-2, … counted over
+-- every mark in the section's order, before either edition drops its text: the EPUB's link
+-- and print's label then name the same place. A see="…" mark places none (an entry that sends
+-- the reader elsewhere has no pages), nor needs an id. The span and its words stay as written;
+-- Python reads the terms from the HTML's data-index attributes (convert/index.py).
+local INDEX_ATTRIBUTES = {'index', 'see', 'see-also', 'index-sort'}
+
+local function index_mark(span)
+  if span.classes:includes('index') then return true end
+  for _, name in ipairs(INDEX_ATTRIBUTES) do
+    if span.attributes[name] then return true end
+  end
+  return false
+end
+
+local function number_index_marks(doc)
+  local n = 0
+  return doc:walk({Span = function(span)
+    if not index_mark(span) then return nil end
+    n = n + 1
+    if span.identifier == '' and not span.attributes['see'] then
+      span.identifier = 'ix-' .. n
+      return span
+    end
+  end})
+end
+
 -- Whether the section's Markdown holds `pattern` (a Lua pattern): a walk that looks for what
 -- the text cannot have is skipped. Each walk costs about the section's size again, and the
 -- walks that visit every word or every list (raw HTML, undefined references) were half of a
@@ -674,6 +702,7 @@ return {{
     if next(filter) then doc = doc:walk(filter) end
     if may_hold('%]%[') then undefined_references(doc) end
     if may_hold('@') then doc = doc:walk({Cite = cross_reference}) end
+    if may_hold('index') or may_hold('see') then doc = number_index_marks(doc) end
     -- Before the headings are levelled: a heading print leaves out is not in its outline.
     if may_hold(EDITION_PATTERN) then doc = doc:walk(editions_filter) end
     return relevel(doc)

@@ -70,6 +70,7 @@ class Part:
     targets: list[str] = field(default_factory=list)  # own labels that other jobs link to
     warnings: list[dict] = field(default_factory=list)  # {message, needle} from normalize.lua
     elsewhere: dict[str, str] = field(default_factory=dict)  # ids print leaves out → class
+    index_marks: list[dict] = field(default_factory=list)  # its index marks (convert/index.py)
 
     @property
     def prefix(self) -> str:
@@ -162,7 +163,8 @@ def _part(section: Section, index: int, output: str) -> Part:
                 facts.get("images") or [], facts.get("title"),
                 bool(facts.get("opens_with_heading")), facts.get("headings") or [],
                 [(h["level"], h["title"]) for h in facts.get("outline") or []],
-                warnings=facts.get("warnings") or [], elsewhere=facts.get("elsewhere") or {})
+                warnings=facts.get("warnings") or [], elsewhere=facts.get("elsewhere") or {},
+                index_marks=facts.get("index") or [])
 
 
 def warnings(parts: list[Part]) -> list[Diagnostic]:

@@ -32,6 +32,10 @@ local function contents_markup(inlines)
     Link = function(link) return link.content end,
     Span = function(span) span.identifier = ''; return span end,
     Code = function(code) code.identifier = ''; return code end,
+    -- A marker's label (an index mark's) is the heading's in the text, not the contents'.
+    RawInline = function(raw)
+      if raw.format == 'typst' and raw.text:match('^#metadata%(none%)<') then return {} end
+    end,
   })
   return typst_markup(copy)
 end
@@ -133,7 +137,7 @@ end
 
 return {{
   Pandoc = function(doc)
-    local facts = {ids = {}, images = {}, title = nil, opens_with_heading = false}
+    local facts = {ids = {}, images = {}, title = nil, opens_with_heading = false, index = {}}
 
     local function image_call(img, figure, caption)
       local index = #facts.images
@@ -166,6 +170,33 @@ return {{
       local lang = attrs['lang'] or ''
       local dir = attrs['dir'] or ''
       return typst_string(lang) .. ', dir: ' .. typst_string(dir)
+    end
+
+    -- An index mark (normalize.lua gave it its id): the index points at its page.
+    local function index_mark(span)
+      return span.classes:includes('index') or span.attributes['index'] ~= nil
+          or span.attributes['see-also'] ~= nil or span.attributes['index-sort'] ~= nil
+    end
+
+    -- What the index needs of a mark, as convert/index.py reads the EPUB's spans.
+    local function note_mark(span)
+      local mark = {id = span.identifier, words = pandoc.utils.stringify(span.content)}
+      for _, name in ipairs({'index', 'see', 'see-also', 'index-sort'}) do
+        mark[name] = span.attributes[name]
+      end
+      table.insert(facts.index, mark)
+    end
+
+    -- A span in another language, set in our bb-lang; any other span as it is.
+    local function lang_span(span)
+      if not span.attributes['lang'] then return span end
+      local out = {pandoc.RawInline('typst', '#bb-lang(' .. lang_open(span.attributes) .. ')[')}
+      for _, i in ipairs(span.content) do table.insert(out, i) end
+      table.insert(out, pandoc.RawInline('typst', ']'))
+      if span.identifier ~= '' then
+        return {pandoc.Span(out, pandoc.Attr(span.identifier))}
+      end
+      return out
     end
 
     -- A label on nothing visible, for what pandoc's Typst writer would leave unlabelled.
@@ -204,21 +235,24 @@ return {{
         return pandoc.RawInline('typst', image_call(img, false, nil))
       end,
       Span = function(span)
+        if index_mark(span) or span.attributes['see'] then note_mark(span) end
         keep_id(span)
         if #span.content == 0 and span.identifier ~= '' then
           -- An anchor (<a id="x"></a>) holds nothing to label: a marker carries its label.
           return marker(span.identifier)
         end
-        if span.attributes['lang'] then
-          local out = {pandoc.RawInline('typst', '#bb-lang(' .. lang_open(span.attributes) .. ')[')}
-          for _, i in ipairs(span.content) do table.insert(out, i) end
-          table.insert(out, pandoc.RawInline('typst', ']'))
-          if span.identifier ~= '' then
-            return {pandoc.Span(out, pandoc.Attr(span.identifier))}
-          end
+        if span.identifier ~= '' and index_mark(span) then
+          -- Pandoc's Typst writer puts a span's label after its last word, which Typst
+          -- cannot locate on a page: a marker before the words carries it, and the words are
+          -- set as they stand (in a box they could not break across lines).
+          local id = span.identifier
+          span.identifier = ''
+          local out = pandoc.Inlines({marker(id)})
+          local set = lang_span(span)
+          if set.t then out:insert(set) else out:extend(set) end
           return out
         end
-        return span
+        return lang_span(span)
       end,
       Div = function(div)
         keep_id(div)
@@ -354,6 +388,7 @@ return {{
     if #facts.headings == 0 then facts.headings = pandoc.json.null end
     if #facts.ids == 0 then facts.ids = pandoc.json.null end
     if #facts.images == 0 then facts.images = pandoc.json.null end
+    if #facts.index == 0 then facts.index = pandoc.json.null end
     -- What normalize.lua noticed, for Python to report at the Markdown line.
     if BOOKBUILD_WARNINGS and #BOOKBUILD_WARNINGS > 0 then facts.warnings = BOOKBUILD_WARNINGS end
     -- The ids of what print leaves out (ebook-only, store-only): a link to one is said so.

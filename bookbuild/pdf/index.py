@@ -1,0 +1,65 @@
+"""Print's index: Typst markup for the index pages, in two columns, each group under its
+letter, sub-entries indented, each page number a link to the place a term is marked."""
+
+from __future__ import annotations
+
+from bookbuild.book import index as model
+from bookbuild.book.collation import LETTER, SYMBOLS
+from bookbuild.pdf.source import typst_string
+
+INDENT = "1em"  # a sub-entry's step in, and a long entry's run-over lines'
+
+
+def markup(built: model.Index, labels: dict[str, str], pages: dict[tuple[str, str], str],
+           prefixes: dict[str, str]) -> str:
+    """The index as Typst: `pages`, (section, anchor) → its page label; `prefixes`, section
+    name → its labels' prefix ("s3--"). A mark that reached no page is left out (see
+    book.index.unplaced, which says so)."""
+    groups = "\n".join(_group(g, labels, pages, prefixes) for g in built.groups)
+    return (f"#heading(level: 1)[{_text(labels['index'])}]\n"
+            f"#columns(2, gutter: 2em)[\n{groups}\n]\n")
+
+
+def _group(group, labels, pages, prefixes) -> str:
+    heading = {LETTER: group.letter, SYMBOLS: labels["index_symbols"]}.get(
+        group.kind, labels["index_other"])
+    # A letter never ends a column alone: it sticks to its first entry.
+    lines = [f"#block(sticky: true, above: 1.2em, below: 0.6em)[#strong[{_text(heading)}]]"]
+    for entry in group.members:
+        lines += _entry(entry, 0, labels, pages, prefixes)
+    return "\n".join(lines)
+
+
+def _entry(entry: model.Entry, depth: int, labels, pages, prefixes) -> list[str]:
+    parts = [_text(entry.term)]
+    places = ", ".join(_locator(loc, prefixes) for loc in model.locators(entry.occurrences, pages))
+    if places:
+        parts.append(", " + places)
+    for targets, word in ((entry.see, labels["index_see"]), (entry.see_also,
+                                                            labels["index_see_also"])):
+        if targets:
+            lead = word.capitalize() if word[:1].isalpha() else word
+            parts.append(f". #emph[{_text(lead)}] " + "; ".join(_text(", ".join(t))
+                                                               for t in targets))
+    left = f"{depth}em" if depth else "0pt"
+    line = (f"#pad(left: {left})[#par(hanging-indent: {INDENT}, first-line-indent: 0pt, "
+            f"justify: false)[{''.join(parts)}]]")
+    out = [line]
+    for sub in entry.subentries:
+        out += _entry(sub, depth + 1, labels, pages, prefixes)
+    return out
+
+
+def _locator(loc: model.Locator, prefixes: dict[str, str]) -> str:
+    first = _link(*loc.first, prefixes)
+    return first if loc.last is None else f"{first}–{_link(*loc.last, prefixes)}"
+
+
+def _link(label: str, where: model.Occurrence, prefixes: dict[str, str]) -> str:
+    target = typst_string(prefixes.get(where.section, "") + where.anchor)
+    return f"#link(label({target}))[{_text(label)}]"
+
+
+def _text(words: str) -> str:
+    """Words as Typst markup reads them literally."""
+    return f"#{typst_string(words)}"
