@@ -195,7 +195,7 @@ def print_pages(run: Run):
     source = f"urn:isbn:{s.isbn}" if s.isbn else \
         f"{meta.title}, print edition ({s.trim_name} in, {counted(result.pages, 'page')})"
     return PrintPages([Start(p.label, p.text) for p in result.page_starts()], source,
-                      result.anchors)
+                      result.anchors, result.index_start)
 
 
 def _typst_too(run: Run):

@@ -65,3 +65,19 @@ def _line(text: str, needle: str, nth: int) -> int | None:
         pos = text.find(needle, pos + 1) if pos >= 0 else -1
     pos = pos if pos >= 0 else first
     return text.count("\n", 0, pos) + 1 if pos >= 0 else None
+
+
+def collect(found: list[tuple[Section, list[dict]]], language: str
+            ) -> tuple[index.Index | None, list[Diagnostic]]:
+    """The book's index from each section's marks (None when nothing is marked), and what
+    could not be read or followed."""
+    every: list[index.Mark] = []
+    warnings: list[Diagnostic] = []
+    for section, spans in found:
+        got, said = marks(section, spans)
+        every += got
+        warnings += said
+    if not every:
+        return None, warnings
+    built = index.build(every, language)
+    return built, warnings + built.warnings

@@ -637,7 +637,7 @@ local function cross_reference(cite)
     -- The same for both writers (the document is read once for both): typst.lua makes it
     -- a call that pdf/source.py fills in.
     out:insert(pandoc.Link({pandoc.Str(written)}, '#' .. c.id, '',
-      pandoc.Attr('', {'bb-xref'}, {{'form', form}, {'cite', written}})))
+      pandoc.Attr('', {'bb-xref'}, {{'xref-form', form}, {'xref-cite', written}})))
     out:extend(c.suffix)
   end
   return out

@@ -8,8 +8,10 @@ from ebooklib import epub
 
 from bookbuild.book import overrides
 from bookbuild.book.model import Book, Metadata
+from bookbuild.convert import index as marked
 from bookbuild.convert.html import ORNAMENT, REMOTE, Document, line_of
 from bookbuild.epub import accessibility, design, documents, fonts, package, pagebreaks, xrefs
+from bookbuild.epub import index as index_page
 from bookbuild.epub.pagebreaks import PrintPages
 from bookbuild.media import cover as generated_cover
 from bookbuild.media import images, ornaments
@@ -48,10 +50,15 @@ def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE
     eb = epub.EpubBook()
     design.number_headings(book, docs)
     design.lead_words(book, docs)
-    placed = pagebreaks.place(docs, print_pages.starts) if print_pages else pagebreaks.Placed()
+    placed = pagebreaks.place(docs, print_pages.starts, print_pages.index_start) \
+        if print_pages else pagebreaks.Placed()
     placed.warnings += xrefs.fill(docs, print_pages.anchors if print_pages else None,
                                   meta.labels)
-    _metadata(eb, book, docs, print_pages.source if print_pages and placed.entries else None)
+    book_index, said = marked.collect([(d.section, marked.of_document(d)) for d in docs],
+                                      meta.language)
+    placed.warnings += said
+    _metadata(eb, book, docs, print_pages.source if print_pages and placed.entries else None,
+              has_index=book_index is not None)
     css = _static(eb, book, ornament)
     sheets = documents.BUILT_IN
     if own is not None:
@@ -77,10 +84,19 @@ def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE
                                    ("scripted", doc.scripted)) if used]
         spine.append(_document(eb, doc.section.name, doc.section.file_name,
                                documents.section_page(meta, doc, sheets), props))
-    eb.spine = spine
     entries = _front_pages(meta) + _toc(docs, book.config.get("toc_depth", 2))
-    nav.content = documents.nav_page(meta, entries, _landmarks(meta, docs), sheets,
-                                     placed.entries)
+    if book_index is not None:
+        content, title = index_page.page(book_index, meta.labels,
+                                         print_pages.anchors if print_pages else None)
+        content = pagebreaks.front_markup(placed.index) + content
+        spine.append(_document(eb, "index", index_page.FILE, documents.page(
+            meta, title, content, "backmatter", "index", "index", "doc-index", sheets=sheets),
+            []))
+        entries.append((title, index_page.FILE, []))
+    eb.spine = spine
+    marks = _landmarks(meta, docs) + ([("index", index_page.FILE, meta.labels["index"])]
+                                      if book_index is not None else [])
+    nav.content = documents.nav_page(meta, entries, marks, sheets, placed.entries)
     eb.toc = _ncx_toc(entries)
     _fonts(eb, book, css, store)  # last: the nav and every page are written
     eb.add_item(epub.EpubNcx())
@@ -237,7 +253,7 @@ def _cached(store: Cache, parts: tuple, make) -> images.Rendition:
 
 
 def _metadata(eb: epub.EpubBook, book: Book, docs: list[Document],
-              page_source: str | None = None) -> None:
+              page_source: str | None = None, has_index: bool = False) -> None:
     meta = book.metadata
     eb.set_identifier(meta.identifier)
     eb.set_language(meta.language)
@@ -277,7 +293,7 @@ def _metadata(eb: epub.EpubBook, book: Book, docs: list[Document],
         images=sum(d.image_count for d in docs),
         math=any(d.has_math for d in docs),
         tables=any(d.has_tables for d in docs),
-        page_breaks=page_source is not None)
+        page_breaks=page_source is not None, index=has_index)
     for prop, value in accessibility.properties(content, meta.accessibility_evaluator):
         attrs = {"property": prop}
         if prop == "schema:accessibilitySummary" and not meta.language.lower().startswith("en"):

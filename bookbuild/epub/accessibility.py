@@ -13,6 +13,7 @@ class Content:
     math: bool
     tables: bool
     page_breaks: bool = False  # the print edition's page breaks and a page list
+    index: bool = False  # an index of marked terms, linked to each place
 
 
 def properties(content: Content, evaluator: str | None) -> list[tuple[str, str]]:
@@ -29,6 +30,8 @@ def properties(content: Content, evaluator: str | None) -> list[tuple[str, str]]
         features.append("MathML")
     if content.page_breaks:
         features += ["pageBreakMarkers", "pageNavigation"]  # printPageNumbers is deprecated
+    if content.index:
+        features.append("index")
     # No term for tables: "tableHeaders" is not in the W3C vocabulary, and Ace flags it.
     features.append("displayTransformability")
     out = [("schema:accessMode", m) for m in modes]

@@ -30,6 +30,7 @@ SHORT = 16  # tried when the longer snippet is not found (a figure's text differ
 SKIP_WORDS = 40  # words at a page's top that may be a picture's, not the text's
 SKIPPED = {q("section"): "notes"}  # footnotes stand at the foot of the print page, not here
 FRONT_DOC = "titlepage.xhtml"
+INDEX_DOC = "index.xhtml"  # epub/index.py's FILE
 
 
 @dataclass(frozen=True)
@@ -47,12 +48,14 @@ class PrintPages:
     starts: list[Start]
     source: str  # pageBreakSource: "urn:isbn:…", or words naming the edition
     anchors: dict[tuple[str, str], str] = field(default_factory=dict)  # (section, id) → page
+    index_start: str | None = None  # the print index's first page: its pages open index.xhtml
 
 
 @dataclass
 class Placed:
     entries: list[tuple[str, str]] = field(default_factory=list)  # (label, href), in order
     front: list[str] = field(default_factory=list)  # labels whose markers open the title page
+    index: list[str] = field(default_factory=list)  # labels whose markers open the index page
     warnings: list[Diagnostic] = field(default_factory=list)
 
 
@@ -178,9 +181,16 @@ def _texts(tree: etree._Element):
             yield el, "tail", el.tail
 
 
-def place(docs: list[Document], starts: list[Start]) -> Placed:
-    """Markers into `docs` (their xhtml rewritten); the page list and what was not placed."""
+def place(docs: list[Document], starts: list[Start], index_start: str | None = None) -> Placed:
+    """Markers into `docs` (their xhtml rewritten); the page list and what was not placed.
+    The print index's pages (from `index_start`) are the EPUB's index page's, whose layout
+    is its own: their markers open it."""
     out = Placed()
+    labels = [s.label for s in starts]
+    if index_start in labels:
+        at = labels.index(index_start)
+        out.index = labels[at:]
+        starts = starts[:at]
     stream = Stream(docs)
     front = [s for s in starts if not s.label.isdigit()]
     body = [s for s in starts if s.label.isdigit()]
@@ -219,6 +229,7 @@ def place(docs: list[Document], starts: list[Start]) -> Placed:
             tree.append(marker(label))
             out.entries.append((label, f"{docs[-1].section.file_name}#{marker_id(label)}"))
         docs[-1].xhtml = inner_xml(stream.trees[-1])
+    out.entries += [(label, f"{INDEX_DOC}#{marker_id(label)}") for label in out.index]
     return out
 
 

@@ -1,6 +1,7 @@
 """Cross-references in the EPUB: `@id` and `[see @id]` made into links that name the page.
 
-normalize.lua leaves each one as `<a class="bb-xref" href="#id" data-form=… data-cite=…>`;
+normalize.lua leaves each one as `<a class="bb-xref" href="#id" data-xref-form=… data-xref-cite=…>`
+(pandoc adds data- to attributes HTML does not have; `form` it has, so it is xref-form);
 here its words are written, as print writes them (pdf/source.py): `[@id]` gives the target's
 title and its print page ("*Bearings*, page 42"), `@id` the page alone ("page 42"). The page
 is the print edition's, so it is the same number the page list and the PDF show; without a
@@ -39,9 +40,9 @@ def _fill(el, doc: Document, owner: dict, pages: dict | None, words: dict[str, s
     if el.tag != q("a") or el.get("class") != XREF:
         return False
     target = (el.get("href") or "")[1:]
-    written = el.get("data-cite") or f"@{target}"
-    form = el.get("data-form")  # pandoc writes the link's attributes as data-
-    for name in ("data-cite", "data-form"):
+    written = el.get("data-xref-cite") or f"@{target}"
+    form = el.get("data-xref-form")  # pandoc writes the link's attributes as data-
+    for name in ("data-xref-cite", "data-xref-form"):
         el.attrib.pop(name, None)
     if target not in owner:
         said = xref_not_found(target, doc.section.source, line_of(doc.section.text, written),

@@ -29,15 +29,18 @@ from pathlib import Path
 
 import pikepdf
 
+from bookbuild.book import index as index_model
 from bookbuild.book import numbering
 from bookbuild.book.config import FILE as METADATA_FILE
 from bookbuild.book.language import right_to_left
-from bookbuild.book.model import Book
+from bookbuild.book.model import Book, Section
+from bookbuild.convert import index as marked
 from bookbuild.convert import pandoc
 from bookbuild.convert.html import line_of
 from bookbuild.media import ornaments
 from bookbuild.media.cover import PRINT_KEYS, glyph_warnings
 from bookbuild.pdf import fit, fonts, hook, jobs, layout, merge, pagemap, pictures, settings, source
+from bookbuild.pdf import index as print_index
 from bookbuild.pdf.settings import PrintSettings
 from bookbuild.support import cache
 from bookbuild.support.cache import NO_CACHE, Cache
@@ -69,6 +72,7 @@ class Interior:
     overflows: list[fit.Overflow] = field(default_factory=list)  # what still does not fit
     block: pagemap.Block = pagemap.Block(0.0, 0.0)  # the text block's top and bottom margins
     anchors: dict[tuple[str, str], str] = field(default_factory=dict)  # (section, id) → page
+    index_start: str | None = None  # the page the index begins on, when the book has one
     _starts: list[pagemap.PageStart] | None = None
 
     def page_starts(self) -> list[pagemap.PageStart]:
@@ -120,6 +124,11 @@ def typeset(book: Book, progress: Progress, store: Cache = NO_CACHE) -> Interior
         docs = accept(book, store, progress, both)
         progress("converting sections to Typst")
         parts = source.convert(book, store, both.outputs)
+        book_index, index_warnings = marked.collect(
+            [(p.section, p.index_marks) for p in parts], book.metadata.language)
+        back_index = _index_part(book, parts) if book_index is not None else None
+        if back_index is not None:
+            parts.append(back_index)
         plan = _plan(parts)
         problems = Problems()
         source.check_images(parts, problems)
@@ -128,7 +137,7 @@ def typeset(book: Book, progress: Progress, store: Cache = NO_CACHE) -> Interior
                                            book.metadata.labels)
         own = hook.read(book, problems)
         problems.raise_if_any()
-        warnings = source.warnings(parts) + xref_warnings
+        warnings = source.warnings(parts) + xref_warnings + index_warnings
         pics = _pictures(book, parts, work, problems)
         ornament = ornaments.chosen(book, problems)
         problems.raise_if_any()
@@ -137,11 +146,14 @@ def typeset(book: Book, progress: Progress, store: Cache = NO_CACHE) -> Interior
         ornament_file = ornaments.write(ornament, work)
         standards = _standards(s, pics, warnings)
         setter = Setter(work, book, plan, pics, standards, runner)
+        setter.referred |= set(_index_labels(parts))
         pages = _estimate(book)
         refs: dict[str, str] = {}  # label → its printed page, as the last pass set it
         for _ in range(MAX_PASSES):
             setter.refs = refs
             (work / "refs.json").write_text(json.dumps(refs, sort_keys=True))
+            if back_index is not None:
+                _set_index(work, back_index, book_index, book, parts, refs)
             geometry = layout.Geometry(s, pages)
             table, dpi_warnings = layout.image_table(parts, pics, geometry, s.font_size)
             long = fit.long_run([p.section.text for p in parts], geometry.text_width,
@@ -162,10 +174,59 @@ def typeset(book: Book, progress: Progress, store: Cache = NO_CACHE) -> Interior
                 progress("setting the pages that refer to others again, with their numbers")
             pages, refs = count, landed
         warnings += setter.warnings + dpi_warnings
+        if book_index is not None:
+            warnings += index_model.unplaced(book_index, _index_pages(parts, refs))
         pdf = finish(doc, s, version, rtl=right_to_left(book.metadata.language))
     block = pagemap.Block(geometry.margins["top"], geometry.margins["bottom"])
     return Interior(pdf, count, s, warnings, dict(runner.peaks), list(runner.compiled),
-                    setter.overflows, block, anchors=_by_section(book, setter.anchors))
+                    setter.overflows, block, anchors=_by_section(book, setter.anchors),
+                    index_start=setter.anchors.get(INDEX_START))
+
+
+def _index_part(book: Book, parts: list[source.Part]) -> source.Part:
+    """The print index, set as the last back-matter section; each place a term marks becomes
+    a target whose page its job reports. Its text is written for each pass (_set_index)."""
+    for part in parts:
+        for label in _index_labels([part]):
+            if label not in part.targets:
+                part.targets.append(label)
+    title = book.metadata.labels["index"]
+    section = Section("back", INDEX_SECTION, INDEX_SECTION, "")
+    return source.Part(section, len(book.sections), "", title=title, opens_with_heading=True,
+                       outline=[(1, "#" + source.typst_string(title))], targets=[INDEX_START])
+
+
+INDEX_SECTION = "bb-index"  # no section of the book's own is named so (they are kind-NN-name)
+INDEX_START = "bb-index-start"  # the index's heading: where the EPUB's index page begins
+
+
+def _index_labels(parts: list[source.Part]):
+    for part in parts:
+        for mark in part.index_marks:
+            if mark.get("id"):
+                yield part.prefix + mark["id"]
+
+
+def _index_pages(parts: list[source.Part], refs: dict[str, str]) -> dict[tuple[str, str], str]:
+    return {(p.section.name, m["id"]): refs[p.prefix + m["id"]] for p in parts
+            for m in p.index_marks if m.get("id") and p.prefix + m["id"] in refs}
+
+
+def _set_index(work: Path, part: source.Part, built, book: Book, parts: list[source.Part],
+               refs: dict[str, str]) -> None:
+    """The index with the pages the last pass found; its links go into other jobs."""
+    prefixes = {p.section.name: p.prefix for p in parts}
+    text = print_index.markup(built, book.metadata.labels, _index_pages(parts, refs), prefixes)
+    heading, _, rest = text.partition("\n")
+    text = f"{heading} <{INDEX_START}>\n{rest}"
+    part.text = _LABEL_LINK.sub(
+        lambda m: f"#link({source.typst_string(source.DEST + source.unquoted(m.group(1)))})",
+        text)
+    (work / section_file(part).lstrip("/")).write_text(
+        '#import "/bookbuild/book.typ": *\n' + part.text, "utf-8")
+
+
+_LABEL_LINK = re.compile(r'#link\(label\(("(?:[^"\\]|\\.)*")\)\)')
 
 
 def _by_section(book: Book, anchors: dict[str, str]) -> dict[tuple[str, str], str]:

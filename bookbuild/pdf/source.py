@@ -240,11 +240,11 @@ def _cross_reference(m: re.Match, part: Part, owner: dict, job_of, titles: dict,
                      words: dict[str, str], found: list[Diagnostic]) -> str:
     """A link to the target that names its page (`#bb-pageref`, filled in from where the
     target landed: interior.py sets the book again until the numbers hold)."""
-    form, target, written = m.group(1), _string(m.group(2)), m.group(3)
+    form, target, written = m.group(1), unquoted(m.group(2)), m.group(3)
     holder, id_ = (part, target) if target in part.ids else owner.get(target, (None, ""))
     if holder is None:
         said = xref_not_found(target, part.section.source,
-                              line_of(part.section.text, _string(written)), form)
+                              line_of(part.section.text, unquoted(written)), form)
         found += [said] if said else []
         return "#" + written
     label = holder.prefix + id_
@@ -262,7 +262,7 @@ def _cross_reference(m: re.Match, part: Part, owner: dict, job_of, titles: dict,
     return f"#link({pointer})[{words_}]"
 
 
-def _string(literal: str) -> str:
+def unquoted(literal: str) -> str:
     """A Typst string literal's text."""
     return re.sub(r"\\(.)", lambda m: {"n": "\n"}.get(m.group(1), m.group(1)), literal[1:-1])
 

@@ -318,8 +318,8 @@ return {{
       Link = function(link)
         if link.classes:includes('bb-xref') then  -- its words are written in pdf/source.py
           return pandoc.RawInline('typst', string.format(
-            '#bb-xref(form: %s, target: %s, cite: %s)', typst_string(link.attributes.form),
-            typst_string(link.target:sub(2)), typst_string(link.attributes.cite)))
+            '#bb-xref(form: %s, target: %s, cite: %s)', typst_string(link.attributes['xref-form']),
+            typst_string(link.target:sub(2)), typst_string(link.attributes['xref-cite'])))
         end
         -- Pandoc's Typst writer drops a link's own id: a marker before it carries the label.
         if keep_id(link) then

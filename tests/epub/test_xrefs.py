@@ -20,8 +20,8 @@ XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
 def xref(target: str, form: str, cite: str) -> str:
-    return (f'<a href="#{target}" class="bb-xref" data-form="{form}" '
-            f'data-cite="{cite}">{cite}</a>')
+    return (f'<a href="#{target}" class="bb-xref" data-xref-form="{form}" '
+            f'data-xref-cite="{cite}">{cite}</a>')
 
 
 def docs() -> list[Document]:
@@ -46,7 +46,7 @@ def test_a_reference_names_the_print_page_and_the_title_and_links_to_the_target(
     assert "".join(links[0].itertext()) == "page\u00a042"
     assert links[1].find(f"{XHTML}em").text == "Bearings"
     assert "".join(links[1].itertext()) == "Bearings, page\u00a042"
-    assert not any(a.get("data-cite") for a in links)
+    assert not any(a.get("data-xref-cite") for a in links)
     # A key the book does not have keeps its words; only one meant as a reference warns.
     text = "".join(p.itertext())
     assert "And [@sec-nope] or @ann." in text
@@ -105,3 +105,76 @@ def test_each_reference_names_the_page_its_target_is_on_in_both_editions(handboo
     doc.close()
     for words in said:
         assert words.replace("\u00a0", " ") in printed.replace("\u00a0", " ")
+
+
+def _pdf_locators(pdf) -> tuple[dict[str, str], dict[str, str]]:
+    """Print's index: each locator link's label (its destination, "s3--ix-1") → the text it
+    shows; and → the label of the page it leads to."""
+    import pikepdf
+    import pypdfium2 as pdfium
+
+    shown, landed = {}, {}
+    with pikepdf.open(pdf) as doc:
+        dests = {}
+        names = doc.Root.Names.Dests
+        stack = [names]
+        while stack:
+            node = stack.pop()
+            for kid in node.get("/Kids", []):
+                stack.append(kid)
+            pairs = list(node.get("/Names", []))
+            for name, dest in zip(pairs[::2], pairs[1::2]):
+                dests[str(name)] = dest
+        index = {p.objgen: i for i, p in enumerate(p.obj for p in doc.pages)}
+        labels = [pikepdf.Page(p).label for p in doc.pages]
+        reader = pdfium.PdfDocument(str(pdf))
+        for n, page in enumerate(doc.pages):
+            for annot in page.obj.get("/Annots", []):
+                name = str(annot.get("/Dest", ""))
+                if "--ix-" not in name:
+                    continue
+                x0, y0, x1, y1 = (float(v) for v in annot.Rect)
+                text = reader[n].get_textpage().get_text_bounded(x0, y0, x1, y1).strip()
+                shown[name] = text
+                landed[name] = labels[index[dests[name][0].objgen]]
+        reader.close()
+    return shown, landed
+
+
+def test_the_index_shows_the_same_page_numbers_in_print_and_in_the_epub(handbook):
+    """Issue 17's Done-when: the print index, the EPUB index and the pages agree."""
+    from bookbuild.book.reader import read_book
+
+    epub, pdf = handbook
+    shown, landed = _pdf_locators(pdf)
+    assert len(shown) >= 20
+    assert shown == landed  # each printed number is the page its link leads to
+    sections = [s.name for s in read_book(HANDBOOK).sections]
+    with zipfile.ZipFile(epub) as z:
+        index = etree.fromstring(z.read("EPUB/index.xhtml"), PARSER)
+        trees = {n.split("/")[-1]: etree.fromstring(z.read(n), PARSER)
+                 for n in z.namelist() if n.endswith(".xhtml")}
+    page_of = {}
+    for name, tree in trees.items():
+        page = None
+        for el in tree.iter():
+            if el.get("role") == "doc-pagebreak":
+                page = el.get("aria-label")
+            elif el.get("id"):
+                page_of[(name, el.get("id"))] = page
+    epub_says = {}
+    for a in index.iter(f"{XHTML}a"):
+        if a.get("{http://www.idpf.org/2007/ops}type") != "index-locator":
+            continue
+        file, _, anchor = a.get("href").partition("#")
+        assert a.text == page_of[(file, anchor)]  # the page the marked place is on
+        epub_says[f"s{sections.index(file[:-6])}--{anchor}"] = a.text
+    both = set(epub_says) & set(shown)
+    assert len(both) >= 15
+    assert {k: epub_says[k] for k in both} == {k: shown[k] for k in both}
+    assert index.xpath("//*[@role='doc-index']") and "index" in z_opf(epub)
+
+
+def z_opf(epub) -> str:
+    with zipfile.ZipFile(epub) as z:
+        return z.read("EPUB/content.opf").decode()
