@@ -64,6 +64,7 @@ WRITER_CODES = {
     "CONVERT-LINK-001": "a link with no target: its text is kept",
     "CONVERT-LINK-002": "a link reference defined nowhere in the book: its text is kept",
     "CONVERT-LINK-003": "a link to a file outside the book: its text is kept without the link",
+    "CONVERT-XREF-001": "a cross-reference to an id the book does not have: its words are kept",
     "PDF-HTML-001": "raw HTML that cannot be printed is left out of the PDF",
     "PDF-GLYPH-001": "a character no print font has prints as a marked code point",
     "PDF-PDFA-001": "PDF/A-2b is off: a CMYK image has no colour profile",
