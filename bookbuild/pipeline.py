@@ -163,7 +163,6 @@ def _epub(run: Run) -> Draft:
         from bookbuild.pdf import source
 
         source.keep(run.book, run.store, print_too.outputs)
-    pages = print_pages(run)
     from bookbuild.check import gate
     from bookbuild.epub import write_epub
     from bookbuild.media.cover import cover_warnings
@@ -171,8 +170,8 @@ def _epub(run: Run) -> Draft:
     summary: dict = {}
 
     def write(tmp: Path) -> None:
-        summary.update(write_epub(run.book, docs, tmp, run.store, pending, print_pages=pages)
-                       or {})
+        summary.update(write_epub(run.book, docs, tmp, run.store, pending,
+                                  print_pages=lambda: print_pages(run)) or {})
 
     def check(tmp: Path) -> list[Diagnostic]:
         found = list(summary.get("page_warnings", []))
@@ -199,9 +198,10 @@ def print_pages(run: Run):
 
 
 def _typst_too(run: Run):
-    """When this run makes the print interior too, the sections pandoc converts for the EPUB
-    are written as Typst in the same pandoc run (read once) and cached for the PDF."""
-    if "pdf" not in run.planned or run.store is NO_CACHE:
+    """When this run makes the print interior too (for the PDF, or for the EPUB's page list),
+    the sections pandoc converts for the EPUB are written as Typst in the same pandoc run
+    (read once) and cached for the PDF."""
+    if ("pdf" not in run.planned and not run.book.page_list) or run.store is NO_CACHE:
         return None
     from bookbuild.pdf import source
 
@@ -252,7 +252,7 @@ def _store_edition(run: Run, store: str, name: str, edition: Callable[[Path, Pat
         with tempfile.TemporaryDirectory() as work:
             own = Path(work) / f"{store}.epub"
             write_epub(run.book, docs, own, run.store, edition=store,
-                       print_pages=print_pages(run))
+                       print_pages=lambda: print_pages(run))
             if run.gate:
                 found.extend(gate.epub(own, run.book, run.store))
             edition(own, tmp)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import unquote
 
 from ebooklib import epub
@@ -27,14 +28,15 @@ IMG = f"{{{XHTML_NS}}}img"
 
 def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE,
                problems: Problems | None = None, edition: str | None = None,
-               print_pages: PrintPages | None = None) -> dict:
+               print_pages: PrintPages | Callable[[], PrintPages | None] | None = None) -> dict:
     """Package the book into `target` (a path or file object). Returns a short summary.
 
     `problems` may already hold what earlier steps found; all are reported together.
     `edition`: the store ("kindle", "kobo") whose edition this EPUB is made into, with the
     text for that store alone; without one, the store-neutral EPUB, with none.
     `print_pages`: where the print edition's pages begin, for the page-break markers and the
-    page list; the summary's "page_warnings" says which could not be placed.
+    page list, or what gets them (it typesets the interior: only once the EPUB's own checks
+    have passed); the summary's "page_warnings" says which could not be placed.
     """
     docs = [d.for_edition(edition) for d in docs]
     problems = problems if problems is not None else Problems()
@@ -43,6 +45,8 @@ def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE
     ornament = ornaments.chosen(book, problems)  # the author's SVG is checked even if unused
     own = overrides.stylesheet(book, problems)
     problems.raise_if_any()
+    if callable(print_pages):
+        print_pages = print_pages()
     if not any(f'src="{ORNAMENT}"' in d.xhtml for d in docs):
         ornament = None  # packed only when a scene break uses it: unused, EPUBCheck notes it
 

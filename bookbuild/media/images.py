@@ -6,6 +6,7 @@ import io
 import math
 import re
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,15 +73,28 @@ FORMATS = ["JPEG", "PNG", "GIF", "WEBP", "TIFF", "BMP"]
 
 def open_image(path: Path, label: str) -> Image.Image:
     """Open and fully decode, turning every Pillow failure into one clear problem."""
+    with _refusing(path, label):
+        with open_header(path, label) as im:
+            im.load()
+            return _keep_format(im)
+
+
+def open_header(path: Path, label: str) -> Image.Image:
+    """Open without decoding (print leaves the pixels on disk for Typst), refusing what
+    open_image refuses: too many pixels, or what is not an image."""
+    with _refusing(path, label):
+        return Image.open(path, formats=FORMATS)
+
+
+@contextmanager
+def _refusing(path: Path, label: str):
     with warnings.catch_warnings():
         # Pillow only warns between MAX_IMAGE_PIXELS and twice that; we refuse outright, and its
         # other warnings (odd EXIF, sRGB chunk) are not the author's problem.
         warnings.simplefilter("ignore")
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            with Image.open(path, formats=FORMATS) as im:
-                im.load()
-                return _keep_format(im)
+            yield
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise BookError(f"{label}: image is too large to open safely ({_pixels(path)}; the "
                             f"limit is {Image.MAX_IMAGE_PIXELS // 1_000_000} megapixels); "

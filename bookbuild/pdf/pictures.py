@@ -13,6 +13,7 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from PIL import Image, ImageOps
 
@@ -38,10 +39,11 @@ class Picture:
 
 def prepare(root: Path, src: str, work: Path, index: int, where: tuple[str, int | None],
             problems: Problems) -> Picture | None:
-    """Check one image of the book and put a print-ready copy in `work`/images."""
+    """Check one image of the book and put a print-ready copy in `work`/images. `src` is as
+    pandoc wrote it, percent-encoded ("my%20square.png"), as the EPUB's writer reads it."""
     source, line = where
     try:
-        path = ebook_images.locate(root, src)
+        path = ebook_images.locate(root, unquote(src))
     except ValueError as e:
         problems.add(str(e), source, line)
         return None
@@ -80,11 +82,8 @@ def _svg_length(value: str | None) -> float:
 
 def _raster(path: Path, src: str, work: Path, index: int) -> Picture:
     label = f"image {src}"
-    try:
-        im = Image.open(path)  # header only: the pixels stay on disk until Typst reads them
-    except (OSError, SyntaxError, ValueError) as e:
-        raise BookError(f"{label}: not a readable image ({e})") from None
-    with im:
+    # The header only, refused as the EPUB refuses it: the pixels stay on disk for Typst.
+    with ebook_images.open_header(path, label) as im:
         size = im.size
         orientation = im.getexif().get(0x0112, 1) if im.format in ("JPEG", "TIFF", "WEBP") else 1
         if orientation in (5, 6, 7, 8):
