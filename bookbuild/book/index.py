@@ -121,14 +121,32 @@ def build(marks: list[Mark], language: str) -> Index:
 
 
 def _entry(top: dict[str, Entry], path: Path) -> Entry:
-    entry = top.setdefault(path[0], Entry(path[0], path[0]))
+    entry = top.get(folded(path[0]))
+    if entry is None:
+        entry = top[folded(path[0])] = Entry(path[0], path[0])
+    _prefer(entry, path[0])
     for term in path[1:]:
-        found = next((e for e in entry.subentries if e.term == term), None)
+        found = next((e for e in entry.subentries if folded(e.term) == folded(term)), None)
         if found is None:
             found = Entry(term, term)
             entry.subentries.append(found)
+        _prefer(found, term)
         entry = found
     return entry
+
+
+def folded(term: str) -> str:
+    """A term as entries are told apart: "Sharpening" at the start of a sentence is the
+    entry "sharpening"; "Steam" and "steam engines" stay two."""
+    return term[:1].lower() + term[1:]
+
+
+def _prefer(entry: Entry, term: str) -> None:
+    """The lower-case spelling wins: a capital that only opens a sentence is not the term's."""
+    if term != entry.term and term[:1].islower():
+        if entry.sort == entry.term:
+            entry.sort = term
+        entry.term = term
 
 
 def _add_new(have: list[Path], more: tuple[Path, ...]) -> None:
@@ -136,9 +154,10 @@ def _add_new(have: list[Path], more: tuple[Path, ...]) -> None:
 
 
 def _find(top: dict[str, Entry], path: Path) -> Entry | None:
-    entry = top.get(path[0])
+    entry = top.get(folded(path[0]))
     for term in path[1:]:
-        entry = next((e for e in entry.subentries if e.term == term), None) if entry else None
+        entry = next((e for e in entry.subentries if folded(e.term) == folded(term)),
+                     None) if entry else None
     return entry
 
 

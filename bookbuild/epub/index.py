@@ -86,9 +86,11 @@ def _xrefs(targets: list[model.Path], kind: str, word: str, ids) -> list[str]:
     if not targets:
         return []
     names = []
+    found = {tuple(model.folded(t) for t in p): id_ for p, id_ in ids.items()}
     for path in targets:
         name = escape(", ".join(path))
-        names.append(f'<a epub:type="{kind}" href="#{ids[path]}">{name}</a>' if path in ids
+        id_ = found.get(tuple(model.folded(t) for t in path))
+        names.append(f'<a epub:type="{kind}" href="#{id_}">{name}</a>' if id_
                      else f'<span epub:type="{kind}">{name}</span>')
     return [f". <i>{escape(word.capitalize() if word[:1].isalpha() else word)}</i> "
             + "; ".join(names)]

@@ -58,6 +58,16 @@ def test_entries_gather_their_places_and_sub_entries_sorted():
     assert [s.term for s in steam.subentries] == ["boilers", "valves"]
 
 
+def test_a_capital_that_opens_a_sentence_is_the_same_entry_and_a_see_finds_it():
+    built = index.build(marks(("Sharpening", {}), ("sharpening", {}), ("Oak!Heartwood", {}),
+                              ("oak!heartwood", {}), ("Honing", {"see": "Sharpening"})), "en")
+    entries = {e.term: e for g in built.groups for e in g.members}
+    assert sorted(entries) == ["Honing", "oak", "sharpening"]
+    assert [o.anchor for o in entries["sharpening"].occurrences] == ["ix-1", "ix-2"]
+    assert [s.term for s in entries["oak"].subentries] == ["heartwood"]
+    assert not built.warnings  # "Sharpening" is found as the entry "sharpening"
+
+
 def terms(words, language):
     return [(g.letter, [w for w in g.members]) for g in collation.grouped(words, language)]
 
