@@ -3,8 +3,13 @@ letter, sub-entries indented, each page number a link to the place a term is mar
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from bookbuild.book import index as model
 from bookbuild.book.collation import LETTER, SYMBOLS
+from bookbuild.book.model import Book, Section
+from bookbuild.pdf import source
 from bookbuild.pdf.source import typst_string
 
 INDENT = "1em"  # a sub-entry's step in, and a long entry's run-over lines'
@@ -63,3 +68,53 @@ def _link(label: str, where: model.Occurrence, prefixes: dict[str, str]) -> str:
 def _text(words: str) -> str:
     """Words as Typst markup reads them literally."""
     return f"#{typst_string(words)}"
+
+
+# ── In the print build (interior.py) ───────────────────────────────────────────────────
+
+def back_matter(book: Book, parts: list[source.Part]) -> source.Part:
+    """The print index, set as the last back-matter section; each place a term marks becomes
+    a target whose page its job reports. Its text is written for each pass (`write`)."""
+    for p in parts:
+        for label in labels_of([p]):
+            if label not in p.targets:
+                p.targets.append(label)
+    title = book.metadata.labels["index"]
+    section = Section("back", SECTION, SECTION, "")
+    return source.Part(section, len(book.sections), "", title=title, opens_with_heading=True,
+                       outline=[(1, "#" + source.typst_string(title))], targets=[START])
+
+
+SECTION = "bb-index"  # no section of the book's own is named so (they are kind-NN-name)
+START = "bb-index-start"  # the index's heading: where the EPUB's index page begins
+
+
+def labels_of(parts: list[source.Part]):
+    """The labels of the places the sections' marks index."""
+    for part in parts:
+        for mark in part.index_marks:
+            if mark.get("id"):
+                yield part.prefix + mark["id"]
+
+
+def pages_of(parts: list[source.Part], refs: dict[str, str]) -> dict[tuple[str, str], str]:
+    """(section, anchor) → printed page, from the labels' pages (`refs`)."""
+    return {(p.section.name, m["id"]): refs[p.prefix + m["id"]] for p in parts
+            for m in p.index_marks if m.get("id") and p.prefix + m["id"] in refs}
+
+
+def write(file: Path, part: source.Part, built: model.Index, book: Book,
+          parts: list[source.Part], refs: dict[str, str]) -> None:
+    """The index with the pages the last pass found, into its section's Typst `file`; its
+    links go into other jobs."""
+    prefixes = {p.section.name: p.prefix for p in parts}
+    text = markup(built, book.metadata.labels, pages_of(parts, refs), prefixes)
+    heading, _, rest = text.partition("\n")
+    text = f"{heading} <{START}>\n{rest}"
+    part.text = _LABEL_LINK.sub(
+        lambda m: f"#link({source.typst_string(source.DEST + source.unquoted(m.group(1)))})",
+        text)
+    file.write_text('#import "/bookbuild/book.typ": *\n' + part.text, "utf-8")
+
+
+_LABEL_LINK = re.compile(r'#link\(label\(("(?:[^"\\]|\\.)*")\)\)')

@@ -33,7 +33,7 @@ from bookbuild.book import index as index_model
 from bookbuild.book import numbering
 from bookbuild.book.config import FILE as METADATA_FILE
 from bookbuild.book.language import right_to_left
-from bookbuild.book.model import Book, Section
+from bookbuild.book.model import Book
 from bookbuild.convert import index as marked
 from bookbuild.convert import pandoc
 from bookbuild.convert.html import line_of
@@ -126,7 +126,7 @@ def typeset(book: Book, progress: Progress, store: Cache = NO_CACHE) -> Interior
         parts = source.convert(book, store, both.outputs)
         book_index, index_warnings = marked.collect(
             [(p.section, p.index_marks) for p in parts], book.metadata.language)
-        back_index = _index_part(book, parts) if book_index is not None else None
+        back_index = print_index.back_matter(book, parts) if book_index is not None else None
         if back_index is not None:
             parts.append(back_index)
         plan = _plan(parts)
@@ -146,14 +146,15 @@ def typeset(book: Book, progress: Progress, store: Cache = NO_CACHE) -> Interior
         ornament_file = ornaments.write(ornament, work)
         standards = _standards(s, pics, warnings)
         setter = Setter(work, book, plan, pics, standards, runner)
-        setter.referred |= set(_index_labels(parts))
+        setter.referred |= set(print_index.labels_of(parts))
         pages = _estimate(book)
         refs: dict[str, str] = {}  # label → its printed page, as the last pass set it
         for _ in range(MAX_PASSES):
             setter.refs = refs
             (work / "refs.json").write_text(json.dumps(refs, sort_keys=True))
             if back_index is not None:
-                _set_index(work, back_index, book_index, book, parts, refs)
+                print_index.write(work / section_file(back_index).lstrip("/"), back_index,
+                                  book_index, book, parts, refs)
             geometry = layout.Geometry(s, pages)
             table, dpi_warnings = layout.image_table(parts, pics, geometry, s.font_size)
             long = fit.long_run([p.section.text for p in parts], geometry.text_width,
@@ -175,58 +176,12 @@ def typeset(book: Book, progress: Progress, store: Cache = NO_CACHE) -> Interior
             pages, refs = count, landed
         warnings += setter.warnings + dpi_warnings
         if book_index is not None:
-            warnings += index_model.unplaced(book_index, _index_pages(parts, refs))
+            warnings += index_model.unplaced(book_index, print_index.pages_of(parts, refs))
         pdf = finish(doc, s, version, rtl=right_to_left(book.metadata.language))
     block = pagemap.Block(geometry.margins["top"], geometry.margins["bottom"])
     return Interior(pdf, count, s, warnings, dict(runner.peaks), list(runner.compiled),
                     setter.overflows, block, anchors=_by_section(book, setter.anchors),
-                    index_start=setter.anchors.get(INDEX_START))
-
-
-def _index_part(book: Book, parts: list[source.Part]) -> source.Part:
-    """The print index, set as the last back-matter section; each place a term marks becomes
-    a target whose page its job reports. Its text is written for each pass (_set_index)."""
-    for part in parts:
-        for label in _index_labels([part]):
-            if label not in part.targets:
-                part.targets.append(label)
-    title = book.metadata.labels["index"]
-    section = Section("back", INDEX_SECTION, INDEX_SECTION, "")
-    return source.Part(section, len(book.sections), "", title=title, opens_with_heading=True,
-                       outline=[(1, "#" + source.typst_string(title))], targets=[INDEX_START])
-
-
-INDEX_SECTION = "bb-index"  # no section of the book's own is named so (they are kind-NN-name)
-INDEX_START = "bb-index-start"  # the index's heading: where the EPUB's index page begins
-
-
-def _index_labels(parts: list[source.Part]):
-    for part in parts:
-        for mark in part.index_marks:
-            if mark.get("id"):
-                yield part.prefix + mark["id"]
-
-
-def _index_pages(parts: list[source.Part], refs: dict[str, str]) -> dict[tuple[str, str], str]:
-    return {(p.section.name, m["id"]): refs[p.prefix + m["id"]] for p in parts
-            for m in p.index_marks if m.get("id") and p.prefix + m["id"] in refs}
-
-
-def _set_index(work: Path, part: source.Part, built, book: Book, parts: list[source.Part],
-               refs: dict[str, str]) -> None:
-    """The index with the pages the last pass found; its links go into other jobs."""
-    prefixes = {p.section.name: p.prefix for p in parts}
-    text = print_index.markup(built, book.metadata.labels, _index_pages(parts, refs), prefixes)
-    heading, _, rest = text.partition("\n")
-    text = f"{heading} <{INDEX_START}>\n{rest}"
-    part.text = _LABEL_LINK.sub(
-        lambda m: f"#link({source.typst_string(source.DEST + source.unquoted(m.group(1)))})",
-        text)
-    (work / section_file(part).lstrip("/")).write_text(
-        '#import "/bookbuild/book.typ": *\n' + part.text, "utf-8")
-
-
-_LABEL_LINK = re.compile(r'#link\(label\(("(?:[^"\\]|\\.)*")\)\)')
+                    index_start=setter.anchors.get(print_index.START))
 
 
 def _by_section(book: Book, anchors: dict[str, str]) -> dict[tuple[str, str], str]:
