@@ -47,7 +47,7 @@ def read_book(folder: str | Path) -> Book:
     sections = _with_book_references(_read_sections(root, files, problems))
     problems.raise_if_any()
     config = {k: v for k, v in data.items()
-              if k in ("print", "check", "allow_scripts", "toc_depth", "style")}
+              if k in ("print", "check", "allow_scripts", "toc_depth", "style", "page_list")}
     design = style.parse(config, data.get(AT))
     return Book(root=root, metadata=metadata, sections=sections, assets=_assets(root),
                 config=config, modified=_modified(root, files),

@@ -200,3 +200,41 @@ def _body(data: bytes) -> str:
     from bookbuild.convert.html import inner_xml
 
     return inner_xml(body)
+
+
+def _sample_copy(tmp_path, extra: str):
+    import shutil
+
+    from tests.conftest import SAMPLE
+
+    book = tmp_path / "book"
+    shutil.copytree(SAMPLE / "manuscript", book / "manuscript")
+    shutil.copytree(SAMPLE / "assets", book / "assets")
+    (book / "manuscript/book.yaml").write_text(
+        (SAMPLE / "manuscript/book.yaml").read_text() + extra)
+    return book
+
+
+def test_page_list_false_leaves_the_print_pages_out_and_typesets_nothing(tmp_path):
+    from bookbuild.pipeline import build
+
+    said = []
+    (epub,) = build(_sample_copy(tmp_path, "page_list: false\n"), tmp_path / "out", ["epub"],
+                    said.append)  # the progress lines
+    with zipfile.ZipFile(epub) as z:
+        assert b"page-list" not in z.read("EPUB/nav.xhtml")
+        assert b"pageBreakSource" not in z.read("EPUB/content.opf")
+    assert not any("typesetting" in line for line in said)
+
+
+def test_a_page_list_that_is_not_true_or_false_is_refused_at_its_line(tmp_path):
+    from bookbuild.pipeline import build
+    from bookbuild.support.errors import BookError
+
+    book = _sample_copy(tmp_path, "page_list: sometimes\n")
+    line = (book / "manuscript/book.yaml").read_text().count("\n")
+    with pytest.raises(BookError) as e:
+        build(book, tmp_path / "out", ["epub"])
+    (problem,) = e.value.problems
+    assert (problem.file, problem.line) == ("manuscript/book.yaml", line)
+    assert "page_list" in problem.message
