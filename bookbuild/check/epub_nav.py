@@ -106,7 +106,8 @@ def ncx_matches_nav(epub: EpubFile):
     if root is None or epub.xml(epub.nav_path) is None:
         return
     ncx = []
-    for content in root.iter(f"{{{NCX_NS}}}content"):
+    nav_map = root.find(f"{{{NCX_NS}}}navMap")  # its pageList is the nav's page-list's
+    for content in (nav_map if nav_map is not None else root).iter(f"{{{NCX_NS}}}content"):
         target = epub.resolve(epub.ncx_path, content.get("src") or "")
         if target:
             ncx.append(target[0] + ("#" + target[1] if target[1] else ""))

@@ -105,7 +105,8 @@ def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE
     _fonts(eb, book, css, store)  # last: the nav and every page are written
     eb.add_item(epub.EpubNcx())
     direction = "rtl" if documents.text_dir(meta.language) else None
-    package.write(eb, target, book.modified, meta.language, direction, store)
+    package.write(eb, target, book.modified, meta.language, direction, store, placed.entries,
+                  meta.labels["page_list"])
     return {"sections": len(docs), "images": len(renditions), "cover": cover.name,
             "pages": len(placed.entries), "page_warnings": placed.warnings}
 

@@ -1,4 +1,5 @@
-"""ebooklib as the packager, made reproducible: fixed zip times, mimetype first and stored."""
+"""ebooklib as the packager, made reproducible: fixed zip times, mimetype first and stored;
+and the print edition's page list in the NCX too, which ebooklib does not write."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ import zlib
 
 from ebooklib import epub
 
+from lxml import etree
+
 from bookbuild.support import cache
 from bookbuild.support.cache import NO_CACHE, Cache
-from bookbuild.support.xml import XML_LANG
+from bookbuild.support.xml import NCX_NS, XML_LANG
 
 
 class _FixedTimeZip(zipfile.ZipFile):
@@ -62,7 +65,8 @@ class _FixedTimeZip(zipfile.ZipFile):
 
 class Writer(epub.EpubWriter):
     def __init__(self, name, book: epub.EpubBook, modified: dt.datetime, language: str,
-                 direction: str | None, store: Cache = NO_CACHE):
+                 direction: str | None, store: Cache = NO_CACHE,
+                 pages: list[tuple[str, str]] = (), pages_label: str = "Pages"):
         super().__init__(name, book, {"mtime": modified, "epub2_guide": False,
                                       "epub3_landmark": False, "epub3_pages": False,
                                       "compresslevel": 9})
@@ -70,6 +74,13 @@ class Writer(epub.EpubWriter):
         self.language = language
         self.direction = direction
         self.store = store
+        self.pages, self.pages_label = list(pages), pages_label
+
+    def _get_ncx(self):
+        """ebooklib's NCX, with a pageList of the print pages: EPUB 2 reading systems (Adobe's
+        engine in Kobo's and many other readers) find page numbers there, not in the nav."""
+        ncx = super()._get_ncx()
+        return page_list(ncx, self.pages, self.pages_label) if self.pages else ncx
 
     def _write_opf_file(self, root):
         # DAISY Ace and some readers want the package language; ebooklib does not set it.
@@ -90,9 +101,31 @@ class Writer(epub.EpubWriter):
         self.out.close()
 
 
+def page_list(ncx: bytes, pages: list[tuple[str, str]], label: str) -> bytes:
+    """`ncx` with a pageList of (page label, href), and its page-count metadata."""
+    root = etree.fromstring(ncx)
+    q = f"{{{NCX_NS}}}"
+    arabic = [int(p) for p, _ in pages if p.isdigit()]
+    for meta in root.iter(f"{q}meta"):
+        if meta.get("name") == "dtb:totalPageCount":
+            meta.set("content", str(len(pages)))
+        elif meta.get("name") == "dtb:maxPageNumber":
+            meta.set("content", str(max(arabic, default=0)))
+    plist = etree.SubElement(root, f"{q}pageList")
+    etree.SubElement(etree.SubElement(plist, f"{q}navLabel"), f"{q}text").text = label
+    for n, (page, href) in enumerate(pages, 1):
+        target = etree.SubElement(plist, f"{q}pageTarget", {
+            "id": f"page-target-{n}", "type": "normal" if page.isdigit() else "front",
+            "value": page if page.isdigit() else str(n)})
+        etree.SubElement(etree.SubElement(target, f"{q}navLabel"), f"{q}text").text = page
+        etree.SubElement(target, f"{q}content", {"src": href})
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
+
+
 def write(book: epub.EpubBook, target, modified: int, language: str, direction: str | None,
-          store: Cache = NO_CACHE) -> None:
+          store: Cache = NO_CACHE, pages: list[tuple[str, str]] = (),
+          pages_label: str = "Pages") -> None:
     when = dt.datetime.fromtimestamp(modified, dt.UTC)
-    writer = Writer(target, book, when, language, direction, store)
+    writer = Writer(target, book, when, language, direction, store, pages, pages_label)
     writer.process()
     writer.write()

@@ -25,14 +25,19 @@ def ace_ready():
 
 @pytest.fixture(scope="module")
 def reports(ace_ready, sample_epub, everything_epub, tmp_path_factory):
+    from bookbuild.pipeline import build
+
     broken = rewrite(sample_epub, tmp_path_factory.mktemp("ace") / "no-alt.epub",
                      edit={CHAPTER: sub(r' alt="A dim room[^"]*"', "")})
-    epubs = {"sample": sample_epub, "everything": everything_epub, "no-alt": broken}
+    # The handbook: cross-references, an index and the page list.
+    (handbook,) = build(ROOT / "tests/books/handbook", tmp_path_factory.mktemp("hb"), ["epub"])
+    epubs = {"sample": sample_epub, "everything": everything_epub, "handbook": handbook,
+             "no-alt": broken}
     with ThreadPoolExecutor(2) as pool:
         return dict(zip(epubs, pool.map(ace.run, epubs.values())))
 
 
-@pytest.mark.parametrize("book", ["sample", "everything"])
+@pytest.mark.parametrize("book", ["sample", "everything", "handbook"])
 def test_zero_violations(reports, book):
     assert [str(f) for f, _needle in reports[book]] == []
 

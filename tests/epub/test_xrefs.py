@@ -178,3 +178,25 @@ def test_the_index_shows_the_same_page_numbers_in_print_and_in_the_epub(handbook
 def z_opf(epub) -> str:
     with zipfile.ZipFile(epub) as z:
         return z.read("EPUB/content.opf").decode()
+
+
+def test_the_handbook_and_its_store_editions_pass_epubcheck_with_the_ncx_page_list(
+        handbook, tmp_path):
+    """EPUB 2 readers (Adobe's engine) find the print pages in the NCX's pageList."""
+    from bookbuild.check import epubcheck
+    from bookbuild.epub.kindle import make_kindle
+    from bookbuild.epub.kobo import make_kepub
+
+    epub, _pdf = handbook
+    with zipfile.ZipFile(epub) as z:
+        ncx = etree.fromstring(z.read("EPUB/toc.ncx"), PARSER)
+    ns = {"n": "http://www.daisy.org/z3986/2005/ncx/"}
+    targets = ncx.xpath("//n:pageList/n:pageTarget", namespaces=ns)
+    labels = [t.xpath("string(n:navLabel/n:text)", namespaces=ns) for t in targets]
+    assert labels[0] == "i" and labels[-1].isdigit() and len(labels) >= 12
+    assert ncx.xpath("string(//n:meta[@name='dtb:totalPageCount']/@content)",
+                     namespaces=ns) == str(len(labels))
+    make_kepub(epub, tmp_path / "k.kepub.epub")
+    make_kindle(epub, tmp_path / "k.kindle.epub")
+    for book in (epub, tmp_path / "k.kepub.epub", tmp_path / "k.kindle.epub"):
+        assert [str(f) for f in epubcheck.run(book)] == []
