@@ -8,7 +8,6 @@ import zipfile
 import zlib
 
 from ebooklib import epub
-
 from lxml import etree
 
 from bookbuild.support import cache
