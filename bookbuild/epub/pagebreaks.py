@@ -30,6 +30,9 @@ SHORT = 16  # tried when the longer snippet is not found (a figure's text differ
 SKIP_WORDS = 40  # words at a page's top that may be a picture's, not the text's
 SKIPPED = {q("section"): "notes"}  # footnotes stand at the foot of the print page, not here
 FRONT_DOC = "titlepage.xhtml"
+# Elements whose children may not be a span: a marker goes into their items, not between.
+CONTAINERS = {q(t) for t in ("ul", "ol", "dl", "menu", "table", "thead", "tbody", "tfoot",
+                             "tr", "colgroup", "select", "optgroup", "datalist", "hgroup")}
 INDEX_DOC = "index.xhtml"  # epub/index.py's FILE
 
 
@@ -124,7 +127,8 @@ class Stream:
         span = marker(label)
         if where == "text":
             target = _hoisted(el)
-            if text[:at].strip() or target.getparent() is None:
+            if text[:at].strip() or target.getparent() is None or \
+                    target.getparent().tag in CONTAINERS:
                 el.text, span.tail = text[:at], text[at:]
                 el.insert(0, span)
             else:  # the start of a paragraph, heading or figure: the marker goes before it
@@ -140,17 +144,19 @@ class Stream:
 
 
 def _hoisted(el: etree._Element) -> etree._Element:
-    """The outermost element that `el`'s text begins: a heading's number span → the heading;
-    a figure's caption → the figure, whose picture comes first on the page."""
+    """The outermost element that `el`'s text begins, before which a span may stand: a
+    heading's number span → the heading; a figure's caption → the figure, whose picture comes
+    first on the page. Never a list item, a table's row or cell, a term: a span cannot stand
+    beside those, so the marker goes inside them."""
     target = el
     while True:
         parent = target.getparent()
         if parent is None or parent.getparent() is None:  # the document's wrapper
             return target
-        if parent.tag == q("figure"):
-            target = parent
-            continue
-        if parent.index(target) != 0 or (parent.text or "").strip():
+        if parent.getparent().tag in CONTAINERS:
+            return target
+        if parent.tag != q("figure") and (parent.index(target) != 0
+                                           or (parent.text or "").strip()):
             return target
         target = parent
 

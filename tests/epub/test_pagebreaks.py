@@ -238,3 +238,22 @@ def test_a_page_list_that_is_not_true_or_false_is_refused_at_its_line(tmp_path):
     (problem,) = e.value.problems
     assert (problem.file, problem.line) == ("manuscript/book.yaml", line)
     assert "page_list" in problem.message
+
+
+@pytest.mark.parametrize("markup, inside", [
+    ("<ul><li>First item of the list.</li><li>Second item opens the page.</li></ul>", "li"),
+    ("<dl><dt>Kerf</dt><dd>The slot.</dd><dt>Second term opens the page</dt>"
+     "<dd>Its words.</dd></dl>", "dt"),
+    ("<table><tr><td>One row of the table</td></tr><tr><td>Second row opens the page</td>"
+     "</tr></table>", "td"),
+    ("<ol><li><p>A first item.</p></li><li><p>Second item opens the page.</p></li></ol>", "li"),
+])
+def test_a_page_that_opens_inside_a_list_or_a_table_keeps_the_markup_valid(markup, inside):
+    """A span may not stand between list items, terms or rows (EPUBCheck RSC-005, Ace)."""
+    d = doc("one", markup)
+    first = " ".join(d.tree().itertext()).split()[0]
+    placed = pagebreaks.place([d], [Start("1", first), Start("2", "Second")])
+    assert not placed.warnings
+    span = d.tree().xpath("//*[@id='page-2']")[0]
+    assert span.getparent().tag == f"{XHTML}{inside}"
+    assert "".join(span.getparent().itertext()).startswith("Second")
