@@ -122,7 +122,7 @@ class Stream:
         n, el, where = self.pieces[i]
         text = (el.text if where == "text" else el.tail) or ""
         at = _char_index(text, offset - self.starts[i])
-        while at > 0 and text[at - 1].isalnum():  # a page that starts mid-word
+        while at > 0 and _in_word(text[at - 1]) and _in_word(text[at]):  # starts mid-word
             at -= 1
         span = marker(label)
         if where == "text":
@@ -141,6 +141,12 @@ class Stream:
     def write_back(self, changed: set[int]) -> None:
         for n in changed:
             self.docs[n].xhtml = inner_xml(self.trees[n])
+
+
+def _in_word(ch: str) -> bool:
+    """A letter of a word that spaces delimit: Chinese and Japanese write none, so a page
+    that starts inside a run of their characters starts where it starts."""
+    return ch.isalnum() and unicodedata.east_asian_width(ch) not in ("W", "F")
 
 
 def _hoisted(el: etree._Element) -> etree._Element:
@@ -203,14 +209,15 @@ def place(docs: list[Document], starts: list[Start], index_start: str | None = N
     first_body = _first_body_offset(stream)
     changed: set[int] = set()
     waiting: list[str] = []  # pages without text: placed with the next page that has some
-    pos = 0
+    pos = length = 0
     matched = False  # a front page found in the sections: generated pages come before it
     for group, is_body in ((front, False), (body, True)):
         if is_body:
             pos = max(pos, first_body)
         limit = first_body if not is_body else len(stream.text)
         for page in group:
-            found = _find(stream.text, page.text, pos, limit) if page.text else None
+            found = _find(stream.text, page.text, pos, limit, pos + length) \
+                if page.text else None
             if found is None:
                 if page.text and is_body:
                     out.warnings.append(_unplaced(page, stream, pos))
@@ -228,6 +235,7 @@ def place(docs: list[Document], starts: list[Start], index_start: str | None = N
             waiting = []
             matched = True
             pos = found + 1
+            length = len(key(page.text))  # about where the next page begins: this far on
     stream.write_back(changed)
     if waiting and docs:  # trailing blank pages: at the end of the last section
         for label in waiting:
@@ -246,10 +254,12 @@ def _first_body_offset(stream: Stream) -> int:
     return len(stream.text)
 
 
-def _find(text: str, page: str, start: int, limit: int) -> int | None:
+def _find(text: str, page: str, start: int, limit: int, expected: int) -> int | None:
     """Where the page's text begins in the EPUB's, from `start` on. A page may open with
-    words the EPUB does not show as text (a diagram's labels, an SVG's words): its first
-    words are dropped one by one until the rest is found."""
+    words the EPUB does not show as text (a diagram's labels, a list's numbers): its first
+    words are dropped one by one until the rest is found. A long snippet is found once; a
+    short one may be found many times, and the place nearest to where this page should
+    begin (`expected`: the last page's start and length) is the one."""
     words = page.split()
     for skip in range(min(len(words), SKIP_WORDS)):
         rest = key(" ".join(words[skip:]))
@@ -257,9 +267,22 @@ def _find(text: str, page: str, start: int, limit: int) -> int | None:
             if len(rest) < SHORT and (skip or size == SHORT):
                 break  # a few letters are found anywhere: only a whole short page is sought
             at = text.find(rest[:size], start, limit)
+            if at >= 0 and size == SHORT:
+                return _nearest(text, rest[:size], at, limit, expected)
             if at >= 0:
                 return at
     return None
+
+
+def _nearest(text: str, needle: str, at: int, limit: int, expected: int) -> int:
+    best = at
+    while at >= 0 and at <= expected + len(needle):
+        if abs(at - expected) < abs(best - expected):
+            best = at
+        at = text.find(needle, at + 1, limit)
+    if at >= 0 and abs(at - expected) < abs(best - expected):
+        best = at
+    return best
 
 
 def _unplaced(page: Start, stream: Stream, pos: int) -> Diagnostic:

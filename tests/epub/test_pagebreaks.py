@@ -257,3 +257,10 @@ def test_a_page_that_opens_inside_a_list_or_a_table_keeps_the_markup_valid(marku
     span = d.tree().xpath("//*[@id='page-2']")[0]
     assert span.getparent().tag == f"{XHTML}{inside}"
     assert "".join(span.getparent().itertext()).startswith("Second")
+
+
+def test_a_page_that_starts_inside_a_run_of_chinese_is_marked_where_it_starts():
+    d = doc("one", "<p>如果你已经跟踪了一些文件但是想把它们移到子模块去你必须非常小心。</p>")
+    pagebreaks.place([d], [Start("1", "如果你已经跟踪了一些文件但是想把它们移到子模"),
+                           Start("2", "块去你必须非常小心。")])
+    assert d.tree().find(f".//{XHTML}p").text == "如果你已经跟踪了一些文件但是想把它们移到子模"
