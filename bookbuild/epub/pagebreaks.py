@@ -82,9 +82,11 @@ def front_markup(labels: list[str]) -> str:
 
 
 def key(text: str) -> str:
-    """The letters and digits of `text`, case folded: what both editions share."""
+    """The letters and digits of `text`, case folded, accents apart: what both editions
+    share. Decomposed (NFKD), so that a character's key is the same alone as in its text:
+    insert() counts them one at a time, and an accent written apart or together is one."""
     out = []
-    for ch in unicodedata.normalize("NFKC", text):
+    for ch in unicodedata.normalize("NFKD", text):
         if ch.isalnum():
             out.append(ch.lower() if len(ch.lower()) == 1 else ch)
     return "".join(out)

@@ -264,3 +264,10 @@ def test_a_page_that_starts_inside_a_run_of_chinese_is_marked_where_it_starts():
     pagebreaks.place([d], [Start("1", "如果你已经跟踪了一些文件但是想把它们移到子模"),
                            Start("2", "块去你必须非常小心。")])
     assert d.tree().find(f".//{XHTML}p").text == "如果你已经跟踪了一些文件但是想把它们移到子模"
+
+
+def test_decomposed_accents_do_not_move_a_marker():
+    d = doc("one", "<p>Le cafe\u0301 e\u0301tait ferme\u0301 ce jour-la\u0300, et nous partimes.</p>")
+    pagebreaks.place([d], [Start("1", "Le café était fermé ce jour-là,"),
+                           Start("2", "et nous partimes.")])
+    assert d.tree().find(f".//{XHTML}p").text == "Le cafe\u0301 e\u0301tait ferme\u0301 ce jour-la\u0300, "
