@@ -124,7 +124,7 @@ class Stream:
         n, el, where = self.pieces[i]
         text = (el.text if where == "text" else el.tail) or ""
         at = _char_index(text, offset - self.starts[i])
-        while at > 0 and _in_word(text[at - 1]) and _in_word(text[at]):  # starts mid-word
+        while 0 < at < len(text) and _in_word(text[at - 1]) and _in_word(text[at]):  # mid-word
             at -= 1
         span = marker(label)
         if where == "text":
@@ -133,12 +133,21 @@ class Stream:
                     target.getparent().tag in CONTAINERS:
                 el.text, span.tail = text[:at], text[at:]
                 el.insert(0, span)
+                self._moved(i, span, text[:at])
             else:  # the start of a paragraph, heading or figure: the marker goes before it
                 target.addprevious(span)
         else:
             el.tail, span.tail = text[:at], text[at:]
             el.addnext(span)
+            self._moved(i, span, text[:at])
         return n
+
+    def _moved(self, i: int, span: etree._Element, kept: str) -> None:
+        """The text after a marker is the marker's tail now: a later page that begins in
+        the same text (a paragraph longer than a page) is looked for there."""
+        n = self.pieces[i][0]
+        self.starts.insert(i + 1, self.starts[i] + len(key(kept)))
+        self.pieces.insert(i + 1, (n, span, "tail"))
 
     def write_back(self, changed: set[int]) -> None:
         for n in changed:

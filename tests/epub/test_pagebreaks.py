@@ -271,3 +271,14 @@ def test_decomposed_accents_do_not_move_a_marker():
     pagebreaks.place([d], [Start("1", "Le café était fermé ce jour-là,"),
                            Start("2", "et nous partimes.")])
     assert d.tree().find(f".//{XHTML}p").text == "Le cafe\u0301 e\u0301tait ferme\u0301 ce jour-la\u0300, "
+
+
+def test_two_pages_that_begin_in_one_long_paragraph_both_get_their_markers():
+    words = " ".join(f"word{n}" for n in range(300))
+    d = doc("one", f"<p>{words}</p>")
+    placed = pagebreaks.place([d], [Start("1", "word0 word1 word2"),
+                                    Start("2", "word100 word101 word102"),
+                                    Start("3", "word200 word201 word202")])
+    assert not placed.warnings
+    assert following(d, "2").startswith(key("word100 word101"))
+    assert following(d, "3").startswith(key("word200 word201"))
