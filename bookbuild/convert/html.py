@@ -539,14 +539,22 @@ def _fallback_title(section: Section) -> str:
     return re.sub(r"[-_]+", " ", words).strip().capitalize() or section.name
 
 
-def resolve_links(docs: list[Document], problems: Problems) -> None:
-    """Point every `#id` link at the file that holds the id, or report it at file:line."""
-    owner: dict[str, str] = {}
+def id_owners(docs: list[Document]) -> dict[str, tuple[Document, str]]:
+    """What a `#target` in the book names: the section holding the id (the first, as in one
+    document) and the id there; a repeated heading's "#reader-options-1" too."""
+    owner: dict[str, tuple[Document, str]] = {}
     for doc in docs:
         for id_ in doc.ids:
-            owner.setdefault(id_, f"{doc.section.file_name}#{id_}")
+            owner.setdefault(id_, (doc, id_))
     for alias, (n, id_) in references.one_document_ids([list(d.ids) for d in docs]).items():
-        owner[alias] = f"{docs[n].section.file_name}#{id_}"
+        owner[alias] = (docs[n], id_)
+    return owner
+
+
+def resolve_links(docs: list[Document], problems: Problems) -> None:
+    """Point every `#id` link at the file that holds the id, or report it at file:line."""
+    owner = {target: f"{doc.section.file_name}#{id_}"
+             for target, (doc, id_) in id_owners(docs).items()}
     ambiguous = _duplicate_ids(docs, problems)
     by_path = {d.section.source: d for d in docs} | {d.section.file_name: d for d in docs}
     away = {id_: (d.section.source, cls) for d in reversed(docs) for id_, cls in d.elsewhere.items()}

@@ -38,7 +38,7 @@ def marks(section: Section, spans: list[dict]) -> tuple[list[index.Mark], list[D
     counted: dict[str, int] = {}
     out, warnings = [], []
     for span in spans:
-        needle = _needle(span)
+        needle = _needle(span, text)
         nth = counted[needle] = counted.get(needle, -1) + 1
         mark, said = index.read_mark(span, span.get("words") or "", section.name,
                                      section.source, _line(text, needle, nth))
@@ -48,13 +48,19 @@ def marks(section: Section, spans: list[dict]) -> tuple[list[index.Mark], list[D
     return out, warnings
 
 
-def _needle(span: dict) -> str:
-    """What the author wrote that names this mark: its term, else what it sends to, else its
-    words (for `[words]{.index}`)."""
+def _needle(span: dict, text: str) -> str:
+    """What the author wrote that names this mark, as specifically as it is found: the
+    attribute as written (`index="x"`: a bare "x" is in any word), else its term, what it
+    sends to, or its words (for `[words]{.index}`)."""
     for name in ("index", "see", "see-also"):
-        if span.get(name) is not None:
-            return span[name]
-    return span.get("words") or "{.index"
+        value = span.get(name)
+        if value is not None:
+            for written in (f'{name}="{value}"', f"{name}='{value}'", f"{name}={value}"):
+                if written in text:
+                    return written
+            return value
+    words = span.get("words") or ""
+    return f"{words}]{{" if words and f"{words}]{{" in text else words or "{.index"
 
 
 def _line(text: str, needle: str, nth: int) -> int | None:

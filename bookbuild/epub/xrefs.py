@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from bookbuild.convert.html import Document, line_of, page_words, q, xref_not_found
+from bookbuild.convert.html import Document, id_owners, line_of, page_words, q, xref_not_found
 from bookbuild.support.diagnostics import Diagnostic
 
 XREF = "bb-xref"
@@ -23,11 +23,7 @@ def fill(docs: list[Document], pages: dict[tuple[str, str], str] | None,
          words: dict[str, str]) -> list[Diagnostic]:
     """Write every cross-reference's words and link; `pages`: (section name, id) → print
     page label. Returns the warnings for keys the book does not have."""
-    owner: dict[str, tuple[Document, str]] = {}
-    for doc in docs:
-        titles = {h.id: h.text for h in doc.headings if h.id}
-        for id_ in doc.ids:
-            owner.setdefault(id_, (doc, titles.get(id_, "")))
+    owner = id_owners(docs)
     warnings: list[Diagnostic] = []
     for doc in docs:
         if f'class="{XREF}"' in doc.xhtml:
@@ -50,9 +46,10 @@ def _fill(el, doc: Document, owner: dict, pages: dict | None, words: dict[str, s
         warnings += [said] if said else []
         _replace_with_text(el, written)
         return True
-    holder, title = owner[target]
-    el.set("href", target_href(holder, doc, target))
-    page = pages.get((holder.section.name, target)) if pages else None
+    holder, id_ = owner[target]
+    el.set("href", target_href(holder, doc, id_))
+    title = next((h.text for h in holder.headings if h.id == id_), "")
+    page = pages.get((holder.section.name, id_)) if pages else None
     for child in list(el):
         el.remove(child)
     el.text = None

@@ -180,17 +180,20 @@ def typeset(book: Book, progress: Progress, store: Cache = NO_CACHE) -> Interior
         pdf = finish(doc, s, version, rtl=right_to_left(book.metadata.language))
     block = pagemap.Block(geometry.margins["top"], geometry.margins["bottom"])
     return Interior(pdf, count, s, warnings, dict(runner.peaks), list(runner.compiled),
-                    setter.overflows, block, anchors=_by_section(book, setter.anchors),
+                    setter.overflows, block, anchors=_by_section(parts, setter.anchors),
                     index_start=setter.anchors.get(print_index.START))
 
 
-def _by_section(book: Book, anchors: dict[str, str]) -> dict[tuple[str, str], str]:
-    """Labels ("s3--bearings") → (section name, id): how the EPUB names them."""
+def _by_section(parts: list[source.Part], anchors: dict[str, str]
+                ) -> dict[tuple[str, str], str]:
+    """Labels ("s3--bearings": a part's prefix and an id) → (section name, id), as the EPUB
+    names them."""
+    names = {p.prefix: p.section.name for p in parts}
     out = {}
     for label, page in anchors.items():
-        m = re.match(r"s(\d+)--(.*)$", label)
-        if m and int(m.group(1)) < len(book.sections):
-            out[(book.sections[int(m.group(1))].name, m.group(2))] = page
+        head, sep, id_ = label.partition("--")
+        if head + sep in names:
+            out[(names[head + sep], id_)] = page
     return out
 
 

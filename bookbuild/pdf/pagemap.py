@@ -8,10 +8,7 @@ running head or a folio is never taken for the page's first words.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
-
-import pikepdf
 
 # Glyphs of the first line may rise a little above the text block's top edge.
 RISE = 2.0
@@ -35,7 +32,6 @@ def starts(pdf: bytes, block: Block, bleed: float) -> list[PageStart]:
     """Every page's label (from the PDF's own page labels) and text."""
     import pypdfium2 as pdfium
 
-    labels = page_labels(pdf)
     doc = pdfium.PdfDocument(pdf)
     try:
         out = []
@@ -44,13 +40,8 @@ def starts(pdf: bytes, block: Block, bleed: float) -> list[PageStart]:
             width, height = page.get_size()
             text = page.get_textpage().get_text_bounded(
                 0, block.bottom + bleed, width, height - block.top - bleed + RISE)
-            out.append(PageStart(labels[n], " ".join(text.split())))
+            out.append(PageStart(doc.get_page_label(n), " ".join(text.split())))
         return out
     finally:
         doc.close()
 
-
-def page_labels(pdf: bytes) -> list[str]:
-    """The label of every page, as a PDF viewer shows it."""
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
-        return [pikepdf.Page(p).label for p in doc.pages]

@@ -51,3 +51,11 @@ def test_marks_are_read_at_their_markdown_lines():
     lines = {m.path: m.line for m in marks}
     assert lines[("Steam engines", "boilers")] == 3 and lines[("Locomotives",)] == 9
     assert next(m for m in marks if m.path == ("Locomotives",)).occurrence is None
+
+
+def test_a_short_term_is_found_where_it_is_marked_not_in_any_word():
+    text = "# Six\n\nA line with x in it, and xylophones.\n\nAt last []{index=\"x\"} here.\n"
+    section = Section("chapter", "c2", "manuscript/chapters/c2.md", text, "chapter")
+    doc = to_document(section, pandoc.convert([text], [section.source])[0], Problems())
+    (mark,), said = index.marks(section, index.of_document(doc))
+    assert said == [] and (mark.path, mark.line) == (("x",), 5)

@@ -71,13 +71,8 @@ def handbook(tmp_path_factory):
     return epub, pdf
 
 
-def test_each_reference_names_the_page_its_target_is_on_in_both_editions(handbook):
-    """The EPUB's "page N" is the page its target heading is on: the page whose marker comes
-    last before the heading. And print shows the same words."""
-    epub, pdf = handbook
-    with zipfile.ZipFile(epub) as z:
-        trees = {n.split("/")[-1]: etree.fromstring(z.read(n), PARSER)
-                 for n in z.namelist() if n.endswith(".xhtml")}
+def pages_of_ids(trees: dict) -> dict[tuple[str, str], str | None]:
+    """(file, id) → the print page whose marker comes last before the element."""
     page_of = {}
     for name, tree in trees.items():
         page = None
@@ -86,6 +81,17 @@ def test_each_reference_names_the_page_its_target_is_on_in_both_editions(handboo
                 page = el.get("aria-label")
             elif el.get("id"):
                 page_of[(name, el.get("id"))] = page
+    return page_of
+
+
+def test_each_reference_names_the_page_its_target_is_on_in_both_editions(handbook):
+    """The EPUB's "page N" is the page its target heading is on: the page whose marker comes
+    last before the heading. And print shows the same words."""
+    epub, pdf = handbook
+    with zipfile.ZipFile(epub) as z:
+        trees = {n.split("/")[-1]: etree.fromstring(z.read(n), PARSER)
+                 for n in z.namelist() if n.endswith(".xhtml")}
+    page_of = pages_of_ids(trees)
     said = []
     for name, tree in trees.items():
         for a in tree.iter(f"{XHTML}a"):
@@ -154,14 +160,7 @@ def test_the_index_shows_the_same_page_numbers_in_print_and_in_the_epub(handbook
         index = etree.fromstring(z.read("EPUB/index.xhtml"), PARSER)
         trees = {n.split("/")[-1]: etree.fromstring(z.read(n), PARSER)
                  for n in z.namelist() if n.endswith(".xhtml")}
-    page_of = {}
-    for name, tree in trees.items():
-        page = None
-        for el in tree.iter():
-            if el.get("role") == "doc-pagebreak":
-                page = el.get("aria-label")
-            elif el.get("id"):
-                page_of[(name, el.get("id"))] = page
+    page_of = pages_of_ids(trees)
     epub_says = {}
     for a in index.iter(f"{XHTML}a"):
         if a.get("{http://www.idpf.org/2007/ops}type") != "index-locator":
@@ -200,3 +199,18 @@ def test_the_handbook_and_its_store_editions_pass_epubcheck_with_the_ncx_page_li
     make_kindle(epub, tmp_path / "k.kindle.epub")
     for book in (epub, tmp_path / "k.kepub.epub", tmp_path / "k.kindle.epub"):
         assert [str(f) for f in epubcheck.run(book)] == []
+
+
+def test_a_reference_to_a_repeated_headings_one_document_id_finds_its_section():
+    """`@options-1` names the second "Options" heading, as in the book as one document."""
+    one = Document(Section("chapter", "one", "manuscript/one.md", "# Options\n"), "One",
+                   '<h1 id="options">Options</h1><p>See '
+                   f'{xref("options-1", "title", "[@options-1]")}.</p>', ids=["options"],
+                   headings=[Heading(1, "options", "Options")])
+    two = Document(Section("chapter", "two", "manuscript/two.md", "# Options\n"), "Two",
+                   '<h1 id="options">Options</h1>', ids=["options"],
+                   headings=[Heading(1, "options", "Options")])
+    assert xrefs.fill([one, two], {("two", "options"): "9"}, english()) == []
+    (a,) = one.tree().iter(f"{XHTML}a")
+    assert a.get("href") == "two.xhtml#options"
+    assert "".join(a.itertext()) == "Options, page\u00a09"
