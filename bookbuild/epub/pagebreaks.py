@@ -3,9 +3,9 @@
 Both editions are set from one manuscript, so the words at the top of each print page
 (pdf/pagemap.py) are found in the EPUB's text, in order, and a page-break marker goes before
 the word that begins the page: inside a paragraph where the page turns mid-paragraph, before
-a heading or a figure where the page opens with one. Letters and digits alone are compared,
-case folded: hyphens at line ends, spacing, ligatures and small capitals differ between the
-editions, the words do not.
+a figure or at the start of a heading where the page opens with one. Letters and digits alone
+are compared, case folded: hyphens at line ends, spacing, ligatures and small capitals differ
+between the editions, the words do not.
 
 A page with no text of its own (a blank verso, a full-page picture) gets its marker where the
 next page's is. A body page whose words are not found is left out of the page list and said
@@ -34,6 +34,10 @@ FRONT_DOC = "titlepage.xhtml"
 CONTAINERS = {q(t) for t in ("ul", "ol", "dl", "menu", "table", "thead", "tbody", "tfoot",
                              "tr", "colgroup", "select", "optgroup", "datalist", "hgroup")}
 INDEX_DOC = "index.xhtml"  # epub/index.py's FILE
+# A chapter's heading breaks the page before it (book.css): a span before it would stand
+# alone in a box of its own ahead of the break, and a column reader shows that box as a
+# blank first screen. The marker goes inside the heading instead.
+HEADINGS = {q(f"h{n}") for n in range(1, 7)}
 
 
 @dataclass(frozen=True)
@@ -134,7 +138,12 @@ class Stream:
                 el.text, span.tail = text[:at], text[at:]
                 el.insert(0, span)
                 self._moved(i, span, text[:at])
-            else:  # the start of a paragraph, heading or figure: the marker goes before it
+            elif target.tag in HEADINGS:
+                span.tail, target.text = target.text, None
+                target.insert(0, span)
+                if target is el:
+                    self._moved(i, span, "")
+            else:  # the start of a paragraph or figure: the marker goes before it
                 target.addprevious(span)
         else:
             el.tail, span.tail = text[:at], text[at:]

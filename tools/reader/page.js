@@ -26,8 +26,13 @@ async function readBook(view) {
   for (const item of book.spine.spineItems) {
     if (item.linear === "no") continue;
     await rendition.display(item.href);
-    await new Promise((r) => setTimeout(r, 50)); // fonts and images settle
     const contents = rendition.getContents()[0];
+    // Fonts and images settle, then two frames: on a loaded machine 50 ms alone measured
+    // a section before its columns were laid out.
+    await contents.document.fonts.ready;
+    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => contents.window.requestAnimationFrame(
+      () => contents.window.requestAnimationFrame(r)));
     const layout = rendition.manager.layout;
     const measured = measure(contents.document, layout, view.height);
     measured.printPages = where(contents.document, layout, item.href, printPages);
