@@ -70,7 +70,8 @@ def run(epub: Path) -> list[tuple[Finding, str | None]]:
         # Ace gives Chromium 5 s to start; on a busy 2-core machine (two checks at once, a
         # JVM beside them) it sometimes needs more, and Ace then fails with no report.
         env.setdefault("ACE_TIMEOUT_INITIAL", str(BROWSER_START_MS))
-        proc = bounded.run([*command(), "-s", "-f", "-o", str(out), str(epub)], TIMEOUT,
+        # Ace runs in its own folder: a path the user gave relative to theirs is made whole.
+        proc = bounded.run([*command(), "-s", "-f", "-o", str(out), str(epub.resolve())], TIMEOUT,
                            MEMORY_MB, env=env, cwd=tmp)
         if proc.stopped:
             limit = f"{TIMEOUT} s" if proc.stopped == "time" else f"{MEMORY_MB} MB"

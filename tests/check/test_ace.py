@@ -100,3 +100,21 @@ def test_chromium_gets_time_to_start(tmp_path, monkeypatch):
     with pytest.raises(ace.BookError):
         ace.run(tmp_path / "x.epub")
     assert seen["ACE_TIMEOUT_INITIAL"] == "9000"
+
+
+def test_a_path_relative_to_the_users_folder_reaches_ace_whole(tmp_path, monkeypatch):
+    """Ace runs in a folder of its own: `bookbuild check build/x.epub --ace` said "Ace did
+    not run" before the path was made absolute."""
+    seen = []
+
+    def fake_run(cmd, timeout, memory_mb, env=None, cwd=None):
+        seen.append(cmd[-1])
+        return ace.bounded.Outcome(None, "", "", stopped="time")
+    monkeypatch.setattr(ace, "missing", lambda: None)
+    monkeypatch.setattr(ace, "command", lambda: ["ace"])
+    monkeypatch.setattr(ace, "browser", lambda: "/usr/bin/chromium")
+    monkeypatch.setattr(ace.bounded, "run", fake_run)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ace.BookError):
+        ace.run(Path("build/x.epub"))
+    assert seen == [str(tmp_path / "build/x.epub")]
