@@ -80,7 +80,15 @@ def pages_of_ids(trees: dict) -> dict[tuple[str, str], str | None]:
             if el.get("role") == "doc-pagebreak":
                 page = el.get("aria-label")
             elif el.get("id"):
-                page_of[(name, el.get("id"))] = page
+                # A heading that opens a page holds its markers first (epub/pagebreaks.py).
+                opening = page
+                for child in (el if not (el.text or "").strip() else []):
+                    if child.get("role") != "doc-pagebreak":
+                        break
+                    opening = child.get("aria-label")
+                    if (child.tail or "").strip():
+                        break
+                page_of[(name, el.get("id"))] = opening
     return page_of
 
 
