@@ -157,6 +157,24 @@ def new(folder: str) -> None:
     click.echo(f"created {target}; build it with: {_invocation()} build {shlex.quote(str(target))}")
 
 
+@main.command("import")
+@click.argument("source", type=click.Path(dir_okay=False))
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--split-level", type=click.IntRange(1, 6), default=None,
+              help="Split chapters at this heading level [the level the headings show].")
+@click.option("--accept-changes", is_flag=True,
+              help="Accept every tracked change and drop every comment (refused otherwise).")
+@friendly
+def import_(source: str, folder: str, split_level: int | None, accept_changes: bool) -> None:
+    """Make a book folder FOLDER from SOURCE: a .docx, .odt, .epub, or one .md or .txt file."""
+    from bookbuild.commands.imports import import_command
+
+    report = import_command(source, folder, split_level, accept_changes)
+    click.echo(report.text(), nl=False)
+    click.echo(f"created {folder} (this report is in {Path(folder) / 'import-report.txt'}); "
+               f"build it with: {_invocation()} build {shlex.quote(folder)}")
+
+
 def _invocation() -> str:
     """How to run bookbuild again, as this shell can: `bookbuild` only when it is on PATH."""
     me = Path(sys.argv[0])

@@ -1,0 +1,170 @@
+"""Pandoc's document tree as JSON: walking it, reading its text, and the noise a word
+processor leaves in it (manual line breaks, empty paragraphs, scene breaks typed as text)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+Block = dict
+# A paragraph that is a scene break as authors type one: *** or * * *, #, ⁂, ~~~, a dinkus.
+SCENE_BREAK = re.compile(r"^\s*(?:(?:[*∗✱·•]\s*){1,5}|#|⁂|[~–—-]{3,}|(?:[*#]\s+){2}[*#]|§)\s*$")
+# Words a marker paragraph carries from a reader's first pass (office.py marks them in the
+# source, where alignment and page breaks are still known).
+CHAPTER_MARK = "\u2063bb-chapter\u2063"
+SCENE_MARK = "\u2063bb-scene\u2063"
+
+
+def text(node) -> str:
+    """The plain text of inlines or blocks (notes left out)."""
+    out: list[str] = []
+    _collect(node, out)
+    return re.sub(r"\s+", " ", "".join(out)).strip()
+
+
+def _collect(node, out: list[str]) -> None:
+    if isinstance(node, list):
+        for n in node:
+            _collect(n, out)
+    elif isinstance(node, dict):
+        t = node.get("t")
+        if t == "Str":
+            out.append(node["c"])
+        elif t in ("Space", "SoftBreak", "LineBreak"):
+            out.append(" ")
+        elif t in ("Note", "Image"):
+            return
+        elif "c" in node:
+            _collect(node["c"], out)
+
+
+def map_blocks(blocks: list[Block], fn: Callable[[Block], list[Block]]) -> list[Block]:
+    """`fn` on every block, inner ones first; each block becomes the blocks it returns."""
+    out: list[Block] = []
+    for b in blocks:
+        out.extend(fn(_inner(b, fn)))
+    return out
+
+
+def _inner(block: Block, fn) -> Block:
+    t, c = block.get("t"), block.get("c")
+    if t in ("BlockQuote",):
+        return {"t": t, "c": map_blocks(c, fn)}
+    if t == "Div":
+        return {"t": t, "c": [c[0], map_blocks(c[1], fn)]}
+    if t == "BulletList":
+        return {"t": t, "c": [map_blocks(item, fn) for item in c]}
+    if t == "OrderedList":
+        return {"t": t, "c": [c[0], [map_blocks(item, fn) for item in c[1]]]}
+    if t == "DefinitionList":
+        return {"t": t, "c": [[term, [map_blocks(d, fn) for d in defs]] for term, defs in c]}
+    return block
+
+
+def map_inlines(node, fn: Callable[[dict], list[dict]]):
+    """`fn` on every inline anywhere under `node`, inner ones first (notes' text too)."""
+    if isinstance(node, list):
+        out = []
+        for n in node:
+            mapped = map_inlines(n, fn)
+            if isinstance(n, dict) and n.get("t") in INLINES:
+                out.extend(fn(mapped))
+            else:
+                out.append(mapped)
+        return out
+    if isinstance(node, dict) and "c" in node:
+        return {**node, "c": map_inlines(node["c"], fn)}
+    return node
+
+
+INLINES = {"Str", "Emph", "Underline", "Strong", "Strikeout", "Superscript", "Subscript",
+           "SmallCaps", "Quoted", "Cite", "Code", "Space", "SoftBreak", "LineBreak", "Math",
+           "RawInline", "Link", "Image", "Note", "Span"}
+
+
+def inlines(words: str) -> list[dict]:
+    """Plain text as inlines: words and the spaces between them."""
+    out: list[dict] = []
+    for word in words.split():
+        if out:
+            out.append({"t": "Space"})
+        out.append({"t": "Str", "c": word})
+    return out
+
+
+def header(level: int, inlines: list[dict]) -> Block:
+    return {"t": "Header", "c": [level, ["", [], []], inlines]}
+
+
+def tidy(blocks: list[Block]) -> tuple[list[Block], int]:
+    """Word's noise out: manual line breaks in paragraphs, empty paragraphs, spans that only
+    carried direct formatting; scene breaks typed as text made breaks. Returns the blocks and
+    the number of scene breaks found."""
+    scenes = 0
+
+    def block(b: Block) -> list[Block]:
+        nonlocal scenes
+        t = b.get("t")
+        if t in ("Para", "Plain"):
+            words = text(b["c"])
+            if words == SCENE_MARK.strip() or SCENE_BREAK.match(words) and words:
+                scenes += 1
+                return [{"t": "HorizontalRule"}]
+            if not words and not _has_media(b["c"]):
+                return []
+            return [{"t": t, "c": _trim(map_inlines(b["c"], inline))}]
+        if t == "Div":  # a section's or a style's wrapper: its blocks are what the author wrote
+            return b["c"][1]
+        if t == "Header":
+            level, attr, inlines = b["c"]
+            return [{"t": t, "c": [level, attr, _trim(map_inlines(inlines, inline))]}]
+        return [b]
+
+    blocks = map_blocks(blocks, block)
+    return _no_double_rules(blocks), scenes
+
+
+def inline(i: dict) -> list[dict]:
+    t = i["t"]
+    if t == "LineBreak":  # a line broken by hand inside a paragraph: the reader's screen breaks lines
+        return [{"t": "Space"}]
+    if t == "Span":
+        attr, content = i["c"]
+        classes = attr[1]
+        if "smallcaps" in classes:
+            return [{"t": "SmallCaps", "c": content}]
+        if attr[0] and not classes:  # a bookmark the author may link to: kept
+            return [i]
+        return content
+    if t == "Str" and "\t" in i["c"]:
+        return [{"t": "Str", "c": i["c"].replace("\t", " ")}]
+    return [i]
+
+
+def _trim(inlines: list[dict]) -> list[dict]:
+    """No space at a paragraph's ends, none doubled (Word's double spaces and tabs)."""
+    out: list[dict] = []
+    for i in inlines:
+        if i["t"] in ("Space", "SoftBreak") and (not out or out[-1]["t"] in ("Space", "SoftBreak")):
+            continue
+        out.append(i)
+    while out and out[-1]["t"] in ("Space", "SoftBreak"):
+        out.pop()
+    return out
+
+
+def _has_media(node) -> bool:
+    found = []
+    map_inlines(node, lambda i: found.append(i) or [i] if i["t"] in ("Image", "Math", "Note")
+                else [i])
+    return bool(found)
+
+
+def _no_double_rules(blocks: list[Block]) -> list[Block]:
+    """A run of scene breaks (several empty paragraphs) is one break."""
+    out: list[Block] = []
+    for b in blocks:
+        if b.get("t") == "HorizontalRule" and out and out[-1].get("t") == "HorizontalRule":
+            continue
+        out.append(b)
+    return out
