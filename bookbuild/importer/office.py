@@ -57,9 +57,9 @@ def read_docx(path: Path, accept_changes: bool, work: Path) -> Read:
     document = parse(entries["word/document.xml"])
     centred = _centred_styles_docx(entries.get("word/styles.xml"))
     marked = _mark_docx_chapters(document, centred)
-    scenes = _mark_empty_runs(document.iter(w("p")), _docx_empty, _docx_set_text)
-    if scenes:
-        seen.append(f"{scenes} scene breaks typed as empty lines")
+    body = document.find(w("body"))
+    _mark_empty_runs(body.findall(w("p")) if body is not None else [], _docx_empty,
+                     _docx_set_text)
     entries["word/document.xml"] = etree.tostring(document, xml_declaration=True,
                                                   encoding="UTF-8", standalone=True)
     _drop_external_images(entries, seen)
@@ -82,16 +82,20 @@ def read_odt(path: Path, accept_changes: bool, work: Path) -> Read:
     if accept_changes:
         _accept_odt(content)
     centred, breaks = _odt_styles(content, entries.get("styles.xml"))
+    titled = _odt_title_lines(content, entries.get("styles.xml"))
     marked = _mark_odt_chapters(content, centred, breaks)
-    paragraphs = [p for p in content.iter(f"{{{TEXT}}}p")]
-    scenes = _mark_empty_runs(paragraphs, _odt_empty, _odt_set_text)
-    if scenes:
-        seen.append(f"{scenes} scene breaks typed as empty lines")
+    _mark_odt_captions(content)
+    descriptions = _odt_descriptions(content)
+    # Paragraphs of the text itself: not those inside a drawing, a note or a table.
+    paragraphs = [p for p in content.iter(t("p"))
+                  if p.getparent().tag in (f"{{{OFFICE}}}text", t("section"))]
+    _mark_empty_runs(paragraphs, _odt_empty, _odt_set_text)
     entries["content.xml"] = etree.tostring(content, xml_declaration=True, encoding="UTF-8")
     copy = safe.write_copy(entries, work / "source.odt")
     media = work / "media"
     doc = pandoc.read(copy, "odt", media=media)
-    return Read(doc, _odt_properties(entries), media, seen, marked)
+    doc["blocks"] = tree.describe_images(doc["blocks"], descriptions)
+    return Read(doc, {**titled, **_odt_properties(entries)}, media, seen, marked)
 
 
 def _refuse_or_accept(path: Path, changes: int, comments: int, accept: bool,
@@ -294,6 +298,67 @@ def _odt_styles(content, styles_xml: bytes | None) -> tuple[set[str], set[str]]:
     return centred, breaks
 
 
+TITLE_STYLES = {"title": "title", "subtitle": "subtitle", "author": "author"}
+CAPTION_STYLES = {"caption", "image caption", "figure", "illustration", "drawing"}
+
+
+def _style_names(content, styles_xml: bytes | None) -> dict[str, str]:
+    """Every paragraph style's name → the name it shows (display name, else the name, with
+    LibreOffice's _20_ for spaces) of the style it is, or derives from, lower-cased."""
+    parent, shown = {}, {}
+    for root in [content] + ([parse(styles_xml)] if styles_xml else []):
+        for st in root.iter(f"{{{STYLE}}}style"):
+            name = st.get(f"{{{STYLE}}}name")
+            shown[name] = (st.get(f"{{{STYLE}}}display-name") or name).replace("_20_", " ").lower()
+            if st.get(f"{{{STYLE}}}parent-style-name"):
+                parent[name] = st.get(f"{{{STYLE}}}parent-style-name")
+    out = {}
+    for name in shown:
+        s, hops = name, 0
+        while s in parent and shown.get(s) not in TITLE_STYLES and \
+                shown.get(s) not in CAPTION_STYLES and hops < 20:
+            s, hops = parent[s], hops + 1
+        out[name] = shown.get(s, name.lower())
+    return out
+
+
+def _odt_title_lines(content, styles_xml: bytes | None) -> dict[str, str]:
+    """Title, Subtitle and Author paragraphs: book.yaml's, not the text's (pandoc's own
+    Word reader does the same with those styles)."""
+    names = _style_names(content, styles_xml)
+    found: dict[str, str] = {}
+    for p in list(content.iter(t("p"))):
+        key = TITLE_STYLES.get(names.get(p.get(t("style-name"), ""), ""))
+        words = " ".join(_odt_text(p).split())
+        if key and words:
+            found.setdefault(key, words)
+            p.getparent().remove(p)
+    _odt_title_lines.names = names  # type: ignore[attr-defined]
+    return found
+
+
+def _mark_odt_captions(content) -> None:
+    names = getattr(_odt_title_lines, "names", {})
+    for p in content.iter(t("p")):
+        if names.get(p.get(t("style-name"), ""), "") in CAPTION_STYLES and \
+                p.find(f".//{{*}}frame") is None:
+            p.text = tree.CAPTION_MARK + (p.text or "")
+
+
+def _odt_descriptions(content) -> dict[str, str]:
+    """A picture's description (LibreOffice's alt text) by its file name."""
+    out = {}
+    for frame in content.iter("{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}frame"):
+        image = frame.find("{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}image")
+        desc = frame.find("{urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0}desc")
+        title = frame.find("{urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0}title")
+        words = next((e.text.strip() for e in (desc, title) if e is not None and e.text
+                      and e.text.strip() not in ("fig:", "fig")), "")
+        if image is not None and words:
+            out[image.get("{http://www.w3.org/1999/xlink}href", "").rsplit("/", 1)[-1]] = words
+    return out
+
+
 def _odt_text(p) -> str:
     return "".join(p.itertext())
 
@@ -317,8 +382,11 @@ def _mark_odt_chapters(content, centred: set[str], breaks: set[str]) -> int:
     return marked
 
 
+DRAW = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
+
+
 def _odt_empty(p) -> bool:
-    return not _odt_text(p).strip() and not len(p.findall(".//*[@{*}href]"))
+    return not _odt_text(p).strip() and p.find(f".//{{{DRAW}}}*") is None
 
 
 def _odt_set_text(p, text: str, prepend: bool = False) -> None:

@@ -13,6 +13,7 @@ SCENE_BREAK = re.compile(r"^\s*(?:(?:[*∗✱·•]\s*){1,5}|#|⁂|[~–—-]{3,
 # source, where alignment and page breaks are still known).
 CHAPTER_MARK = "\u2063bb-chapter\u2063"
 SCENE_MARK = "\u2063bb-scene\u2063"
+CAPTION_MARK = "\u2063bb-caption\u2063"
 
 
 def text(node) -> str:
@@ -82,6 +83,42 @@ INLINES = {"Str", "Emph", "Underline", "Strong", "Strikeout", "Superscript", "Su
            "RawInline", "Link", "Image", "Note", "Span"}
 
 
+def describe_images(blocks: list[Block], descriptions: dict[str, str]) -> list[Block]:
+    """Pictures given their descriptions (by file name) and captions: a picture alone in a
+    paragraph followed by a caption paragraph is a figure."""
+    def image(i: dict) -> list[dict]:
+        if i["t"] != "Image":
+            return [i]
+        attr, alt, (src, title) = i["c"]
+        words = descriptions.get(src.rsplit("/", 1)[-1])
+        title = "" if title in ("fig:", "fig") else title
+        return [{"t": "Image", "c": [attr, inlines(words) if words else alt, [src, title]]}]
+    blocks = map_inlines(blocks, image)
+
+    def figures(bs: list[Block]) -> list[Block]:
+        out: list[Block] = []
+        for b in bs:
+            if b.get("t") == "Para" and text(b["c"]).startswith(CAPTION_MARK.strip()) and out \
+                    and _lone_image(out[-1]):
+                caption = _trim([i for i in b["c"] if not (i["t"] == "Str" and i["c"] == CAPTION_MARK)])
+                caption = [{"t": "Str", "c": i["c"].replace(CAPTION_MARK, "")} if i["t"] == "Str"
+                           else i for i in caption]
+                out[-1] = {"t": "Figure", "c": [["", [], []], [None, [{"t": "Plain", "c": caption}]],
+                                                [{"t": "Plain", "c": out[-1]["c"]}]]}
+                continue
+            if b.get("t") in ("Para", "Plain") and CAPTION_MARK in text(b["c"]):
+                b = {"t": b["t"], "c": [{"t": "Str", "c": i["c"].replace(CAPTION_MARK, "")}
+                                        if i["t"] == "Str" else i for i in b["c"]]}
+            out.append(b)
+        return out
+    return figures(blocks)
+
+
+def _lone_image(b: Block) -> bool:
+    return b.get("t") in ("Para", "Plain") and \
+        [i["t"] for i in b["c"] if i["t"] not in ("Space", "SoftBreak")] == ["Image"]
+
+
 def inlines(words: str) -> list[dict]:
     """Plain text as inlines: words and the spaces between them."""
     out: list[dict] = []
@@ -133,9 +170,11 @@ def inline(i: dict) -> list[dict]:
         classes = attr[1]
         if "smallcaps" in classes:
             return [{"t": "SmallCaps", "c": content}]
-        if attr[0] and not classes:  # a bookmark the author may link to: kept
+        if attr[0] and not classes and content:  # a bookmark the author may link to: kept
             return [i]
         return content
+    if t == "Note":
+        return [{"t": "Note", "c": tidy(i["c"])[0]}]
     if t == "Str" and "\t" in i["c"]:
         return [{"t": "Str", "c": i["c"].replace("\t", " ")}]
     return [i]
