@@ -341,7 +341,7 @@ def _mark_odt_captions(content) -> None:
     names = getattr(_odt_title_lines, "names", {})
     for p in content.iter(t("p")):
         if names.get(p.get(t("style-name"), ""), "") in CAPTION_STYLES and \
-                p.find(f".//{{*}}frame") is None:
+                p.find(".//{*}frame") is None:
             p.text = tree.CAPTION_MARK + (p.text or "")
 
 
