@@ -136,7 +136,8 @@ def _file_names(sections: list[Section], language: str) -> list[str]:
     names, used = [], set()
     for s in sections:
         counts[s.kind] += 1
-        stem = s.role if s.role and s.role != "chapter" else slugify(s.title, "section", language)
+        untitled = "opening" if s.kind == "front" else "section"  # text before any heading
+        stem = s.role if s.role and s.role != "chapter" else slugify(s.title, untitled, language)
         name = f"{FOLDERS[s.kind]}/{counts[s.kind]:02d}-{stem[:60].strip('-')}.md"
         while name in used:
             name = name.removesuffix(".md") + "-2.md"

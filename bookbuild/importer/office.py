@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from bookbuild.importer import pandoc, safe, tree
+from bookbuild.importer import pandoc, safe, split, tree
 from bookbuild.support.errors import BookError
 from bookbuild.support.xml import parse
 
@@ -181,7 +181,8 @@ def _mark_docx_chapters(document, centred_styles: set[str]) -> int:
     if body is None:
         return 0
     marked = 0
-    after_break = True  # the document's first line is on a page of its own
+    after_break = False
+    first = True
     for p in body.iter(w("p")):
         words = _docx_text(p).strip()
         if not words and p.find(f".//{w('drawing')}") is None:
@@ -193,11 +194,12 @@ def _mark_docx_chapters(document, centred_styles: set[str]) -> int:
         jc = ppr.find(w("jc")) if ppr is not None else None
         is_centred = (jc.get(w("val")) == "center") if jc is not None else sid in centred_styles
         heading = sid.lower().startswith(("heading", "title", "subtitle", "berschrift"))
-        if (after_break or _docx_breaks_before(p)) and is_centred and not heading \
-                and len(words.split()) <= MAX_TITLE_WORDS and marked_ok(words):
+        opens = after_break or _docx_breaks_before(p) or (first and split.is_chapter_line(words))
+        if opens and is_centred and not heading and len(words.split()) <= MAX_TITLE_WORDS \
+                and marked_ok(words):
             _docx_set_text(p, tree.CHAPTER_MARK, prepend=True)
             marked += 1
-        after_break = _docx_breaks_after(p)
+        after_break, first = _docx_breaks_after(p), False
     return marked
 
 
@@ -374,7 +376,8 @@ def _mark_odt_chapters(content, centred: set[str], breaks: set[str]) -> int:
         if not words:
             continue
         style = p.get(t("style-name"), "")
-        if (first or style in breaks) and style in centred and \
+        opens = style in breaks or (first and split.is_chapter_line(words))
+        if opens and style in centred and \
                 len(words.split()) <= MAX_TITLE_WORDS and marked_ok(words):
             p.text = tree.CHAPTER_MARK + (p.text or "")
             marked += 1
