@@ -403,13 +403,7 @@ def _section(package: Package, doc: str, body, blocks: list[dict], n: int) -> sp
 
 
 def _kinds_by_position(sections: list[split.Section], language: str) -> None:
-    """Documents whose markup names no kind are named as a Word file's headings are."""
-    unnamed = [s for s in sections if not s.kind]
-    if not unnamed:
-        for s in sections:
-            if s.kind == "chapter":
-                s.role = "chapter"
-            elif s.role is None:
-                s.role = split.role_of(s.title, language)
-        return
-    split.name_roles(sections, language)
+    """The front and back matter the markup names stay so; the other documents (a toolchain
+    may call every one a chapter) are named as a Word file's headings are, by their titles."""
+    fixed = [s.kind if s.kind in ("front", "back") else None for s in sections]
+    split.name_roles(sections, language, fixed)

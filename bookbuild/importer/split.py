@@ -134,17 +134,22 @@ def sections(blocks: list[dict], level: int | None, language: str,
     return parts, opening
 
 
-def name_roles(parts: list[Section], language: str) -> None:
+def name_roles(parts: list[Section], language: str, fixed: list[str | None] | None = None) -> None:
     """Front matter is the run of role-titled sections before the first other one; back
-    matter the run after the last other one. A role title in between stays a chapter."""
-    roles = [role_of(p.title, language) for p in parts]
-    body = [i for i, r in enumerate(roles) if r is None]
+    matter the run after the last other one. A role title in between stays a chapter.
+    `fixed`: a kind the source's own markup gives a section (an EPUB's frontmatter)."""
+    fixed = fixed or [None] * len(parts)
+    roles = [p.role if p.role not in (None, "chapter") else role_of(p.title, language)
+             for p in parts]
+    body = [i for i, r in enumerate(roles) if r is None and not fixed[i]]
     first, last = (body[0], body[-1]) if body else (len(parts), len(parts) - 1)
     if not body:  # only role sections: the ones that can be back matter go to the back
         first = next((i for i, r in enumerate(roles) if r not in FRONT_ONLY), len(parts))
         last = first - 1
     for i, (part, role) in enumerate(zip(parts, roles)):
-        if i < first and role:
+        if fixed[i]:
+            part.kind, part.role = fixed[i], role
+        elif i < first and role:
             part.kind, part.role = "front", role
         elif i > last and role:
             part.kind, part.role = "back", role
