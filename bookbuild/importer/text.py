@@ -3,6 +3,7 @@ its markup surprises (a line starting with "1." or "#" in a plain text is the au
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from bookbuild.importer import pandoc
@@ -10,8 +11,6 @@ from bookbuild.importer.office import Read
 from bookbuild.support.errors import BookError
 
 MAX_BYTES = 64 * 1024 * 1024
-# Plain text: paragraphs at blank lines, nothing else read as markup.
-PLAIN = "markdown_strict-raw_html-auto_identifiers"
 
 
 def read_text(path: Path, work: Path) -> Read:
@@ -25,12 +24,25 @@ def read_text(path: Path, work: Path) -> Read:
         line = data[:e.start].count(b"\n") + 1
         raise BookError(f"{path}:{line}: not UTF-8 text (byte 0x{data[e.start]:02x}); "
                         f"save it as UTF-8 and import again") from None
-    copy = work / ("source.md" if path.suffix.lower() != ".txt" else "source.txt")
-    copy.write_bytes(data.removeprefix(b"\xef\xbb\xbf"))
-    fmt = PLAIN if path.suffix.lower() == ".txt" else "markdown"
-    doc = pandoc.read(copy, fmt)
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    if path.suffix.lower() == ".txt":
+        doc = plain(data.decode("utf-8"))
+    else:
+        copy = work / "source.md"
+        copy.write_bytes(data)
+        doc = pandoc.read(copy, "markdown")
     properties = _meta_properties(doc.get("meta", {}))
     return Read(doc, properties, None, [])
+
+
+def plain(text: str) -> dict:
+    """Plain text as a document tree: a paragraph at each blank line, no character read as
+    markup (a line starting "1." or "#" in a plain text is the author's words)."""
+    from bookbuild.importer import tree
+
+    paragraphs = [p for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if p.strip()]
+    blocks = [{"t": "Para", "c": tree.inlines(p)} for p in paragraphs]
+    return {"pandoc-api-version": pandoc.api_version(), "meta": {}, "blocks": blocks}
 
 
 def _meta_properties(meta: dict) -> dict[str, str]:
