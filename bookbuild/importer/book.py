@@ -82,7 +82,13 @@ def _epub(source: Path, target: Path, report: Report) -> Report:
         s.blocks, _ = tree.tidy(s.blocks)
     cover = None
     if package.cover and package.cover in entries:
-        cover = (package.cover, entries[package.cover])
+        if package.cover.lower().endswith((".jpg", ".jpeg", ".png")):
+            cover = (package.cover, entries[package.cover])
+        else:  # an SVG cover: print and the stores want a picture of pixels
+            report.look_at.append(
+                f"the EPUB's cover {package.cover.rsplit('/', 1)[-1]} is not a JPEG or PNG; "
+                f"bookbuild makes a cover from the title until you put one in assets/images/ "
+                f"and name it in book.yaml (cover:)")
     report.lines.extend(seen)
     notes = sum(_count(s.blocks, "Note") for s in sections)
     if notes:

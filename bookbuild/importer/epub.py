@@ -64,13 +64,16 @@ def read_epub(path: Path, entries: dict[str, bytes], seen: list[str]):
     images: dict[str, str] = {}
     work: list[tuple[str, etree._Element]] = []
     skipped = []
-    for p, root in docs.items():
-        body = root.find(x("body"))
-        if body is None or _generated(body, p, package):
+    bodies = {p: root.find(x("body")) for p, root in docs.items()}
+    kept = {p: _first_id(b) for p, b in bodies.items()
+            if b is not None and not _generated(b, p, package)}
+    for p, body in bodies.items():
+        if p not in kept:
             skipped.append(posixpath.basename(p))
             continue
         _attach_notes(p, body, notes)
         _clean(path, p, body, entries, images, seen)
+        _links(p, body, kept)
         if not "".join(body.itertext()).strip() and body.find(f".//{x('img')}") is None:
             skipped.append(posixpath.basename(p))
             continue
@@ -256,8 +259,6 @@ def _clean(path: Path, doc: str, body, entries, images: dict[str, str], seen: li
             el.getparent().replace(el, etree.Element(x("hr")))
         elif local == "img":
             _image(path, doc, el, entries, images, seen)
-        elif local == "a" and el.get("href"):
-            el.set("href", _internal(el.get("href")))
         for attr in [a for a in el.attrib if a.startswith("on") or a == "style"]:
             del el.attrib[attr]
 
@@ -279,12 +280,38 @@ def _drop(el) -> None:
     parent.remove(el)
 
 
-def _internal(href: str) -> str:
-    """A link to another document of the book: its anchor alone, as the sections share ids."""
-    parts = urlsplit(href)
-    if parts.scheme or parts.netloc:
-        return href
-    return f"#{parts.fragment}" if parts.fragment else href
+def _first_id(body) -> str:
+    return next((el.get("id") for el in body.iter() if isinstance(el.tag, str) and el.get("id")),
+                "")
+
+
+def _links(doc: str, body, kept: dict[str, str]) -> None:
+    """Links between the book's documents become links to ids, which the sections share; a
+    link to a page left out (a toolchain's copyright page) keeps its words only."""
+    for a in list(body.iter(x("a"))):
+        href = a.get("href") or ""
+        parts = urlsplit(href)
+        if not href or parts.scheme or parts.netloc or href.startswith("#"):
+            continue
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(doc), unquote(parts.path)))
+        if target in kept and (parts.fragment or kept[target]):
+            a.set("href", f"#{parts.fragment or kept[target]}")
+        else:
+            _unwrap(a)
+
+
+def _unwrap(el) -> None:
+    """An element replaced by its content."""
+    parent, at = el.getparent(), el.getparent().index(el)
+    text = el.text or ""
+    prev = el.getprevious()
+    if prev is not None:
+        prev.tail = (prev.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+    for n, child in enumerate(list(el)):
+        parent.insert(at + n, child)
+    _drop(el)
 
 
 def _image(path: Path, doc: str, img, entries, images: dict[str, str], seen: list[str]) -> None:

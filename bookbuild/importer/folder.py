@@ -126,8 +126,9 @@ def _pictures(blocks: list[dict], renamed: dict, report: Report, section: Sectio
             return []
         if not tree.text(alt):
             section.notes.append(f"the picture {name} has no description (alt text); add one")
-        keep = [kv for kv in attr[2] if kv[0] not in ("width", "height", "style")]
-        return [{"t": "Image", "c": [[attr[0], attr[1], keep], alt, [f"images/{name}", title]]}]
+        # Its id and text alternative stay; Word's sizes and a toolchain's classes go.
+        keep = [kv for kv in attr[2] if kv[0] in ("alt", "fig-alt")]
+        return [{"t": "Image", "c": [[attr[0], [], keep], alt, [f"images/{name}", title]]}]
     return tree.map_inlines(blocks, inline)
 
 
@@ -176,11 +177,14 @@ def book_yaml(properties: dict[str, str], subjects: list[str], cover: str | None
         None if properties.get("author") else "the document names no author; write it here")
     language, why = _language(properties.get("language"))
     put("language", language, why)
-    identifier = properties.get("identifier")
-    if identifier:
-        put("identifier", identifier)
-    else:
+    identifier = properties.get("identifier", "")
+    if re.match(r"(?i)^(urn:|(isbn:?)?\s*97[89])", identifier.strip()):
+        put("identifier", identifier.strip())
+    else:  # stores take an ISBN or a URN: a web address or a bare word is kept in the report
         put("identifier", f"urn:uuid:{uuid.uuid4()}")
+        if identifier:
+            report.look_at.append(f"manuscript/book.yaml: identifier: the source's {identifier!r} "
+                                  f"is not an ISBN or a URN; a new one was made")
     for key in ("publisher", "date", "rights", "description", "source"):
         put(key, properties.get(key))
     put("subjects", subjects or ([properties["subject"]] if properties.get("subject") else []))

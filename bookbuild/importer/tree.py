@@ -152,8 +152,9 @@ def tidy(blocks: list[Block]) -> tuple[list[Block], int]:
             return [{"t": t, "c": _trim(map_inlines(b["c"], inline))}]
         if t == "Div":  # a section's or a style's wrapper: its blocks are what the author wrote
             return b["c"][1]
-        if t == "Header":
+        if t == "Header":  # its id kept for links; a toolchain's epub:type and roles not
             level, attr, inlines = b["c"]
+            attr = [attr[0], [c for c in attr[1] if c == "unnumbered"], []]
             return [{"t": t, "c": [level, attr, _trim(map_inlines(inlines, inline))]}]
         return [b]
 
@@ -170,8 +171,11 @@ def inline(i: dict) -> list[dict]:
         classes = attr[1]
         if "smallcaps" in classes:
             return [{"t": "SmallCaps", "c": content}]
+        lang = [kv for kv in attr[2] if kv[0] == "lang"]
+        if lang and content:  # words in another language: for speech and hyphenation
+            return [{"t": "Span", "c": [["", [], lang], content]}]
         if attr[0] and not classes and content:  # a bookmark the author may link to: kept
-            return [i]
+            return [{"t": "Span", "c": [[attr[0], [], []], content]}]
         return content
     if t == "Note":
         return [{"t": "Note", "c": tidy(i["c"])[0]}]
