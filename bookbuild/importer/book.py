@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bookbuild.importer import epub, folder, office, pandoc, safe, split, text, tree
+from bookbuild.importer import epub, folder, language, office, pandoc, safe, split, text, tree
 from bookbuild.importer.folder import Report
 from bookbuild.support.errors import BookError
 
@@ -38,7 +38,13 @@ def _document(source: Path, target: Path, read: office.Read, split_at: int | Non
     properties = {**read.properties, **text._meta_properties(read.doc.get("meta", {}))}
     if read.properties.get("language"):  # the document's own setting over a stray meta field
         properties["language"] = read.properties["language"]
-    language = properties.get("language", "en")
+    if not properties.get("language"):
+        guessed = language.guess(tree.text(read.doc["blocks"]))
+        if guessed:
+            properties["language"] = guessed
+            report.look_at.append(f"manuscript/book.yaml: language: the document names none; "
+                                  f"{guessed!r} was guessed from its words, correct it if wrong")
+    language_tag = properties.get("language", "en")
     blocks, scenes = tree.tidy(read.doc["blocks"])
     headings = any(b.get("t") == "Header" for b in blocks)
     blocks, promoted = split.promote_chapter_lines(blocks, headings)
@@ -46,12 +52,19 @@ def _document(source: Path, target: Path, read: office.Read, split_at: int | Non
         how = "a centred line after a page break" if read.marked_chapters else \
             "a line such as \"Chapter 3\""
         report.lines.append(f"{promoted} chapter headings recognised as {how}")
+    blocks, mapped, unlinked = tree.fix_links(blocks)
+    if mapped:
+        report.lines.append(f"links to headings by their GitHub anchors, pointed at the headings: "
+                            f"{mapped}")
+    if unlinked:
+        report.look_at.append(f"{unlinked} links to files beside the source, or to anchors no "
+                              f"heading has, keep their words without the link")
     level, title_header = split.split_level(blocks, split_at)
     if title_header is not None:
         properties.setdefault("title", tree.text(title_header["c"][2]))
         report.lines.append(f"the one top heading {tree.text(title_header['c'][2])!r} read "
                             f"as the book's title; chapters split at level {level}")
-    sections, opening = split.sections(blocks, level, language, title_header)
+    sections, opening = split.sections(blocks, level, language_tag, title_header)
     if level is None:
         report.look_at.append("no chapter headings found: the whole text is one chapter; "
                               "give chapters Heading 1 (or --split-level N) and import again")
@@ -64,7 +77,7 @@ def _document(source: Path, target: Path, read: office.Read, split_at: int | Non
         report.lines.append(f"footnotes and endnotes: {notes}")
     if isinstance(source, Path) and source.suffix.lower() in (".md", ".markdown", ".txt"):
         _lines_of_headings(source, sections)
-    images = _media(read.media, report)
+    images = _media(read.media, report) if read.media else _beside(source, blocks_of(sections), report)
     if properties.get("date"):
         properties["date"] = _date(properties["date"])
     folder.write(target, sections, properties, [], images, None, report,
@@ -135,6 +148,50 @@ def _media(media: Path | None, report: Report) -> dict:
         out[str(path)] = (f"image-{n:02d}{path.suffix.lower()}", path)
     if out:
         report.lines.append(f"pictures: {len(out)}, in assets/images/")
+    return out
+
+
+def blocks_of(sections: list[split.Section]) -> list[dict]:
+    return [b for s in sections for b in s.blocks]
+
+
+MAX_PICTURE = 50 * 1024 * 1024
+
+
+def _beside(source: Path, blocks: list[dict], report: Report) -> dict:
+    """The pictures a Markdown file names beside it (never above its folder, never from
+    the web), by the path it names them with."""
+    base = source.parent.resolve()
+    out, remote, missing = {}, 0, []
+    names: set[str] = set()
+
+    def look(i: dict) -> list[dict]:
+        nonlocal remote
+        if i["t"] != "Image":
+            return [i]
+        src = i["c"][2][0]
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//", src):
+            remote += 1
+            return [i]
+        path = (base / src).resolve()
+        if path.is_relative_to(base) and path.is_file() and path.stat().st_size <= MAX_PICTURE:
+            name, n = path.name, 1
+            while name in names:
+                n += 1
+                name = f"{path.stem}-{n}{path.suffix}"
+            names.add(name)
+            out[src] = (name, path)
+        else:
+            missing.append(src)
+        return [i]
+    tree.map_inlines(blocks, look)
+    if out:
+        report.lines.append(f"pictures: {len(out)}, copied to assets/images/")
+    if remote:
+        report.look_at.append(f"{remote} pictures on the web were left out (not fetched)")
+    if missing:
+        report.look_at.append(f"pictures not found beside {source.name}, left out: "
+                              f"{', '.join(sorted(set(missing))[:5])}")
     return out
 
 

@@ -119,7 +119,11 @@ def _pictures(blocks: list[dict], renamed: dict, report: Report, section: Sectio
         if i["t"] != "Image":
             return [i]
         attr, alt, (src, title) = i["c"]
-        name, _ = renamed.get(src, ("", None))
+        if src not in renamed:
+            section.notes.append(f"the picture {src} was left out: it is on the web or not "
+                                 f"in the source; add it to assets/images/ if you have it")
+            return []
+        name, _ = renamed[src]
         if not name:
             section.notes.append(f"a picture in a format no ebook shows ({Path(src).name}) "
                                  f"was left out; save it as PNG or JPEG and add it")
@@ -129,7 +133,15 @@ def _pictures(blocks: list[dict], renamed: dict, report: Report, section: Sectio
         # Its id and text alternative stay; Word's sizes and a toolchain's classes go.
         keep = [kv for kv in attr[2] if kv[0] in ("alt", "fig-alt")]
         return [{"t": "Image", "c": [[attr[0], [], keep], alt, [f"images/{name}", title]]}]
-    return tree.map_inlines(blocks, inline)
+    return tree.map_blocks(tree.map_inlines(blocks, inline), _figure_without_picture)
+
+
+def _figure_without_picture(b: dict) -> list[dict]:
+    """A figure whose picture was left out keeps its caption's words, as a paragraph."""
+    if b.get("t") != "Figure" or tree.has_image(b["c"][2]):
+        return [b]
+    caption = b["c"][1][1]
+    return [{"t": "Para", "c": c["c"]} if c.get("t") == "Plain" else c for c in caption]
 
 
 def _file_names(sections: list[Section], language: str) -> list[str]:

@@ -105,9 +105,8 @@ def split_level(blocks: list[dict], asked: int | None) -> tuple[int | None, dict
     top = min(levels)
     tops = [b for b in blocks if b.get("t") == "Header" and b["c"][0] == top]
     deeper = [lv for lv in levels if lv > top]
-    first = next((b for b in blocks if b.get("t") not in ("Para", "Plain") or tree.text(b["c"])),
-                 None)
-    if len(tops) == 1 and deeper and tops[0] is first:
+    first = next(b for b in blocks if b.get("t") == "Header")
+    if len(tops) == 1 and deeper and tops[0] is first:  # what stands before it is an opening
         return min(deeper), tops[0]
     return top, None
 

@@ -196,6 +196,12 @@ def _trim(inlines: list[dict]) -> list[dict]:
     return out
 
 
+def has_image(node) -> bool:
+    found = []
+    map_inlines(node, lambda i: found.append(i) or [i] if i["t"] == "Image" else [i])
+    return bool(found)
+
+
 def _has_media(node) -> bool:
     found = []
     map_inlines(node, lambda i: found.append(i) or [i] if i["t"] in ("Image", "Math", "Note")
@@ -211,3 +217,45 @@ def _no_double_rules(blocks: list[Block]) -> list[Block]:
             continue
         out.append(b)
     return out
+
+
+def github_slug(words: str) -> str:
+    """The anchor GitHub gives a heading: what a README's own links point at."""
+    return re.sub(r"[^\w\- ]", "", words.strip().lower()).replace(" ", "-")
+
+
+def fix_links(blocks: list[Block]) -> tuple[list[Block], int, int]:
+    """Links inside the book point at ids pandoc gives; a README's GitHub-style anchors are
+    mapped to them. A link to a file beside the source (AUTHORS.md) cannot be followed in a
+    book: its words stay, the link goes. Returns the blocks, links mapped, links unlinked."""
+    ids: dict[str, str] = {}
+    known: set[str] = set()
+
+    def collect(b: Block) -> list[Block]:
+        if b.get("t") == "Header":
+            known.add(b["c"][1][0])
+            ids.setdefault(github_slug(text(b["c"][2])), b["c"][1][0])
+        return [b]
+    map_blocks(blocks, collect)
+    mapped = unlinked = 0
+
+    def link(i: dict) -> list[dict]:
+        nonlocal mapped, unlinked
+        if i["t"] != "Link":
+            return [i]
+        attr, content, (url, title) = i["c"]
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url) or url.startswith("//"):
+            return [i]
+        if url.startswith("#"):
+            target = url[1:]
+            if target in known:
+                return [i]
+            from urllib.parse import unquote
+
+            found = ids.get(unquote(target).lower()) or ids.get(github_slug(unquote(target)))
+            if found:
+                mapped += 1
+                return [{"t": "Link", "c": [attr, content, ["#" + found, title]]}]
+        unlinked += 1
+        return content
+    return map_inlines(blocks, link), mapped, unlinked
