@@ -29,7 +29,7 @@ For Ada, who kept the light.
 The keeper climbed the stairs at dusk.[^1] She read *The Mariner's Log* and **never** slept
 before the lamp was lit. The [NASA]{.smallcaps} report sat on the shelf.
 
-![The lighthouse at dusk](lighthouse.png)
+![The lighthouse at dusk](lighthouse.png){alt="A white tower on a dark rock"}
 
 \\* \\* \\*
 

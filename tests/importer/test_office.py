@@ -60,7 +60,9 @@ def test_the_text_keeps_its_notes_emphasis_quotes_lists_tables_links_and_breaks(
 def test_the_picture_is_extracted_with_its_description(imported):
     _fmt, folder, _ = imported
     one = (folder / "manuscript/chapters/01-chapter-one.md").read_text("utf-8")
-    assert "![The lighthouse at dusk](images/image-01.png)" in one
+    # Word's and LibreOffice's description is the alt text; the caption stays the caption.
+    assert ('![The lighthouse at dusk](images/image-01.png){alt="A white tower on a dark rock"}'
+            in one)
     with Image.open(folder / "assets/images/image-01.png") as im:
         assert im.size == (120, 160)
 
