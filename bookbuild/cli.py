@@ -213,6 +213,51 @@ def proof(book: str, out: str | None, serve: bool, device: str | None, port: int
 
 
 @main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--out", type=click.Path(file_okay=False),
+              help="Output folder [catalog.yaml's out:, else build/catalog beside it; "
+                   "./catalog for folders].")
+@click.option("--format", "formats", multiple=True,
+              type=click.Choice(["epub", "pdf", "cover", "kepub", "kindle", "all"]),
+              help="A format to make of every book (again for more) [catalog.yaml's, or epub].")
+@click.option("--title", help="The catalogue's title in its feeds and page [catalog.yaml's].")
+@click.option("--scheduler", metavar="tcp://HOST:PORT",
+              help="Build on this Dask cluster (its workers see the books at the same paths).")
+@click.option("--workers", type=click.IntRange(1, 512),
+              help="Local worker processes [one per core]; 1 builds in this process.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the table and the results.")
+@friendly
+def catalog(paths: tuple[str, ...], out: str | None, formats: tuple[str, ...],
+            title: str | None, scheduler: str | None, workers: int | None, quiet: bool) -> None:
+    """Build many books: PATHS are book folders, or one catalog.yaml [./catalog.yaml]; then
+    write their OPDS 1.2 and 2.0 feeds, an HTML page and a JSON report.
+
+    Exit code 0 when every book is built, 1 when any failed (the others are built all the
+    same), 2 on bad usage.
+    """
+    from bookbuild.commands.catalog import catalog_command
+
+    if scheduler and workers:
+        raise click.UsageError("--workers is for the local cluster; a --scheduler has its own")
+    chosen = ("epub", "pdf", "cover") if "all" in formats else tuple(dict.fromkeys(formats))
+    sys.exit(catalog_command(list(paths), out, chosen, title, scheduler, workers, click.echo,
+                             _progress(quiet)))
+
+
+@main.command()
+@click.argument("folder", default=".", type=click.Path(file_okay=False))
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--host", default="0.0.0.0", show_default=True, help="Address to serve on.")
+@friendly
+def serve(folder: str, port: int, host: str) -> None:
+    """Serve FOLDER (a catalogue's output, or a book's build folder) on the local network:
+    OPDS readers open /opds.xml, browsers the front page."""
+    from bookbuild.commands.catalog import serve_command
+
+    serve_command(folder, host, port, click.echo)
+
+
+@main.command()
 @click.argument("book", default=".", type=click.Path(file_okay=False))
 @click.option("--out", type=click.Path(file_okay=False), help="Output folder [BOOK/build].")
 @click.option("--view", default=DEFAULT_VIEW, show_default=True,

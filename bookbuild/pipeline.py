@@ -11,6 +11,7 @@ the rest is said once a run, and an error leaves the previous output where it wa
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from collections.abc import Callable
@@ -131,7 +132,7 @@ def make(run: Run, name: str) -> Path:
 
 def inputs_key(book: Book) -> str:
     """Everything the book's outputs depend on: a changed byte anywhere means a rebuild."""
-    parts = [str(book.modified), book.yaml_text]
+    parts = [str(book.modified), book.yaml_text, json.dumps(book.defaults, sort_keys=True, default=str)]
     for s in book.sections:
         parts += [s.source, s.text]
     for name, asset in sorted(book.assets.items()):

@@ -134,17 +134,19 @@ class _StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep)
 
 
-def load_yaml(path: Path, problems: Problems) -> dict:
+def load_yaml(path: Path, problems: Problems, label: str = FILE) -> dict:
+    """A YAML mapping with the line of every key beside it (under AT); each problem is said at
+    `label` (how messages name the file) and its line."""
     try:
         raw = path.read_bytes()
     except OSError as e:
-        problems.add(f"cannot read it ({e.strerror})", FILE)
+        problems.add(f"cannot read it ({e.strerror})", label)
         return {}
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         problems.add(f"not UTF-8 text: byte 0x{raw[e.start]:02x} at offset {e.start}; "
-                     f"save the file as UTF-8", FILE, raw[:e.start].count(b"\n") + 1)
+                     f"save the file as UTF-8", label, raw[:e.start].count(b"\n") + 1)
         return {}
     loader = _StrictLoader(text)
     try:
@@ -155,18 +157,18 @@ def load_yaml(path: Path, problems: Problems) -> dict:
         reason = getattr(e, "problem", None) or str(e).splitlines()[0]
         if "'\\t'" in reason:
             reason = "a tab character; YAML indents with spaces only"
-        problems.add(f"invalid YAML: {reason}", FILE,
+        problems.add(f"invalid YAML: {reason}", label,
                      mark.line + 1 if mark else None, mark.column + 1 if mark else None)
         return {}
     except RecursionError:
-        problems.add("invalid YAML: nested too deeply", FILE)
+        problems.add("invalid YAML: nested too deeply", label)
         return {}
     finally:
         loader.dispose()
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        problems.add("must be a mapping of keys such as title, author, language", FILE, 1)
+        problems.add("must be a mapping of keys such as title, author, language", label, 1)
         return {}
     data[AT] = Positions.of(node)
     return data

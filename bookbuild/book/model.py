@@ -147,6 +147,7 @@ class Book:
     yaml_text: str = ""  # book.yaml as read, once, for finding a value's text in it
     positions: Any = None  # book.config.Positions: the line of every key of book.yaml
     style: Any = None  # book.style.Style: the design and the author's choices in it
+    defaults: dict = field(default_factory=dict)  # a catalogue's shared book.yaml keys
 
     def __post_init__(self) -> None:
         if self.style is None:  # a Book made in code, not read from a folder

@@ -29,7 +29,9 @@ ROLES = {
 }
 
 
-def read_book(folder: str | Path) -> Book:
+def read_book(folder: str | Path, defaults: dict | None = None) -> Book:
+    """The book in `folder`; `defaults` are book.yaml keys a catalogue gives every book, under
+    the book's own (a mapping such as print: is merged key by key)."""
     root = Path(folder).resolve()
     problems = Problems()
     if not (root / "manuscript").is_dir():
@@ -39,7 +41,7 @@ def read_book(folder: str | Path) -> Book:
     yaml_path = inside(root, METADATA_FILE)
     if not yaml_path.is_file():
         raise BookError(f"{METADATA_FILE}: missing; it holds title, author and language")
-    data = load_yaml(yaml_path, problems)
+    data = with_defaults(load_yaml(yaml_path, problems), defaults or {})
     metadata = parse_metadata(data, problems) if data else None
     if data and not metadata and not problems:
         problems.add("incomplete metadata", METADATA_FILE)
@@ -51,7 +53,23 @@ def read_book(folder: str | Path) -> Book:
     design = style.parse(config, data.get(AT))
     return Book(root=root, metadata=metadata, sections=sections, assets=_assets(root),
                 config=config, modified=_modified(root, files),
-                yaml_text=yaml_path.read_text("utf-8", "replace"), positions=data.get(AT), style=design)
+                yaml_text=yaml_path.read_text("utf-8", "replace"), positions=data.get(AT), style=design,
+                defaults=dict(defaults or {}))
+
+
+def with_defaults(data: dict, defaults: dict) -> dict:
+    """book.yaml's keys over the shared ones; a mapping in both has the book's keys over the
+    shared ones. Nothing is added to a book.yaml that cannot be read."""
+    if not data or not defaults:
+        return data
+    merged = dict(data)
+    for key, value in defaults.items():
+        own = data.get(key)
+        if key not in data:
+            merged[key] = value
+        elif isinstance(own, dict) and isinstance(value, dict):
+            merged[key] = {**value, **own}
+    return merged
 
 
 def _with_book_references(sections: list[Section]) -> list[Section]:

@@ -29,6 +29,9 @@ KINDS = [(FORMATS[name].suffix, what) for name, what in (
     ("kepub", "Kobo edition"), ("kindle", "Kindle edition"), ("epub", "EPUB"),
     ("cover", "Print cover (PDF)"), ("pdf", "Print interior (PDF)"))]
 DOWNLOADS = (".epub", ".pdf")
+# A catalogue's feeds (bookbuild.catalog.feeds), typed as OPDS readers look for them.
+FEEDS = {"opds.xml": "application/atom+xml;profile=opds-catalog;kind=acquisition",
+         "opds.json": "application/opds+json"}
 SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
 
 
@@ -64,7 +67,8 @@ class Handler(SimpleHTTPRequestHandler):
     log: Callable[[str], None] = staticmethod(lambda _msg: None)
 
     def do_GET(self):  # noqa: N802 - the stdlib's name
-        if self.path.split("?", 1)[0] in ("/", "/index.html"):
+        catalogue = (Path(self.directory) / "opds.xml").is_file()  # its own page is its front
+        if self.path.split("?", 1)[0] in ("/", "/index.html") and not catalogue:
             body = listing(Path(self.directory), self.title, self.slug)
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -73,6 +77,9 @@ class Handler(SimpleHTTPRequestHandler):
             self.wfile.write(body)
             return
         super().do_GET()
+
+    def guess_type(self, path):
+        return FEEDS.get(Path(str(path)).name) or super().guess_type(path)
 
     def end_headers(self):
         # A rebuilt book must reach the reader, not a cached copy of the last one.
@@ -144,6 +151,8 @@ def serve(root: Path, host: str, port: int, say: Callable[[str], None], title: s
     server = make_server(root, host, port, title, say, slug)
     url = public_url(host, server.server_address[1])
     say(f"serving {root} at {url}")
+    if (root / "opds.xml").is_file():
+        say(f"its OPDS catalogue, for reading apps (KOReader, Thorium…): {url}opds.xml")
     try:
         say(qr_text(url))
     except ImportError:
