@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
-from bench import big_epub, watch_time  # noqa: E402
+from bench import big_epub, catalog, watch_time  # noqa: E402
 from bench.generate import generate  # noqa: E402
 
 
@@ -36,7 +36,7 @@ class Run:
     cpu: float = 0.0  # user + system seconds of the process and its children
 
 
-def measure(label: str, argv: list[str], env: dict | None = None) -> Run:
+def measure(label: str, argv: list[str], env: dict | None = None, expect: int = 0) -> Run:
     start = time.perf_counter()
     # stderr to a file, not a pipe: pandoc's warnings on the big book fill a pipe's buffer,
     # and a child blocked on a full pipe never exits for wait4().
@@ -47,7 +47,7 @@ def measure(label: str, argv: list[str], env: dict | None = None) -> Run:
         seconds = time.perf_counter() - start
         log.seek(0)
         err = log.read().decode(errors="replace")
-    ok = os.waitstatus_to_exitcode(status) == 0
+    ok = os.waitstatus_to_exitcode(status) == expect
     if not ok:
         print(f"  {label} failed:\n{err[-2000:]}", file=sys.stderr)
     run = Run(label, seconds, usage.ru_maxrss / 1024, ok, usage.ru_utime + usage.ru_stime)
@@ -148,6 +148,7 @@ TARGETS = [  # (label, numerator, denominator, limit, measure): a ratio of two r
     ("PDF cold / bare pandoc→Typst (state), CPU", "pdf", "bare", 1.0, "cpu"),
     ("PDF cold / bare pandoc→Typst (state), wall", "pdf", "bare", 0.8, "wall"),
     ("PDF one-chapter edit / PDF cold", "pdf-edit", "pdf", 0.2, "wall"),
+    ("catalogue on the cores / serial", "catalog", "catalog-serial", 0.6, "wall"),
 ]
 EXTRA = [  # (label, run, value, limit, unit): one run against a fixed limit
     ("PDF cold peak RSS", "pdf", lambda r: r.peak_mb, 1024, "MB"),
@@ -225,6 +226,25 @@ def competing_load():
         proc.wait()
 
 
+def catalog_runs(work: Path, books: int) -> dict[str, Run]:
+    """Issue 19: the same cold catalogue built serially and on the local cores. Run on free
+    cores only: a competing load takes the very core the parallel run is measured on."""
+    source = work / "catalog-source"
+    shutil.rmtree(source, ignore_errors=True)
+    catalog.generate(source, books)
+    cli = [str(BIN / "bookbuild"), "catalog", "-q"]
+    serial, parallel = work / "catalog-serial", work / "catalog-parallel"
+    runs = {"catalog-serial": measure(f"catalogue of {books} books, serial",
+                                      [*cli, str(catalog.copy(source, serial)), "--workers", "1"],
+                                      expect=1),
+            "catalog": measure(f"catalogue of {books} books, on {os.cpu_count()} cores",
+                               [*cli, str(catalog.copy(source, parallel))], expect=1)}
+    for problem in catalog.verdict(serial, parallel, books):
+        print(f"  catalogue: {problem}", file=sys.stderr)
+        runs["catalog"].ok = False
+    return runs
+
+
 def measure_all(args, book: Path, out: Path) -> dict[str, Run]:
     runs = epub_runs(book, out)
     if not args.skip_pdf:
@@ -242,6 +262,9 @@ def main() -> int:
     parser.add_argument("--chapters", type=int, default=200)
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "bench")
     parser.add_argument("--skip-pdf", action="store_true")
+    parser.add_argument("--catalog-books", type=int, default=200)
+    parser.add_argument("--only-catalog", action="store_true",
+                        help="only the catalogue's runs (issue 19)")
     parser.add_argument("--no-load", action="store_true",
                         help="skip the second pass, under a competing load on one core")
     args = parser.parse_args()
@@ -251,9 +274,13 @@ def main() -> int:
     shutil.rmtree(args.work, ignore_errors=True)
     book, out = args.work / "book", args.work / "out"
     out.mkdir(parents=True)
+    quiet_catalog = catalog_runs(args.work, args.catalog_books)
+    if args.only_catalog:
+        print(table(quiet_catalog))
+        return 0 if all(r.ok for r in quiet_catalog.values()) else 1
     print(f"generating a {args.words:,}-word, {args.chapters}-chapter book", file=sys.stderr)
     generate(book, args.chapters, args.words)
-    passes = {"quiet": measure_all(args, book, out)}
+    passes = {"quiet": measure_all(args, book, out) | quiet_catalog}
     if not args.no_load:
         print("again, with a competing load on one core", file=sys.stderr)
         with competing_load():

@@ -185,8 +185,10 @@ def _card(name: str, e: dict) -> str:
                      f'{escape(LABELS[link["format"]])}</a>' for link in e["links"])
     byline = escape(", ".join(e["authors"]))
     lang = escape(e["language"])
-    return (f'<li lang="{lang}">{cover}<div><h2>{escape(e["title"])}</h2>'
-            f'<p class="by">{byline}</p><p class="get">{links}</p></div></li>')
+    subtitle = f'<p class="sub">{escape(e["subtitle"])}</p>' if e.get("subtitle") else ""
+    about = f'<p class="about">{escape(e["description"])}</p>' if e.get("description") else ""
+    return (f'<li lang="{lang}">{cover}<div><h2>{escape(e["title"])}</h2>{subtitle}'
+            f'<p class="by">{byline}</p>{about}<p class="get">{links}</p></div></li>')
 
 
 THUMB_HEIGHT = 160  # CSS pixels on the page
