@@ -31,14 +31,42 @@ async function readBook(view) {
     // a section before its columns were laid out.
     await contents.document.fonts.ready;
     await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => contents.window.requestAnimationFrame(
-      () => contents.window.requestAnimationFrame(r)));
     const layout = rendition.manager.layout;
-    const measured = measure(contents.document, layout, view.height);
+    // The frame sized again for the text as its fonts set it: epub.js sized it at first with
+    // whatever fonts had loaded, and a frame grown then kept a column of the body's bottom
+    // padding, a blank page seen in one run of two (the everything book, kobo-clara medium).
+    for (const v of rendition.manager.views.all()) v.expand(true);
+    const take = () => measure(contents.document, layout, view.height);
+    let measured = await settled(contents, take);
+    // epub.js checks the frame's size against the text every 350 ms: a frame that differs
+    // from what the document holds is looked at again after that, so that only the frame
+    // the reader settles on is counted.
+    for (let tries = 0; tries < 2 && measured.pages !== measured.framed; tries++) {
+      await new Promise((r) => setTimeout(r, 400));
+      measured = await settled(contents, take);
+    }
     measured.printPages = where(contents.document, layout, item.href, printPages);
     sections.push({ href: item.href, ...measured });
   }
   return { sections, pageList: printPages.length };
+}
+
+// A measurement taken until two in a row agree: a font that arrives late (the scripts of
+// the world's languages load on first use) reflows the section after fonts.ready, and one
+// look then saw a page count that the text no longer filled.
+async function settled(contents, take) {
+  const frames = () => new Promise((r) => contents.window.requestAnimationFrame(
+    () => contents.window.requestAnimationFrame(r)));
+  await frames();
+  let last = take();
+  for (let tries = 0; tries < 8; tries++) {
+    await contents.document.fonts.ready;
+    await frames();
+    const now = take();
+    if (JSON.stringify(now) === JSON.stringify(last)) return now;
+    last = now;
+  }
+  return last;
 }
 
 // The page a box starts on, and whether it runs out of its page (right or bottom edge).
@@ -46,7 +74,13 @@ function measure(doc, layout, height) {
   const delta = layout.delta, column = layout.columnWidth, pad = layout.gap / 2;
   const pageOf = (x) => Math.max(0, Math.floor((x - pad + 1) / delta));
   const body = doc.body;
-  const pages = Math.max(1, Math.round(doc.documentElement.scrollWidth / delta));
+  // The pages the document fills (what a reader paginating it in CSS columns shows), and
+  // the width epub.js gave its frame, to see whether that frame has settled.
+  const frame = doc.defaultView.frameElement;
+  const overflow = Math.max(1, Math.round(doc.documentElement.scrollWidth / delta));
+  const pages = overflow;
+  const framed = frame ? Math.max(1, Math.round(frame.getBoundingClientRect().width / delta))
+    : overflow;
   const inked = new Set();
   const problems = [];
   const walker = doc.createTreeWalker(body, NodeFilter.SHOW_TEXT);
@@ -90,7 +124,7 @@ function measure(doc, layout, height) {
   }
   const types = [body.className, ...[...body.querySelectorAll("section")].map(
     (s) => s.getAttributeNS("http://www.idpf.org/2007/ops", "type") || "")].join(" ");
-  return { pages, types, problems };
+  return { pages, framed, types, problems };
 
   function clipped(el) {
     for (let a = el.parentElement; a && a !== body; a = a.parentElement) {
