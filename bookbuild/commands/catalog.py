@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bookbuild.support.progress import Progress
+from bookbuild.support.words import counted
 
 
 def catalog_command(paths: list[str], out: str | None, formats: tuple[str, ...],
@@ -20,7 +21,7 @@ def catalog_command(paths: list[str], out: str | None, formats: tuple[str, ...],
     catalog = config.read(paths, out, formats, title)
     where = f"on {scheduler}" if scheduler else \
         ("in this process" if workers == 1 else "on this machine's cores")
-    progress(f"building {len(catalog.entries)} books {where} into {catalog.out}")
+    progress(f"building {counted(len(catalog.entries), 'book')} {where} into {catalog.out}")
     started = time.monotonic()
 
     def finished(result: dict, done: int, total: int) -> None:
