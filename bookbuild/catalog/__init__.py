@@ -24,7 +24,6 @@ REPORT_FILE = "catalog-report.json"
 @dataclass
 class Outcome:
     results: list[dict]
-    written: list[str]  # the catalogue's own files, by name under its output folder
     seconds: float
 
     @property
@@ -42,12 +41,12 @@ def build_catalog(catalog: Catalog, scheduler: str | None, workers: int | None,
     output.writable(catalog.out)
     results = build_all(catalog, scheduler, workers, finished)
     seconds = time.perf_counter() - start
-    written = write_feeds(catalog, results)
+    write_feeds(catalog, results)
     write_report(catalog, results, seconds)
-    return Outcome(results, [*written, REPORT_FILE], seconds)
+    return Outcome(results, seconds)
 
 
-def write_feeds(catalog: Catalog, results: list[dict]) -> list[str]:
+def write_feeds(catalog: Catalog, results: list[dict]) -> None:
     books = [(r["book"], r["entry"]) for r in results
              if r["status"] != "failed" and r.get("entry") and r["entry"]["links"]]
     files = {feeds.ATOM_FILE: feeds.atom_feed(catalog.title, books),
@@ -59,7 +58,6 @@ def write_feeds(catalog: Catalog, results: list[dict]) -> list[str]:
             continue
         with output.atomic(target) as tmp:
             tmp.write_bytes(data)
-    return list(files)
 
 
 def write_report(catalog: Catalog, results: list[dict], seconds: float) -> None:

@@ -58,7 +58,7 @@ def _build(folder: Path, out: Path, formats: tuple[str, ...], defaults: dict) ->
     finally:
         cache.prune_written()
     fresh = any(output.told(p, before).startswith("wrote") for p in made.values())
-    cover = _covers(made["epub"], out) if "epub" in made else None
+    cover = _covers(made["epub"], out, fresh) if "epub" in made else None
     return {"status": "built" if fresh else "up to date",
             "warnings": [str(d) for d in run.warnings],
             "files": {fmt: {"name": p.name, "bytes": p.stat().st_size}
@@ -82,11 +82,14 @@ def entry(book: Book, made: dict[str, Path], cover: tuple[int, int] | None) -> d
     }
 
 
-def _covers(epub: Path, out: Path) -> tuple[int, int] | None:
+def _covers(epub: Path, out: Path, fresh: bool) -> tuple[int, int] | None:
     """The EPUB's own cover (the author's picture, or the one bookbuild set) as the feed's
-    cover and thumbnail, written only when changed; its size in pixels."""
+    cover and thumbnail, made again only when the EPUB was; its size in pixels."""
     from PIL import Image
 
+    if not fresh and (out / COVER).is_file() and (out / THUMBNAIL).is_file():
+        with Image.open(out / COVER) as made:  # reads the header only
+            return made.size
     data = cover_of(epub)
     if data is None:
         return None
