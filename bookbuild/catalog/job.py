@@ -8,6 +8,8 @@ The folders it names must be at the same paths on every worker (a shared file sy
 
 from __future__ import annotations
 
+import functools
+import gc
 import io
 import time
 import zipfile
@@ -20,6 +22,7 @@ from lxml import etree
 from bookbuild import pipeline
 from bookbuild.book.model import Book
 from bookbuild.book.reader import read_book
+from bookbuild.epub import fonts
 from bookbuild.support import cache, output
 from bookbuild.support.errors import BookError
 
@@ -46,7 +49,17 @@ def build_one(folder: str, out: str, formats: tuple[str, ...], defaults: dict) -
     return result
 
 
+@functools.cache
+def _worker_once() -> None:
+    """This process builds book after book: its fonts are instanced once, and the objects it
+    holds now (in a Dask worker, all of Dask's) are left out of the garbage collector's
+    scans, which otherwise walk them again at each full collection a book's build sets off."""
+    fonts.share_instances()
+    gc.freeze()
+
+
 def _build(folder: Path, out: Path, formats: tuple[str, ...], defaults: dict) -> dict:
+    _worker_once()
     book = read_book(folder, defaults)
     before = output.snapshot(out)
     said: list[str] = []

@@ -165,3 +165,36 @@ def test_without_embedding_the_epub_has_no_fonts(tmp_path):
     files = read_zip(path)
     assert not [n for n in files if n.startswith("EPUB/fonts/")]
     assert b"@font-face" not in files["EPUB/css/book.css"]
+
+
+@pytest.fixture
+def shared(monkeypatch):
+    """A process that builds many books: instances of the repertoire, cut for each book."""
+    monkeypatch.setattr(fonts, "_shared", True)
+
+
+def test_a_subset_cut_from_a_shared_instance_is_the_same_font(book, modern, shared):
+    cut = by_name(embedded(book, "modern"))
+    own = by_name(modern)
+    assert list(cut) == list(own)
+    for name in ("fonts/literata-regular.ttf", "fonts/literata-bold.ttf"):
+        a, b = ttf(cut[name].data), ttf(own[name].data)
+        assert set(a.getBestCmap()) == set(b.getBestCmap())
+        assert a.getGlyphOrder() == b.getGlyphOrder()  # the same small caps and figures
+        assert not {"fvar", "gvar", "HVAR"} & set(a.keys())
+        assert a["OS/2"].usWeightClass == b["OS/2"].usWeightClass
+        assert a["hmtx"].metrics == b["hmtx"].metrics  # drawn at the same weight
+    features = {r.FeatureTag for r in ttf(cut["fonts/literata-regular.ttf"].data)
+                ["GSUB"].table.FeatureList.FeatureRecord}
+    assert {"smcp", "c2sc", "onum", "liga"} <= features
+
+
+def test_a_book_beyond_the_repertoire_instances_its_own_subset(book, monkeypatch, shared):
+    text = "Tiếng Việt"  # ế: Latin Extended Additional, past REPERTOIRE
+    assert not set(fonts.characters(text)) <= fonts.REPERTOIRE
+    calls = []
+    monkeypatch.setattr(fonts, "_shared_instance", lambda *a: calls.append(a))
+    result = by_name(embedded(book, "modern", text=text))
+    assert not calls
+    regular = ttf(result["fonts/literata-regular.ttf"].data)
+    assert ord("ế") in regular.getBestCmap() and "fvar" not in regular
