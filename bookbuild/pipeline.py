@@ -194,7 +194,7 @@ def print_pages(run: Run):
     s, meta = result.settings, run.book.metadata
     source = f"urn:isbn:{s.isbn}" if s.isbn else \
         f"{meta.title}, print edition ({s.trim_name} in, {counted(result.pages, 'page')})"
-    return PrintPages([Start(p.label, p.text) for p in result.page_starts()], source,
+    return PrintPages([Start(p.label, p.text) for p in result.page_starts(run.store)], source,
                       result.anchors, result.index_start)
 
 

@@ -88,7 +88,10 @@ def _client(scheduler: str | None, workers: int | None) -> Iterator:
     # Processes, one thread each: a build holds the GIL while it writes and checks. Dask's
     # profiler samples the task's stack every 10 ms, under the same GIL: measured, a book
     # took 0.98 s on a worker with it and 0.84 s without (0.76 s in this process alone).
-    with dask.config.set({"distributed.worker.profile.enabled": False}):
+    environ = {k: v for k, v in dask.config.get("distributed.nanny.pre-spawn-environ").items()
+               if k != "MALLOC_TRIM_THRESHOLD_"}
+    with dask.config.set({"distributed.worker.profile.enabled": False,
+                          "distributed.nanny.pre-spawn-environ": environ}):
         cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True,
                                host="127.0.0.1", dashboard_address=None,
                                silence_logs=logging.ERROR)

@@ -16,8 +16,10 @@ sections (half-title, title page, copyright page, contents) go at the start of t
 from __future__ import annotations
 
 import bisect
+import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape
 
 from lxml import etree
@@ -88,12 +90,27 @@ def front_markup(labels: list[str]) -> str:
 def key(text: str) -> str:
     """The letters and digits of `text`, case folded, accents apart: what both editions
     share. Decomposed (NFKD), so that a character's key is the same alone as in its text:
-    insert() counts them one at a time, and an accent written apart or together is one."""
-    out = []
-    for ch in unicodedata.normalize("NFKD", text):
-        if ch.isalnum():
-            out.append(ch.lower() if len(ch.lower()) == 1 else ch)
-    return "".join(out)
+    insert() counts them one at a time, and an accent written apart or together is one.
+    Each character is folded on its own (str.lower of a whole word writes a Greek final
+    sigma, which a character alone is not)."""
+    kept = "".join(_ALNUM.findall(unicodedata.normalize("NFKD", text)))
+    return kept.lower() if kept.isascii() else "".join(map(_folded, kept))
+
+
+# A run of characters for which str.isalnum() holds: \w less the underscore. A book's text
+# is millions of characters, read several times: a regular expression, not a loop.
+_ALNUM = re.compile(r"[^\W_]+")
+
+
+@lru_cache(maxsize=8192)
+def _folded(ch: str) -> str:
+    low = ch.lower()
+    return low if len(low) == 1 else ch
+
+
+@lru_cache(maxsize=8192)
+def _key_length(ch: str) -> int:
+    return len(key(ch))
 
 
 class Stream:
@@ -191,11 +208,11 @@ def _char_index(text: str, nth: int) -> int:
     """Where in `text` its `nth` key character is."""
     seen = 0
     for i, ch in enumerate(text):
-        k = key(ch)
-        if k:
-            if seen + len(k) > nth:
+        size = _key_length(ch)
+        if size:
+            if seen + size > nth:
                 return i
-            seen += len(k)
+            seen += size
     return len(text)
 
 

@@ -73,12 +73,20 @@ class Interior:
     block: pagemap.Block = pagemap.Block(0.0, 0.0)  # the text block's top and bottom margins
     anchors: dict[tuple[str, str], str] = field(default_factory=dict)  # (section, id) → page
     index_start: str | None = None  # the page the index begins on, when the book has one
+    # Where each job's pages went in the book (its first page's index, and the job's PDF),
+    # and every page's label: the jobs' texts are read, and cached, instead of the book's.
+    placed: list[tuple[int, bytes]] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
     _starts: list[pagemap.PageStart] | None = None
 
-    def page_starts(self) -> list[pagemap.PageStart]:
+    def page_starts(self, store: Cache = NO_CACHE) -> list[pagemap.PageStart]:
         """Each page's label and the text its text block begins with (read once)."""
         if self._starts is None:
-            self._starts = pagemap.starts(self.pdf, self.block, self.settings.bleed_pt)
+            if self.placed:
+                self._starts = pagemap.from_jobs(self.labels, self.placed, self.block,
+                                                 self.settings.bleed_pt, store)
+            else:
+                self._starts = pagemap.starts(self.pdf, self.block, self.settings.bleed_pt)
         return self._starts
 
 
@@ -181,7 +189,8 @@ def typeset(book: Book, progress: Progress, store: Cache = NO_CACHE) -> Interior
     block = pagemap.Block(geometry.margins["top"], geometry.margins["bottom"])
     return Interior(pdf, count, s, warnings, dict(runner.peaks), list(runner.compiled),
                     setter.overflows, block, anchors=_by_section(parts, setter.anchors),
-                    index_start=setter.anchors.get(print_index.START))
+                    index_start=setter.anchors.get(print_index.START), placed=setter.placed,
+                    labels=setter.labels)
 
 
 def _by_section(parts: list[source.Part], anchors: dict[str, str]
@@ -347,6 +356,8 @@ class Setter:
         self.refs: dict[str, str] = {}  # refs.json of this pass: label → printed page
         self.anchors: dict[str, str] = {}  # where this pass set each target: label → page
         self.referred = {label for p in plan.parts for label in source.page_refs(p.text)}
+        self.placed: list[tuple[int, bytes]] = []  # the last run's: see Interior.placed
+        self.labels: list[str] = []
 
     def run(self, openers: str, progress: Progress) -> tuple[object, str]:
         """The merged book (a pikepdf.Pdf) and the PDF version it is to be saved as.
@@ -380,6 +391,9 @@ class Setter:
         doc = merger.finish(targets)
         self.anchors = {t.name: merger.label(merger.index(t.piece, t.page)) for t in targets
                         if not t.name.startswith("bb-toc-")}
+        self.placed = [(0, result.pdf)] + [(merger.index(n, 1), r.pdf)
+                                           for n, r in enumerate(body)]
+        self.labels = [merger.label(i) for i in range(len(doc.pages))]
         return doc, merger.version
 
     def _overflows(self, front: jobs.Result, body: list[jobs.Result],

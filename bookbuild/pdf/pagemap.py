@@ -8,7 +8,11 @@ running head or a folio is never taken for the page's first words.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+
+from bookbuild.support import cache
+from bookbuild.support.cache import NO_CACHE, Cache
 
 # Glyphs of the first line may rise a little above the text block's top edge.
 RISE = 2.0
@@ -45,3 +49,27 @@ def starts(pdf: bytes, block: Block, bleed: float) -> list[PageStart]:
     finally:
         doc.close()
 
+
+
+def from_jobs(labels: list[str], placed: list[tuple[int, bytes]], block: Block, bleed: float,
+              store: Cache = NO_CACHE) -> list[PageStart]:
+    """The same as `starts` of the merged book, read from the Typst jobs it was merged from
+    (`placed`: each job's first page in the book, and its PDF): the merge copies a job's
+    pages as they are, and what it adds (folios, blank pages) lies outside any text block.
+    Each job's texts are cached by its bytes, so after an edit only the jobs set again are
+    read: reading every page of a 3,000-page book takes 2.5 s."""
+    texts = [""] * len(labels)
+    for first, pdf in placed:
+        for n, text in enumerate(_job_texts(pdf, block, bleed, store)):
+            texts[first + n] = text
+    return [PageStart(label, text) for label, text in zip(labels, texts)]
+
+
+def _job_texts(pdf: bytes, block: Block, bleed: float, store: Cache) -> list[str]:
+    name = cache.key("page-text", hashlib.sha256(pdf).hexdigest(), repr(block), repr(bleed))
+    found = store.get_json("page-text", name)
+    if isinstance(found, list):
+        return found
+    texts = [p.text for p in starts(pdf, block, bleed)]
+    store.put_json("page-text", name, texts)
+    return texts

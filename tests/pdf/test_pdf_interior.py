@@ -482,3 +482,29 @@ def test_an_unsafe_ornament_stops_the_print_build_at_its_line(tmp_path):
     (book / "assets/break.svg").write_text(OWN.replace("<path ", "\n<foreignObject/><path "))
     with pytest.raises(BookError, match=r"^assets/break.svg:2: the SVG has a <foreignObject>"):
         build_print(book, tmp_path / "out")
+
+
+def test_the_page_texts_read_from_the_jobs_are_the_merged_books(tmp_path, monkeypatch):
+    """The EPUB's page list reads each job's pages, cached, not the whole book's again."""
+    from bookbuild.book.reader import read_book
+    from bookbuild.pdf import pagemap
+    from bookbuild.pdf.interior import typeset
+    from bookbuild.support.cache import Cache
+
+    book = copy_book(EVERYTHING, tmp_path / "book", extra={"print": {"openers": "recto"}})
+    result = typeset(read_book(book), lambda _m: None)
+    assert len(result.placed) > 2  # the front job and the body's
+    whole = pagemap.starts(result.pdf, result.block, result.settings.bleed_pt)
+    assert [p.text for p in whole if p.text] and [p for p in whole if not p.text]
+    assert whole[0].label == "i" and whole[-1].label.isdigit()
+    store = Cache(tmp_path / "cache")
+    from_jobs = pagemap.from_jobs(result.labels, result.placed, result.block,
+                                  result.settings.bleed_pt, store)
+    assert from_jobs == whole  # labels (roman, then arabic) and texts, blank pages too
+
+    def fail(*_args):
+        raise AssertionError("a job's pages were read again instead of from the cache")
+
+    monkeypatch.setattr(pagemap, "starts", fail)
+    assert pagemap.from_jobs(result.labels, result.placed, result.block,
+                             result.settings.bleed_pt, store) == whole
