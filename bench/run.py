@@ -83,7 +83,22 @@ def epub_runs(book: Path, out: Path) -> dict[str, Run]:
         pandoc(), "-f", "markdown", "-t", "epub3", "--resource-path", str(book / "assets"),
         "--metadata", "title=The Benchmark Book", "-o", str(out / "pandoc.epub"),
         *chapters(book)])
+    runs["cold-no-list"] = measure("bookbuild EPUB, cold, page_list: false",
+                                   [*cli[:2], str(_without_page_list(book)), "--out",
+                                    str(out / "no-page-list"), "-q"])
     return runs
+
+
+def _without_page_list(book: Path) -> Path:
+    """A copy of the book whose EPUB leaves the print page numbers out, so it typesets
+    nothing: what the EPUB itself costs, beside pandoc's writer."""
+    copy = book.parent / "book-no-page-list"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(book / "manuscript", copy / "manuscript")
+    shutil.copytree(book / "assets", copy / "assets")
+    with (copy / "manuscript" / "book.yaml").open("a", encoding="utf-8") as f:
+        f.write("page_list: false\n")
+    return copy
 
 
 def pdf_runs(book: Path, out: Path) -> dict[str, Run]:
@@ -161,6 +176,9 @@ EXTRA = [  # (label, run, value, limit, unit): one run against a fixed limit
     ("check --fast, picture EPUB under 50 MB", "fast-pictures", lambda r: r.cpu, 2.0, "CPU-s"),
     ("check --fast, picture EPUB under 50 MB", "fast-pictures", lambda r: r.peak_mb, 300, "MB"),
 ]
+INFO = [  # (label, numerator, denominator): ratios shown for comparison, with no target
+    ("EPUB cold, page_list: false / pandoc EPUB writer", "cold-no-list", "pandoc"),
+]
 LOAD_SLACK = 1.25  # under a competing load on one core, each target may be missed by this much
 
 
@@ -174,6 +192,10 @@ def table(runs: dict[str, Run], slack: float = 1.0) -> str:
         if num in runs and den in runs and runs[num].ok and runs[den].ok:
             ratio = getattr(runs[num], _FIELD[what]) / getattr(runs[den], _FIELD[what])
             lines.append(_row(label, f"{ratio:.3f}", ratio, limit * slack, ""))
+    for label, num, den in INFO:
+        if num in runs and den in runs and runs[num].ok and runs[den].ok:
+            ratio = runs[num].seconds / runs[den].seconds
+            lines.append(f"| {label} | {ratio:.3f} | (no target) | |")
     for label, name, value, limit, unit in EXTRA:
         if name in runs and not runs[name].ok:
             lines.append(f"| {label} | failed | ≤ {limit * slack:g} {unit} | NO |")
