@@ -50,7 +50,6 @@ def starts(pdf: bytes, block: Block, bleed: float) -> list[PageStart]:
         doc.close()
 
 
-
 def from_jobs(labels: list[str], placed: list[tuple[int, bytes]], block: Block, bleed: float,
               store: Cache = NO_CACHE) -> list[PageStart]:
     """The same as `starts` of the merged book, read from the Typst jobs it was merged from
