@@ -169,3 +169,22 @@ def test_two_books_with_one_folder_name_are_refused(tmp_path):
     result = run_cli("catalog", "books/light-1", "more/light-1", cwd=tmp_path)
     assert result.returncode == 2
     assert "two books are named light-1" in result.stderr
+
+
+def test_the_local_workers_run_without_dasks_profiler_and_trim_threshold():
+    """Both cost each book time on a worker (bookbuild/catalog/runner.py says how much)."""
+    import os
+
+    import dask
+
+    from bookbuild.catalog.runner import _client
+
+    def settings():
+        return (dask.config.get("distributed.worker.profile.enabled"),
+                os.environ.get("MALLOC_TRIM_THRESHOLD_"))
+
+    with _client(None, 2) as client:
+        seen = client.run(settings)
+    assert len(seen) == 2
+    assert all(tuple(v) == (False, None) for v in seen.values())
+    assert dask.config.get("distributed.worker.profile.enabled")  # this process keeps its own
