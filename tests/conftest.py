@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+
+# A suite started in the background by a shell without job control (`nohup make test &`)
+# inherits SIGINT ignored, and every process it starts would too: the Ctrl-C tests would see
+# a build that a terminal's Ctrl-C cannot stop. A handler of our own is reset by exec, so
+# the builds the tests start get the default, as from a terminal.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT
