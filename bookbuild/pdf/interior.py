@@ -82,11 +82,8 @@ class Interior:
     def page_starts(self, store: Cache = NO_CACHE) -> list[pagemap.PageStart]:
         """Each page's label and the text its text block begins with (read once)."""
         if self._starts is None:
-            if self.placed:
-                self._starts = pagemap.from_jobs(self.labels, self.placed, self.block,
-                                                 self.settings.bleed_pt, store)
-            else:
-                self._starts = pagemap.starts(self.pdf, self.block, self.settings.bleed_pt)
+            self._starts = pagemap.from_jobs(self.labels, self.placed, self.block,
+                                             self.settings.bleed_pt, store)
         return self._starts
 
 
