@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bookbuild.book import labels
 from bookbuild.book.config import FILE as METADATA_FILE
@@ -30,6 +31,9 @@ from bookbuild.support.diagnostics import Diagnostic
 from bookbuild.support.errors import BookError, Problem, Problems
 from bookbuild.support.progress import Progress, silent
 from bookbuild.support.words import counted, grouped
+
+if TYPE_CHECKING:
+    from bookbuild.pdf.interior import Interior
 
 
 @dataclass
@@ -64,7 +68,7 @@ class Run:
     warnings: list[Diagnostic] = field(default_factory=list)  # every warning kept this run
     made: dict[str, Path] = field(default_factory=dict)
     planned: tuple[str, ...] = ()  # the formats this run is asked for, to share work between
-    interior: object = None  # the print interior typeset this run (pdf.interior.Interior)
+    interior: Interior | None = None  # the print interior typeset this run
     _said: set[str] = field(default_factory=set)
     _rules: list | None = None
 
@@ -189,7 +193,7 @@ def print_pages(run: Run):
         return None
     from bookbuild.epub.pagebreaks import PrintPages, Start
 
-    result = interior(run)
+    result = interior(run, merged=False)
     run.progress("placing the print edition's page breaks")
     s, meta = result.settings, run.book.metadata
     source = f"urn:isbn:{s.isbn}" if s.isbn else \
@@ -275,12 +279,15 @@ def _store_docs(run: Run, store: str):
     return docs if any(store in d.editions for d in docs) else None
 
 
-def interior(run: Run):
-    """The print interior, typeset once a run: the cover's spine needs its page count."""
+def interior(run: Run, merged: bool = True) -> Interior:
+    """The print interior, typeset once a run: the cover's spine needs its page count.
+    Without `merged`, the pages are counted and read but not made into the PDF (the EPUB's
+    page list), unless this run makes the PDF too."""
     from bookbuild.pdf.interior import typeset
 
-    if run.interior is None:
-        run.interior = typeset(run.book, run.progress, run.store)
+    merged = merged or "pdf" in run.planned
+    if run.interior is None or (merged and run.interior.pdf is None):
+        run.interior = typeset(run.book, run.progress, run.store, merged)
     return run.interior
 
 
@@ -289,10 +296,11 @@ def _pdf(run: Run) -> Draft:
     from bookbuild.pdf import write_stats
 
     result = interior(run)
-    s = result.settings
+    s, pdf = result.settings, result.pdf
+    assert pdf is not None  # interior() merges unless asked not to
 
     def write(tmp: Path) -> None:
-        tmp.write_bytes(result.pdf)
+        tmp.write_bytes(pdf)
         run.progress(f"interior: {result.pages} pages, trim {s.trim_name}")
         write_stats(result)
 
@@ -314,7 +322,7 @@ def page_count(run: Run) -> int:
         known = run.store.get_json("outputs", cache.key("pages", inputs_key(run.book)))
         if isinstance(known, int):
             return known
-    pages = interior(run).pages
+    pages = interior(run, merged=False).pages
     run.store.put_json("outputs", cache.key("pages", inputs_key(run.book)), pages)
     return pages
 

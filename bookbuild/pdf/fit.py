@@ -43,8 +43,12 @@ def long_run(texts: list[str], text_width: float, font_size: float) -> str | Non
     """
     shortest = max(8, int(text_width / font_size) - 3)
     pattern = re.compile(f"{UNSPACED_PY}{{{shortest},}}")
-    if any(pattern.search(LINK_TARGET.sub("]", t)) for t in texts):
-        return f"{UNSPACED_TYPST}{{{shortest},}}"
+    for text in texts:
+        shown = LINK_TARGET.sub("]", text)
+        # Such a run lies within a word that spaces delimit: most texts have none that long,
+        # and splitting is quicker than the regex.
+        if max(map(len, shown.split()), default=0) >= shortest and pattern.search(shown):
+            return f"{UNSPACED_TYPST}{{{shortest},}}"
     return None
 
 

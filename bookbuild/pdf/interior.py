@@ -63,7 +63,7 @@ BODY_JOBS = 400  # at most: more sections than that share jobs, to bound the mer
 
 @dataclass
 class Interior:
-    pdf: bytes
+    pdf: bytes | None  # None when typeset for the page numbers alone
     pages: int
     settings: PrintSettings
     warnings: list[Diagnostic] = field(default_factory=list)
@@ -120,7 +120,11 @@ def workers(book: Book) -> int:
     return max(1, os.cpu_count() or 1) if words >= PARALLEL_WORDS else 1
 
 
-def typeset(book: Book, progress: Progress, store: Cache = NO_CACHE) -> Interior:
+def typeset(book: Book, progress: Progress, store: Cache = NO_CACHE,
+            merged: bool = True) -> Interior:
+    """The print interior. Without `merged`, its pages are counted, numbered and their texts
+    kept, but not made into one PDF (`pdf` is None): what the EPUB's page list needs, without
+    the merge, the folios and the save that the PDF costs on top."""
     s = print_settings(book)
     with tempfile.TemporaryDirectory(prefix="bookbuild-pdf-") as tmp, \
             jobs.Runner(Path(tmp), fonts.static_font_paths(), workers(book), store) as runner:
@@ -170,8 +174,8 @@ def typeset(book: Book, progress: Progress, store: Cache = NO_CACHE) -> Interior
             inside = geometry.margins["inside"] / 72
             progress(f"typesetting with Typst (inside margin {inside:.3f} in, "
                      f"for an estimated {counted(pages, 'page')})")
-            doc, version = setter.run(s.openers, progress)
-            count = len(doc.pages)
+            doc, version = setter.run(s.openers, progress, merged)
+            count = len(setter.labels)
             landed = {label: setter.anchors[label] for label in setter.referred
                       if label in setter.anchors}
             if settings.gutter(count) == settings.gutter(pages) and landed == refs:
@@ -182,7 +186,8 @@ def typeset(book: Book, progress: Progress, store: Cache = NO_CACHE) -> Interior
         warnings += setter.warnings + dpi_warnings
         if book_index is not None:
             warnings += index_model.unplaced(book_index, print_index.pages_of(parts, refs))
-        pdf = finish(doc, s, version, rtl=right_to_left(book.metadata.language))
+        pdf = finish(doc, s, version, rtl=right_to_left(book.metadata.language)) \
+            if merged else None
     block = pagemap.Block(geometry.margins["top"], geometry.margins["bottom"])
     return Interior(pdf, count, s, warnings, dict(runner.peaks), list(runner.compiled),
                     setter.overflows, block, anchors=_by_section(parts, setter.anchors),
@@ -356,15 +361,16 @@ class Setter:
         self.placed: list[tuple[int, bytes]] = []  # the last run's: see Interior.placed
         self.labels: list[str] = []
 
-    def run(self, openers: str, progress: Progress) -> tuple[object, str]:
-        """The merged book (a pikepdf.Pdf) and the PDF version it is to be saved as.
+    def run(self, openers: str, progress: Progress, merged: bool = True) -> tuple[object, str]:
+        """The merged book (a pikepdf.Pdf) and the PDF version it is to be saved as; without
+        `merged`, no book (None): the page numbers alone, for the EPUB's page list.
 
         Body jobs are merged as they come in; every FOLIO_CHUNK pages of them get their
         folios set at once, ahead of the body jobs still waiting, and laid over them.
         """
         self.pass_key = self.table = None
-        merger = merge.Merger(self.book.metadata.labels)
-        folios = Folios(self, merger)
+        merger = merge.Merger(self.book.metadata.labels) if merged else merge.Tally()
+        folios = Folios(self, merger, typeset=merged)
         body = []
         for result in self._body(openers):
             body.append(result)
@@ -390,7 +396,7 @@ class Setter:
                         if not t.name.startswith("bb-toc-")}
         self.placed = [(0, result.pdf)] + [(merger.index(n, 1), r.pdf)
                                            for n, r in enumerate(body)]
-        self.labels = [merger.label(i) for i in range(len(doc.pages))]
+        self.labels = [merger.label(i) for i in range(merger.pages)]
         return doc, merger.version
 
     def _overflows(self, front: jobs.Result, body: list[jobs.Result],
@@ -469,10 +475,12 @@ class Setter:
     def _job(self, group: list[source.Part], main: str) -> jobs.Job:
         name = job_name(group)
         (self.work / "jobs" / f"{name}.typ").write_text(main, "utf-8")
+        # The labels other sections link to are asked of the job: a link added elsewhere to
+        # one of its headings needs that heading's place, so it is part of the key too.
+        targets = tuple(t for p in group for t in p.targets)
         key = cache.key(self._common(), main, *(p.text for p in group), self._images(group),
-                        self._refs(group), str(JOB_TIMESTAMP))
-        return jobs.Job(name, key, tuple(t for p in group for t in p.targets),
-                        timestamp=JOB_TIMESTAMP)
+                        self._refs(group), str(JOB_TIMESTAMP), "\n".join(targets))
+        return jobs.Job(name, key, targets, timestamp=JOB_TIMESTAMP)
 
     def _section_call(self, part: source.Part) -> str:
         """The section's call, with its chapter number where the design numbers chapters."""
@@ -494,9 +502,9 @@ class Setter:
         main = _front_source(self.plan.front)
         (self.work / "jobs" / "front.typ").write_text(main, "utf-8")
         texts = [p.text for p in self.plan.front]
-        key = cache.key(self._common(), main, contents, *texts, self._images(self.plan.front),
-                        self._refs(self.plan.front), str(self.book.modified))
         targets = tuple(t for p in self.plan.front for t in p.targets)
+        key = cache.key(self._common(), main, contents, *texts, self._images(self.plan.front),
+                        self._refs(self.plan.front), str(self.book.modified), "\n".join(targets))
         return self._submit(jobs.Job("front", key, targets, timestamp=self.book.modified), 0)
 
     def _targets(self, front: jobs.Result, body: list[jobs.Result]) -> list[merge.Target]:
@@ -520,8 +528,9 @@ class Setter:
 class Folios:
     """The body's folios, set in chunks as the body's page numbers become known."""
 
-    def __init__(self, setter: Setter, merger: merge.Merger):
+    def __init__(self, setter: Setter, merger: merge.Tally, typeset: bool = True):
         self.setter, self.merger = setter, merger
+        self.typeset = typeset  # False: the page numbers only, no folios set or laid
         self.labels: list[str | None] = []  # every body page's folio so far
         self.starts: list[int] = []  # each body job's first page, counted from 0
         self.start = 0  # the first body page not yet sent to Typst
@@ -540,7 +549,7 @@ class Folios:
     def submit(self) -> None:
         """A Typst job for the folios of the body pages since the last one."""
         labels = self.labels[self.start:]
-        if not any(label is not None for label in labels):
+        if not self.typeset or not any(label is not None for label in labels):
             self.start = len(self.labels)
             return
         lead = self.start % 2  # the folio job starts on a recto: pad when the chunk does not
@@ -561,6 +570,7 @@ class Folios:
         """Lay the folios that are set (all of them, with `wait`) over their pages."""
         while self.pending and (wait or self.pending[0][0].done.is_set()):
             ticket, pages = self.pending.pop(0)
+            assert isinstance(self.merger, merge.Merger)
             self.merger.lay_folios(self.setter._wait(ticket).pdf, pages)
 
 

@@ -52,11 +52,55 @@ class Target:
     kind: str = "Section"
 
 
-class Merger:
+class Tally:
+    """Where each job's pages go in the book and how they are numbered, without the pages:
+    what a build that needs only the page numbers (the EPUB's page list) asks of a merge."""
+
+    version = "1.7"
+
+    def __init__(self, words: dict[str, str] | None = None):
+        self.starts: list[int] = []  # each body piece's first page, counted from the body's
+        self.front_pages = 0
+        self.body_pages = 0
+
+    @property
+    def pages(self) -> int:
+        return self.front_pages + self.body_pages
+
+    def add(self, piece: Piece, pad: int = 0) -> None:
+        self.starts.append(self.body_pages)
+        self.body_pages += piece.facts["pages"] + pad
+
+    def pad(self, at: int | None = None) -> None:
+        if at is None:
+            self.body_pages += 1
+        else:
+            self.front_pages += 1
+
+    def add_front(self, piece: Piece, pad: int = 0) -> None:
+        self.front_pages = piece.facts["pages"] + pad
+
+    def finish(self, targets: list[Target]) -> pikepdf.Pdf | None:
+        return None
+
+    def index(self, piece: int, page: int) -> int:
+        """The book's 0-based page index of page `page` of body piece `piece` (-1: front)."""
+        start = 0 if piece < 0 else self.front_pages + self.starts[piece]
+        return start + page - 1
+
+    def label(self, index: int) -> str:
+        """The printed page number of the page at `index`."""
+        if index < self.front_pages:
+            return roman(index + 1)
+        return str(index - self.front_pages + 1)
+
+
+class Merger(Tally):
     """Body jobs are added in order while later ones are still being set; the front matter,
     which waits for the body's page numbers, goes in front of them at the end."""
 
     def __init__(self, words: dict[str, str] | None = None):
+        super().__init__()
         self.words = words or english()  # the book's words for a link's description
         self.sources: list[pikepdf.Pdf] = []  # kept open: copied streams are read on save
         self.out = pikepdf.new()
@@ -68,9 +112,11 @@ class Merger:
         self.dests: dict[str, pikepdf.Object] = {}
         self.outline: list[tuple[int, str, pikepdf.Object]] = []  # (level, title, dest)
         self.role_map = Dictionary()
-        self.starts: list[int] = []  # each body piece's first page, counted from the body's
-        self.front_pages = 0
         self.version = "1.7"  # the front job's, once it is in
+
+    @property
+    def pages(self) -> int:
+        return len(self.out.pages)
 
     def add(self, piece: Piece, pad: int = 0) -> None:
         """Append a body job and `pad` blank pages: its pages, and its tags, destinations
@@ -189,21 +235,10 @@ class Merger:
     def _page(self, piece: int, page: int) -> pikepdf.Page:
         return self.out.pages[self.index(piece, page)]
 
-    def index(self, piece: int, page: int) -> int:
-        """The book's 0-based page index of page `page` of body piece `piece` (-1: front)."""
-        start = 0 if piece < 0 else self.front_pages + self.starts[piece]
-        return start + page - 1
-
     def _destination(self, t: Target) -> Array:
         page = self._page(t.piece, t.page)
         height = float(page.mediabox[3])
         return Array([page.obj, Name.XYZ, t.x, min(height, height - t.y + DEST_MARGIN), 0])
-
-    def label(self, index: int) -> str:
-        """The printed page number of the page at `index`."""
-        if index < self.front_pages:
-            return roman(index + 1)
-        return str(index - self.front_pages + 1)
 
     def _resolve_links(self, kinds: dict[str, str]) -> None:
         index = {page.obj.objgen: i for i, page in enumerate(self.out.pages)}

@@ -285,3 +285,28 @@ def test_two_pages_that_begin_in_one_long_paragraph_both_get_their_markers():
     assert not placed.warnings
     assert following(d, "2").startswith(key("word100 word101"))
     assert following(d, "3").startswith(key("word200 word201"))
+
+
+def _key_by_character(text: str) -> str:
+    """The key as its docstring defines it, one character at a time."""
+    import unicodedata
+
+    kept = [ch for ch in unicodedata.normalize("NFKD", text) if ch.isalnum()]
+    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in kept)
+
+
+def test_the_quick_paths_for_plain_ascii_give_the_keys_and_places_of_the_definition():
+    import random
+
+    from bookbuild.epub.pagebreaks import _char_index
+
+    rng = random.Random(15)
+    letters = "abcXYZ019 _-.,;'\"\n\t\u00e9\u03c2\u00df\u4e2d\u0301"
+    for n in range(3000):
+        text = "".join(rng.choice(letters if n % 2 else letters[:20]) for _ in range(40))
+        assert key(text) == _key_by_character(text), text
+        want = len(_key_by_character(text))
+        for nth in range(want + 1):
+            at = _char_index(text, nth)
+            assert len(_key_by_character(text[:at])) == nth or at == len(text), (text, nth)
+            assert at == len(text) or _key_by_character(text[at]), (text, nth)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import re
+import shutil
 
 import pikepdf
 import pytest
@@ -508,3 +510,53 @@ def test_the_page_texts_read_from_the_jobs_are_the_merged_books(tmp_path, monkey
     monkeypatch.setattr(pagemap, "starts", fail)
     assert pagemap.from_jobs(result.labels, result.placed, result.block,
                              result.settings.bleed_pt, store) == whole
+
+
+def test_an_interior_set_for_its_page_numbers_alone_is_the_merged_ones_without_the_pdf(tmp_path):
+    """The EPUB's page list needs where each page begins, not the PDF: the same pages,
+    labels, anchors and page texts, without the merge or the folios."""
+    from bookbuild.book.reader import read_book
+    from bookbuild.pdf.interior import typeset
+    from bookbuild.support.cache import Cache
+
+    book = read_book(copy_book(EVERYTHING, tmp_path / "book"))
+    store = Cache(tmp_path / "cache")
+    merged = typeset(book, lambda _m: None, store)
+    counted = typeset(book, lambda _m: None, store, merged=False)
+    assert counted.pdf is None and merged.pdf is not None
+    assert not any(name.startswith("folios") for name in counted.compiled)
+    assert counted.pages == merged.pages == len(pikepdf.open(io.BytesIO(merged.pdf)).pages)
+    assert counted.labels == merged.labels
+    assert [i for i, _ in counted.placed] == [i for i, _ in merged.placed]
+    assert counted.anchors == merged.anchors and counted.anchors
+    assert counted.index_start == merged.index_start
+    assert counted.page_starts(store) == merged.page_starts(store)
+
+
+def test_a_cross_reference_added_to_a_built_book_names_the_page_a_clean_build_does(tmp_path):
+    """A job is asked where the headings other sections link to landed: a link added in
+    another chapter sets the linked chapter's job again (its cached facts lack the heading)."""
+    from bookbuild.pipeline import build
+
+    book = tmp_path / "book"
+    chapters = book / "manuscript" / "chapters"
+    chapters.mkdir(parents=True)
+    (book / "manuscript" / "book.yaml").write_text(
+        "title: Two Chapters\nauthor: A. Writer\nlanguage: en\n"
+        "identifier: urn:uuid:7d0f8a86-3c1e-4a4f-9a57-52a5c1d6e0b1\n", "utf-8")
+    (chapters / "01-one.md").write_text(
+        "# One\n\nSome text.\n\n## The place {#the-place}\n\nMore text.\n", "utf-8")
+    (chapters / "02-two.md").write_text("# Two\n\nOther text.\n", "utf-8")
+    build(book, tmp_path / "out", ["pdf"])
+    with (chapters / "02-two.md").open("a", encoding="utf-8") as f:
+        f.write("\nAs set out in [@the-place].\n")
+
+    def reference(out: str) -> str:
+        (pdf,) = build(book, tmp_path / out, ["pdf"])
+        text = " ".join(p.get_text() for p in pymupdf.open(pdf))
+        return re.search(r"As set out in (.*?)\.", text, re.S).group(1)
+
+    edited = reference("out")
+    shutil.rmtree(book / "build")
+    assert edited == reference("clean")
+    assert re.fullmatch(r"The place, page\s1", edited), edited

@@ -13,10 +13,17 @@ from bookbuild.support.errors import Problems
 from tests.pdf.conftest import EVERYTHING
 
 
-def test_links_are_found_outside_code_only():
+def test_links_are_pointed_at_their_sections_outside_code_only():
+    from bookbuild.book.model import Section
+
     typst = ('See #link(<a>)[x], #link(label("with \\"q\\" space"))[y] and `#link(<b>)`, '
              'an escaped \\` #link(<c>)[z]\n```\n#link(<d>)\n```\n#link("https://e.org")[e]')
-    assert source.links(typst) == ["a", 'with "q" space', "c"]
+    part = source.Part(Section("chapter", "one", "manuscript/one.md", ""), 0, typst,
+                       ids=["a", 'with "q" space', "b", "c", "d"])
+    source.link_labels([part], Problems())
+    assert part.text == (
+        'See #link(<s0--a>)[x], #link(label("s0--with \\"q\\" space"))[y] and `#link(<b>)`, '
+        'an escaped \\` #link(<s0--c>)[z]\n```\n#link(<d>)\n```\n#link("https://e.org")[e]')
 
 
 @pytest.mark.parametrize("markdown, needed", [
