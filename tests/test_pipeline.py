@@ -74,3 +74,23 @@ def test_a_run_making_the_epub_and_the_pdf_reads_each_section_once(book, tmp_pat
     shutil.rmtree(book / "build")  # the cache, so the PDF is made from scratch on its own
     alone = pipeline.build(book, tmp_path / "alone", ["pdf"])
     assert both[1].read_bytes() == alone[0].read_bytes()
+
+
+def test_the_pdf_gate_leaves_the_pictures_resolution_to_the_writer(book, tmp_path, monkeypatch):
+    """The writer says a picture's resolution at its Markdown line; the rule that reads every
+    page's drawing for it is not run again on a build (it is on `check` of a bare PDF)."""
+    import dataclasses
+
+    from bookbuild.check import registry
+
+    registry.load("pdf")
+
+    def read_every_page(_doc):
+        raise AssertionError("the build's gate ran the picture rule")
+
+    rule = registry.RULES["PDF-IMG-001"]
+    monkeypatch.setitem(registry.RULES, rule.code, dataclasses.replace(rule, func=read_every_page))
+    said: list[str] = []
+    pipeline.build(book, tmp_path / "out", ["pdf"], said.append)
+    assert any("PDF-IMG-001" in line for line in said)  # the writer's, at its line
+    assert not any("CHECK-900" in line for line in said)

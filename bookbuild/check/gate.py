@@ -35,12 +35,13 @@ def kindle(path: Path) -> list[Finding]:
 
 
 def pdf(path: Path, trim: tuple[float, float] | None = None, bleed: float = 0.0,
-        cover: bool = False, overflows: list | None = None) -> list[Finding]:
+        cover: bool = False, overflows: list | None = None,
+        skip: tuple[str, ...] = ()) -> list[Finding]:
     """The PDF preflight on a freshly written PDF (an interior, or a cover wrap whose `trim`
     is the whole wrap without its bleed). `overflows` are what the typesetting could not make
-    fit (pdf.fit.Overflow)."""
+    fit (pdf.fit.Overflow); `skip`, the rules whose findings the writer has made already."""
     from bookbuild.check.pdf_file import PdfFile
 
     with PdfFile.open(path, trim=trim, bleed=bleed, cover=cover) as doc:
         doc.overflows = list(overflows or [])
-        return registry.run("pdf", doc)
+        return registry.run("pdf", doc, skip=skip)
