@@ -54,7 +54,7 @@ def write_epub(book: Book, docs: list[Document], target, store: Cache = NO_CACHE
     eb = epub.EpubBook()
     design.number_headings(book, docs)
     design.lead_words(book, docs)
-    placed = pagebreaks.place(docs, print_pages.starts, print_pages.index_start) \
+    placed = pagebreaks.place(docs, print_pages.starts, print_pages.index_start, store) \
         if print_pages else pagebreaks.Placed()
     placed.warnings += xrefs.fill(docs, print_pages.anchors if print_pages else None,
                                   meta.labels)

@@ -16,6 +16,7 @@ sections (half-title, title page, copyright page, contents) go at the start of t
 from __future__ import annotations
 
 import bisect
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from html import escape
 from lxml import etree
 
 from bookbuild.convert.html import EPUB_TYPE, Document, inner_xml, line_of, q
+from bookbuild.support import cache
+from bookbuild.support.cache import NO_CACHE, Cache
 from bookbuild.support.diagnostics import Diagnostic
 
 SNIPPET = 48  # letters and digits of a page's start looked for: about eight words
@@ -118,35 +121,89 @@ def _key_length(ch: str) -> int:
 
 
 class Stream:
-    """The EPUB's text in reading order, as one key string, each stretch traced back to the
-    element text (or tail) it came from."""
+    """The EPUB's text in reading order, as one key string (each document's from the cache
+    when its bytes are unchanged); markers are noted against it, and put into the documents
+    that get them at the end, each document's marked text cached by what went into it, so
+    that after an edit only the documents whose text or pages changed are parsed again."""
 
-    def __init__(self, docs: list[Document]):
-        self.docs = docs
-        self.trees = [d.tree() for d in docs]
-        self.starts: list[int] = []  # key offset where each stretch begins
-        self.pieces: list[tuple[int, etree._Element, str]] = []  # doc, element, "text"/"tail"
-        parts: list[str] = []
+    def __init__(self, docs: list[Document], store: Cache = NO_CACHE):
+        self.docs, self.store = docs, store
+        self.marks: dict[int, list[tuple[int, str]]] = {}  # doc → (its key offset, label)…
         self.doc_starts: list[int] = []
+        parts: list[str] = []
         length = 0
-        for n, tree in enumerate(self.trees):
+        for doc in docs:
             self.doc_starts.append(length)
-            for el, where, text in _texts(tree):
-                k = key(text)
-                if k:
-                    self.starts.append(length)
-                    self.pieces.append((n, el, where))
-                    parts.append(k)
-                    length += len(k)
+            text = self._key_text(doc)
+            parts.append(text)
+            length += len(text)
         self.text = "".join(parts)
+
+    def _key_text(self, doc: Document) -> str:
+        stamp = cache.key("page-key", doc.xhtml)
+        known = self.store.get_bytes("page-keys", stamp)
+        if known is not None:
+            return known.decode("utf-8")
+        text = Marks(doc).text
+        self.store.put_bytes("page-keys", stamp, text.encode("utf-8"))
+        return text
 
     def doc_at(self, offset: int) -> int:
         return bisect.bisect_right(self.doc_starts, offset) - 1
 
     def insert(self, offset: int, label: str) -> int:
         """A marker before the word holding key character `offset`; returns its document."""
+        n = self.doc_at(offset)
+        self.marks.setdefault(n, []).append((offset - self.doc_starts[n], label))
+        return n
+
+    def append(self, label: str) -> None:
+        """A marker at the very end of the last document (trailing blank pages)."""
+        self.marks.setdefault(len(self.docs) - 1, []).append((-1, label))
+
+    def write_back(self) -> None:
+        for n, marks in self.marks.items():
+            doc = self.docs[n]
+            stamp = cache.key("page-marks", doc.xhtml, json.dumps(marks))
+            known = self.store.get_bytes("page-marks", stamp)
+            if known is None:
+                known = Marks(doc).marked(marks).encode("utf-8")
+                self.store.put_bytes("page-marks", stamp, known)
+            doc.xhtml = known.decode("utf-8")
+
+
+class Marks:
+    """One document's text as key characters, each stretch traced back to the element text
+    (or tail) it came from, and the markers put into its tree."""
+
+    def __init__(self, doc: Document):
+        self.tree = doc.tree()
+        self.starts: list[int] = []  # key offset where each stretch begins
+        self.pieces: list[tuple[etree._Element, str]] = []  # element, "text" or "tail"
+        parts: list[str] = []
+        length = 0
+        for el, where, text in _texts(self.tree):
+            k = key(text)
+            if k:
+                self.starts.append(length)
+                self.pieces.append((el, where))
+                parts.append(k)
+                length += len(k)
+        self.text = "".join(parts)
+
+    def marked(self, marks: list[tuple[int, str]]) -> str:
+        """The document with a marker at each (key offset, label), -1 for its end."""
+        for offset, label in marks:
+            if offset < 0:
+                self.tree.append(marker(label))
+            else:
+                self.insert(offset, label)
+        return inner_xml(self.tree)
+
+    def insert(self, offset: int, label: str) -> None:
+        """A marker before the word holding key character `offset`."""
         i = bisect.bisect_right(self.starts, offset) - 1
-        n, el, where = self.pieces[i]
+        el, where = self.pieces[i]
         text = (el.text if where == "text" else el.tail) or ""
         at = _char_index(text, offset - self.starts[i])
         while 0 < at < len(text) and _in_word(text[at - 1]) and _in_word(text[at]):  # mid-word
@@ -170,18 +227,12 @@ class Stream:
             el.tail, span.tail = text[:at], text[at:]
             el.addnext(span)
             self._moved(i, span, text[:at])
-        return n
 
     def _moved(self, i: int, span: etree._Element, kept: str) -> None:
         """The text after a marker is the marker's tail now: a later page that begins in
         the same text (a paragraph longer than a page) is looked for there."""
-        n = self.pieces[i][0]
         self.starts.insert(i + 1, self.starts[i] + len(key(kept)))
-        self.pieces.insert(i + 1, (n, span, "tail"))
-
-    def write_back(self, changed: set[int]) -> None:
-        for n in changed:
-            self.docs[n].xhtml = inner_xml(self.trees[n])
+        self.pieces.insert(i + 1, (span, "tail"))
 
 
 def _in_word(ch: str) -> bool:
@@ -241,21 +292,22 @@ def _texts(tree: etree._Element):
             yield el, "tail", el.tail
 
 
-def place(docs: list[Document], starts: list[Start], index_start: str | None = None) -> Placed:
+def place(docs: list[Document], starts: list[Start], index_start: str | None = None,
+          store: Cache = NO_CACHE) -> Placed:
     """Markers into `docs` (their xhtml rewritten); the page list and what was not placed.
     The print index's pages (from `index_start`) are the EPUB's index page's, whose layout
-    is its own: their markers open it."""
+    is its own: their markers open it. `store` keeps each document's key text and marked
+    text for the next build."""
     out = Placed()
     labels = [s.label for s in starts]
     if index_start in labels:
         at = labels.index(index_start)
         out.index = labels[at:]
         starts = starts[:at]
-    stream = Stream(docs)
+    stream = Stream(docs, store)
     front = [s for s in starts if not s.label.isdigit()]
     body = [s for s in starts if s.label.isdigit()]
     first_body = _first_body_offset(stream)
-    changed: set[int] = set()
     waiting: list[str] = []  # pages without text: placed with the next page that has some
     pos = length = 0
     matched = False  # a front page found in the sections: generated pages come before it
@@ -279,19 +331,16 @@ def place(docs: list[Document], starts: list[Start], index_start: str | None = N
                 continue
             for label in waiting + [page.label]:
                 n = stream.insert(found, label)
-                changed.add(n)
                 out.entries.append((label, f"{docs[n].section.file_name}#{marker_id(label)}"))
             waiting = []
             matched = True
             pos = found + 1
             length = len(page_key)  # about where the next page begins: this far on
-    stream.write_back(changed)
     if waiting and docs:  # trailing blank pages: at the end of the last section
         for label in waiting:
-            tree = stream.trees[-1]
-            tree.append(marker(label))
+            stream.append(label)
             out.entries.append((label, f"{docs[-1].section.file_name}#{marker_id(label)}"))
-        docs[-1].xhtml = inner_xml(stream.trees[-1])
+    stream.write_back()
     out.entries += [(label, f"{INDEX_DOC}#{marker_id(label)}") for label in out.index]
     return out
 

@@ -310,3 +310,30 @@ def test_the_quick_paths_for_plain_ascii_give_the_keys_and_places_of_the_definit
             at = _char_index(text, nth)
             assert len(_key_by_character(text[:at])) == nth or at == len(text), (text, nth)
             assert at == len(text) or _key_by_character(text[at]), (text, nth)
+
+
+def test_after_an_edit_only_the_documents_whose_text_or_pages_changed_are_parsed(tmp_path,
+                                                                                  monkeypatch):
+    from bookbuild.support.cache import Cache
+
+    def book(second: str) -> list[Document]:
+        return [doc("one", "<p>" + " ".join(f"one{n}" for n in range(50)) + "</p>"),
+                doc("two", f"<p>{second}</p>"),
+                doc("three", "<p>" + " ".join(f"three{n}" for n in range(50)) + "</p>")]
+
+    pages = [Start("1", "one0 one1 one2"), Start("2", "one30 one31"), Start("3", "two0 two1"),
+             Start("4", "three0 three1"), Start("5", "three25 three26")]
+    store = Cache(tmp_path / "cache")
+    first = book("two0 two1 two2")
+    pagebreaks.place(first, pages, store=store)
+    parsed: list[str] = []
+    real = pagebreaks.Marks.__init__
+    monkeypatch.setattr(pagebreaks.Marks, "__init__",
+                        lambda self, d: parsed.append(d.section.name) or real(self, d))
+    edited = book("two0 two1 two2, and more")
+    placed = pagebreaks.place(edited, pages, store=store)
+    assert parsed == ["two", "two"]  # its key text, then its markers
+    alone = book("two0 two1 two2, and more")
+    assert placed == pagebreaks.place(alone, pages)  # no cache: the same markers, and list
+    assert [d.xhtml for d in edited] == [d.xhtml for d in alone]
+    assert [d.xhtml for d in edited][0] == first[0].xhtml
