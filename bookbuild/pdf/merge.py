@@ -285,7 +285,8 @@ class Merger(Tally):
         """Lay folio page f over body page b for each (b, f) in `pages` (both 0-based)."""
         src = pikepdf.open(io.BytesIO(folios))
         self.sources.append(src)
-        forms = [src.pages[f].as_form_xobject() for _, f in pages]
+        own = list(src.pages)
+        forms = [own[f].as_form_xobject() for _, f in pages]
         copied = self.out.copy_foreign(src.make_indirect(Array(forms)))
         # Drawn first, as Typst draws its running heads: text comes out in the same order.
         folio = self.out.make_stream(FOLIO_CONTENT)
