@@ -50,6 +50,10 @@ REPERTOIRE = frozenset(chr(c) for lo, hi in (
     (0x20, 0x7E), (0xA0, 0x24F), (0x370, 0x3FF), (0x400, 0x45F), (0x2010, 0x205E),
     (0x20A0, 0x20BF), (0x2100, 0x215F)) for c in range(lo, hi + 1))
 _shared = False  # see share_instances()
+# Kept in every face the book embeds that has them, used or not yet: printable ASCII and the
+# punctuation that smart quotes and dashes make. An edit that brings the book's first ";" or
+# "%" then leaves the subsets as they were (cutting them again takes seconds a face).
+TYPING = frozenset(chr(c) for c in range(0x21, 0x7F)) | frozenset("‘’‚“”„–—…")
 
 
 @dataclass(frozen=True)
@@ -81,9 +85,14 @@ def embedded(book: Book, text: str, store: Cache = NO_CACHE) -> Fonts:
     # or readers would smear the regular into a fake one.
     heading = (ROMAN, ITALIC, BOLD) if style.sans_headings else (ROMAN, ITALIC)
     roles = [(style.body_font, (ROMAN, ITALIC, BOLD)), (style.heading_font, heading)]
+    room: dict[tuple[Face, int, bool], set[str]] = {}
     for family, variants in roles:
         for weight, italic in variants:
             _share(design_faces(family), weight, italic, wanted, needs)
+            _share(design_faces(family), weight, italic, set(TYPING), room)
+    for k, chars in needs.items():
+        if chars - set(ALWAYS):  # a face the text needs (see _file)
+            chars |= room.get(k, set())
     # A family's files together, in the order the roles first name them.
     families = list(dict.fromkeys(face for face, _weight, _italic in needs))
     order = sorted(needs, key=lambda k: (families.index(k[0]), (ROMAN, ITALIC, BOLD).index(k[1:])))
@@ -156,9 +165,11 @@ def static_subset(path: Path, weight: int, text: str) -> bytes:
     if _from_shared(path, text):
         return _cut(_shared_instance(path, weight), text)
     font = TTFont(io.BytesIO(_subset(path, text)), recalcTimestamp=False)
-    if "fvar" in font:
-        instancer.instantiateVariableFont(font, _pins(font, weight), inplace=True)
-    return _saved(font)
+    if "fvar" not in font:
+        return _saved(font)
+    instancer.instantiateVariableFont(font, _pins(font, weight), inplace=True)
+    # Cut again: glyphs only other weights substitute (a heavy "$") are dead at this one.
+    return _cut(_saved(font), text)
 
 
 def _from_shared(path: Path, text: str) -> bool:

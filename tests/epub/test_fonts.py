@@ -53,11 +53,12 @@ def test_a_subset_maps_exactly_the_books_characters(modern):
     files = by_name(modern)
     regular = ttf(files["fonts/literata-regular.ttf"].data)
     original = full("Literata")
-    wanted = {ord(c) for c in fonts.characters(TEXT)} & set(original.getBestCmap())
+    wanted = {ord(c) for c in fonts.characters(TEXT) | fonts.TYPING} & \
+        set(original.getBestCmap())
     assert set(regular.getBestCmap()) == wanted
     assert "Л" not in TEXT and ord("Л") in wanted  # the other case of each letter comes too
     glyphs, used = len(regular.getGlyphOrder()), len(wanted)
-    assert glyphs < len(original.getGlyphOrder()) / 10
+    assert glyphs < len(original.getGlyphOrder()) / 5  # with printable ASCII (TYPING)
     # Small capitals, ligatures and figure styles of the used characters, not the font.
     assert glyphs <= 4 * used
 
@@ -92,6 +93,14 @@ def test_faces_and_rules(modern):
     assert {family for family, *_ in rules} <= set(DESIGN_FACES)
     assert "SIL Open Font License" in modern.css and "Copyright 2017 The Literata" in modern.css
     assert "Reserved Font Name 'Source'" in modern.css  # each family's own licence
+
+
+def test_a_books_first_semicolon_or_percent_sign_leaves_the_subsets_as_they_were(book):
+    """An edit that types punctuation the book has not used yet does not cut the fonts again
+    (seconds a face): the faces carry printable ASCII and typographic punctuation anyway."""
+    before, after = embedded(book, "modern"), embedded(book, "modern", text=TEXT + " 50%; [a]")
+    assert [f.data for f in after.files] == [f.data for f in before.files]
+    assert embedded(book, "modern", text=TEXT + " ß").files != before.files  # beyond ASCII: cut
 
 
 def test_a_fallback_face_has_only_what_the_design_face_lacks(book):
