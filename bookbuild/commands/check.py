@@ -122,7 +122,7 @@ def check_book(folder: Path, options: Options = Options(), progress: Progress = 
         # build/ is left untouched), reporting what the gate would stop on instead of stopping.
         built = pipeline.Run(book, Path(tmp), _without_warnings(progress), gate=False,
                              say_warnings=False,
-                            planned=("epub", "pdf") if options.pdf else ("epub",))
+                             planned=("epub", "pdf") if options.pdf else ("epub",))
         epub = _build(run, built, "epub", progress)
         if epub is not None:
             _epub(run, epub, book, options, progress)

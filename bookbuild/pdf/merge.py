@@ -58,7 +58,7 @@ class Tally:
 
     version = "1.7"
 
-    def __init__(self, words: dict[str, str] | None = None):
+    def __init__(self) -> None:
         self.starts: list[int] = []  # each body piece's first page, counted from the body's
         self.front_pages = 0
         self.body_pages = 0
