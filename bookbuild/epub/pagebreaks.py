@@ -129,22 +129,24 @@ class Stream:
     def __init__(self, docs: list[Document], store: Cache = NO_CACHE):
         self.docs, self.store = docs, store
         self.marks: dict[int, list[tuple[int, str]]] = {}  # doc → (its key offset, label)…
+        self.parsed: dict[int, Marks] = {}  # the documents parsed for their key text
         self.doc_starts: list[int] = []
         parts: list[str] = []
         length = 0
-        for doc in docs:
+        for n, doc in enumerate(docs):
             self.doc_starts.append(length)
-            text = self._key_text(doc)
+            text = self._key_text(n, doc)
             parts.append(text)
             length += len(text)
         self.text = "".join(parts)
 
-    def _key_text(self, doc: Document) -> str:
+    def _key_text(self, n: int, doc: Document) -> str:
         stamp = cache.key("page-key", doc.xhtml)
         known = self.store.get_bytes("page-keys", stamp)
         if known is not None:
             return known.decode("utf-8")
-        text = Marks(doc).text
+        self.parsed[n] = Marks(doc)  # its markers go into this tree: not parsed twice
+        text = self.parsed[n].text
         self.store.put_bytes("page-keys", stamp, text.encode("utf-8"))
         return text
 
@@ -167,7 +169,7 @@ class Stream:
             stamp = cache.key("page-marks", doc.xhtml, json.dumps(marks))
             known = self.store.get_bytes("page-marks", stamp)
             if known is None:
-                known = Marks(doc).marked(marks).encode("utf-8")
+                known = (self.parsed.get(n) or Marks(doc)).marked(marks).encode("utf-8")
                 self.store.put_bytes("page-marks", stamp, known)
             doc.xhtml = known.decode("utf-8")
 

@@ -370,7 +370,7 @@ class Setter:
         """
         self.pass_key = self.table = None
         merger = merge.Merger(self.book.metadata.labels) if merged else merge.Tally()
-        folios = Folios(self, merger, typeset=merged)
+        folios = Folios(self, merger)
         body = []
         for result in self._body(openers):
             body.append(result)
@@ -528,9 +528,10 @@ class Setter:
 class Folios:
     """The body's folios, set in chunks as the body's page numbers become known."""
 
-    def __init__(self, setter: Setter, merger: merge.Tally, typeset: bool = True):
+    def __init__(self, setter: Setter, merger: merge.Tally):
         self.setter, self.merger = setter, merger
-        self.typeset = typeset  # False: the page numbers only, no folios set or laid
+        # A tally is the page numbers alone: no folios are set, or laid.
+        self.typeset = isinstance(merger, merge.Merger)
         self.labels: list[str | None] = []  # every body page's folio so far
         self.starts: list[int] = []  # each body job's first page, counted from 0
         self.start = 0  # the first body page not yet sent to Typst
